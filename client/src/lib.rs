@@ -1,0 +1,1 @@
+//! gradpay coordinator library.

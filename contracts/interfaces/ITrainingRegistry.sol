@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title ITrainingRegistry
+/// @notice Training sessions, their nodes and the session state machine
+///         (Active -> Completed -> Finalized). Each registered node gets a dense index
+///         0..n-1 in its session; contributions and scores are addressed by that index.
+interface ITrainingRegistry {
+    /// @notice Lifecycle of a session. `None` means the session id was never created.
+    enum SessionState {
+        None,
+        Active,
+        Completed,
+        Finalized
+    }
+
+    /// @notice Everything the contract keeps about a session, as one view.
+    struct SessionInfo {
+        SessionState state;
+        bytes32 modelHash;
+        /// @dev reward-math.md §3 clip factor, 1e18 fixed point; 0 = clipping off.
+        uint64 clipK;
+        uint32 nodeCount;
+        /// @dev Nodes with computeSeconds > 0 that are not excluded (reward-math.md §2).
+        uint32 eligibleCount;
+        /// @dev T of reward-math.md §1: the sum of `epochRounds` over the session's epochs.
+        uint32 totalRounds;
+        /// @dev The last epoch recorded; meaningless while `epochCount == 0`.
+        uint32 currentEpoch;
+        /// @dev Number of distinct epochs recorded so far.
+        uint16 epochCount;
+        uint32 currentEpochRounds;
+        uint8 poolCount;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /// @notice Thrown when creating a session whose id is already taken.
+    error SessionAlreadyExists(uint64 sessionId);
+    /// @notice Thrown when a call needs the session in `required` but it is in `current`.
+    error SessionInWrongState(uint64 sessionId, SessionState current, SessionState required);
+    /// @notice Thrown when a node is registered twice in the same session.
+    error NodeAlreadyRegistered(uint64 sessionId, address node);
+    /// @notice Thrown when an address is not a node of the session.
+    error NodeNotRegistered(uint64 sessionId, address node);
+    /// @notice Thrown when a node is excluded a second time.
+    error NodeAlreadyExcluded(uint64 sessionId, address node);
+    /// @notice Thrown when the zero address is given as a node, at `position` of the call's list.
+    error ZeroAddressNode(uint256 position);
+    /// @notice Thrown when two arrays that must pair up have different lengths.
+    error ArrayLengthMismatch(uint256 first, uint256 second);
+    /// @notice Thrown when a list argument is empty.
+    error EmptyList();
+    /// @notice Thrown when registration would take the session past `max` nodes.
+    error TooManyNodes(uint64 sessionId, uint256 max);
+
+    // ------------------------------------------------------------------ events
+
+    /// @notice Emitted when a session is created.
+    event SessionCreated(uint64 indexed sessionId, bytes32 modelHash, uint64 clipK, address indexed creator);
+    /// @notice Emitted when a node joins a session with its dense index.
+    event NodeRegistered(uint64 indexed sessionId, address indexed node, uint32 index, bytes32 nodeId);
+    /// @notice Emitted when a node is excluded from rewards (its records are kept).
+    event NodeExcluded(uint64 indexed sessionId, address indexed node, uint32 index, string reason);
+    /// @notice Emitted when the session's clip factor changes.
+    event ClipKUpdated(uint64 indexed sessionId, uint64 previousClipK, uint64 clipK);
+    /// @notice Emitted when a session stops taking records.
+    event SessionCompleted(uint64 indexed sessionId, uint32 nodeCount, uint32 eligibleCount, uint32 totalRounds);
+
+    // ------------------------------------------------------------------ writes
+
+    /// @notice Creates an Active session. Coordinator only.
+    /// @param sessionId Caller-chosen id; reusing one reverts, so a retried creation is detectable.
+    /// @param modelHash Identifies the model being trained (opaque to the contract).
+    /// @param clipK Outlier clip factor of reward-math.md §3 (1e18 fixed point, 0 = off).
+    function createSession(uint64 sessionId, bytes32 modelHash, uint64 clipK) external;
+
+    /// @notice Changes the session's clip factor; allowed until finalization completes, and
+    ///         restarts a finalization in progress. Coordinator only.
+    function setClipK(uint64 sessionId, uint64 clipK) external;
+
+    /// @notice Registers one node in an Active session. Coordinator only.
+    /// @return index The node's dense index in the session.
+    function registerNode(uint64 sessionId, address node, bytes32 nodeId) external returns (uint32 index);
+
+    /// @notice Registers several nodes; indices are assigned in list order. Coordinator only.
+    /// @return firstIndex The index given to `nodes[0]`.
+    function registerNodesBatch(uint64 sessionId, address[] calldata nodes, bytes32[] calldata nodeIds)
+        external
+        returns (uint32 firstIndex);
+
+    /// @notice Excludes a node from every reward of the session; allowed until finalization
+    ///         completes, and restarts a finalization in progress. Coordinator only.
+    function excludeNode(uint64 sessionId, address node, string calldata reason) external;
+
+    /// @notice Moves an Active session to Completed: no more nodes or records. Coordinator only.
+    function completeSession(uint64 sessionId) external;
+
+    /// @notice Stops every state-changing function. Admin only.
+    function pause() external;
+
+    /// @notice Lifts `pause`. Admin only.
+    function unpause() external;
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice The session's state and counters.
+    function getSession(uint64 sessionId) external view returns (SessionInfo memory);
+
+    /// @notice The dense index of `node`; reverts with `NodeNotRegistered` for a stranger.
+    function nodeIndex(uint64 sessionId, address node) external view returns (uint32);
+
+    /// @notice Whether `node` is registered in the session.
+    function isRegistered(uint64 sessionId, address node) external view returns (bool);
+}
