@@ -1,0 +1,15 @@
+//! The crate's one error type.
+
+/// Everything that can go wrong in the simulator.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The reference model hit a case the page rules out (a division by zero, a wide result).
+    #[error("reference model: {0}")]
+    Model(String),
+    /// The EVM refused a transaction outright (not a revert: an invalid transaction).
+    #[error("evm: {0}")]
+    Evm(String),
+    /// A contract creation reverted or halted; the revert data.
+    #[error("deployment failed: {0}")]
+    Deploy(alloy_primitives::Bytes),
+}

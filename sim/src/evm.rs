@@ -1,0 +1,277 @@
+//! An in-memory chain over revm: Ethereum (Prague) or Monad (MonadTen) rules behind one switch.
+
+use alloy_primitives::{Address, Bytes, Log, U256};
+use monad_revm::{
+    DefaultMonadEvm, MonadBuilder, MonadContext, MonadHardfork, monad_context_with_db,
+};
+use revm::{
+    Context, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext, MainnetEvm,
+    context::{BlockEnv, TxEnv, result::ExecutionResult, result::Output},
+    context_interface::ContextTr,
+    database::{CacheDB, EmptyDB},
+    handler::MainnetContext,
+    primitives::{TxKind, hardfork::SpecId},
+    state::AccountInfo,
+};
+
+use crate::error::SimError;
+
+/// Both chains cap a transaction here: Monad by protocol, Ethereum by the block limit we model.
+pub const TX_GAS_CAP: u64 = 30_000_000;
+
+/// Which chain's execution and gas rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rules {
+    /// Ethereum mainnet at Prague.
+    Ethereum,
+    /// Monad at MonadTen: gas charged on the limit, no refunds, MIP-8 storage pages.
+    Monad,
+}
+
+impl Rules {
+    /// Both rule sets, Ethereum first.
+    pub const ALL: [Rules; 2] = [Rules::Ethereum, Rules::Monad];
+
+    /// A short display name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rules::Ethereum => "Ethereum (Prague)",
+            Rules::Monad => "Monad (MonadTen)",
+        }
+    }
+}
+
+type Db = CacheDB<EmptyDB>;
+
+enum Engine {
+    Ethereum(Box<MainnetEvm<MainnetContext<Db>>>),
+    Monad(Box<DefaultMonadEvm<MonadContext<Db>>>),
+}
+
+/// Runs `$body` with `$evm` bound to whichever engine the chain has.
+macro_rules! with_engine {
+    ($engine:expr, $evm:ident => $body:expr) => {
+        match $engine {
+            Engine::Ethereum($evm) => $body,
+            Engine::Monad($evm) => $body,
+        }
+    };
+}
+
+/// What one transaction did.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    /// Whether it succeeded (no revert, no halt).
+    pub success: bool,
+    /// Return data, or revert data.
+    pub output: Bytes,
+    /// Logs emitted (empty unless it succeeded).
+    pub logs: Vec<Log>,
+    /// Gas used by execution, after refunds where the rules give them.
+    pub gas_used: u64,
+    /// The gas limit the transaction carried (what Monad charges).
+    pub gas_limit: u64,
+    /// The contract a creation deployed.
+    pub created: Option<Address>,
+}
+
+/// One in-memory chain.
+pub struct Chain {
+    rules: Rules,
+    engine: Engine,
+    timestamp: u64,
+}
+
+impl std::fmt::Debug for Chain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chain")
+            .field("rules", &self.rules)
+            .field("timestamp", &self.timestamp)
+            .finish()
+    }
+}
+
+impl Chain {
+    /// An empty chain under `rules`, at timestamp 1,700,000,000.
+    pub fn new(rules: Rules) -> Self {
+        let db = Db::default();
+        let engine = match rules {
+            Rules::Ethereum => {
+                let ctx = Context::mainnet().with_db(db).modify_cfg_chained(|cfg| {
+                    cfg.spec = SpecId::PRAGUE;
+                    cfg.disable_nonce_check = true;
+                });
+                Engine::Ethereum(Box::new(ctx.build_mainnet()))
+            }
+            Rules::Monad => {
+                let mut ctx = monad_context_with_db(db);
+                ctx.cfg.0.spec = MonadHardfork::MonadTen;
+                ctx.cfg.0.disable_nonce_check = true;
+                Engine::Monad(Box::new(ctx.build_monad()))
+            }
+        };
+        let mut chain = Self {
+            rules,
+            engine,
+            timestamp: 0,
+        };
+        chain.set_timestamp(1_700_000_000);
+        chain
+    }
+
+    /// The rules this chain runs.
+    pub fn rules(&self) -> Rules {
+        self.rules
+    }
+
+    /// The block timestamp every transaction sees.
+    pub fn timestamp(&self) -> u64 {
+        self.timestamp
+    }
+
+    /// Moves the clock (every later transaction runs in a block at `timestamp`).
+    pub fn set_timestamp(&mut self, timestamp: u64) {
+        self.timestamp = timestamp;
+        let block = BlockEnv {
+            timestamp: U256::from(timestamp),
+            number: U256::from(1),
+            ..BlockEnv::default()
+        };
+        match &mut self.engine {
+            Engine::Ethereum(evm) => evm.set_block(block),
+            Engine::Monad(evm) => evm.set_block(block),
+        }
+    }
+
+    fn db_mut(&mut self) -> &mut Db {
+        match &mut self.engine {
+            Engine::Ethereum(evm) => evm.ctx.db_mut(),
+            Engine::Monad(evm) => evm.0.ctx.db_mut(),
+        }
+    }
+
+    /// Sets `account`'s balance to `wei`.
+    pub fn fund(&mut self, account: Address, wei: U256) {
+        let db = self.db_mut();
+        let info = db
+            .cache
+            .accounts
+            .get(&account)
+            .map(|a| a.info.clone())
+            .unwrap_or_default();
+        db.insert_account_info(
+            account,
+            AccountInfo {
+                balance: wei,
+                ..info
+            },
+        );
+    }
+
+    /// `account`'s balance.
+    pub fn balance(&mut self, account: Address) -> U256 {
+        self.db_mut()
+            .cache
+            .accounts
+            .get(&account)
+            .map(|a| a.info.balance)
+            .unwrap_or_default()
+    }
+
+    /// Deploys `init_code` (constructor arguments appended) from `from`.
+    pub fn deploy(&mut self, from: Address, init_code: Bytes) -> Result<Address, SimError> {
+        let receipt = self.send(from, TxKind::Create, init_code, U256::ZERO, TX_GAS_CAP)?;
+        match (receipt.success, receipt.created) {
+            (true, Some(address)) => Ok(address),
+            _ => Err(SimError::Deploy(receipt.output)),
+        }
+    }
+
+    /// Sends a call from `from` and commits its effects.
+    pub fn call(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Bytes,
+        value: U256,
+        gas_limit: u64,
+    ) -> Result<Receipt, SimError> {
+        self.send(from, TxKind::Call(to), data, value, gas_limit)
+    }
+
+    /// Runs a call without committing anything (a view, or a dry run for gas).
+    pub fn dry_run(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Bytes,
+    ) -> Result<Receipt, SimError> {
+        let tx = transaction(from, TxKind::Call(to), data, U256::ZERO, TX_GAS_CAP);
+        let result = with_engine!(&mut self.engine, evm => evm.transact(tx).map(|r| r.result).map_err(|e| SimError::Evm(e.to_string())))?;
+        Ok(receipt(result, TX_GAS_CAP))
+    }
+
+    fn send(
+        &mut self,
+        from: Address,
+        kind: TxKind,
+        data: Bytes,
+        value: U256,
+        gas_limit: u64,
+    ) -> Result<Receipt, SimError> {
+        let tx = transaction(from, kind, data, value, gas_limit);
+        let result = with_engine!(&mut self.engine, evm => evm.transact_commit(tx).map_err(|e| SimError::Evm(e.to_string())))?;
+        Ok(receipt(result, gas_limit))
+    }
+}
+
+fn transaction(from: Address, kind: TxKind, data: Bytes, value: U256, gas_limit: u64) -> TxEnv {
+    TxEnv::builder()
+        .caller(from)
+        .kind(kind)
+        .data(data)
+        .value(value)
+        .gas_limit(gas_limit)
+        .gas_price(0)
+        .build_fill()
+}
+
+fn receipt(result: ExecutionResult, gas_limit: u64) -> Receipt {
+    let gas_used = result.tx_gas_used();
+    match result {
+        ExecutionResult::Success { logs, output, .. } => {
+            let created = match &output {
+                Output::Create(_, address) => *address,
+                Output::Call(_) => None,
+            };
+            Receipt {
+                success: true,
+                output: output.into_data(),
+                logs,
+                gas_used,
+                gas_limit,
+                created,
+            }
+        }
+        ExecutionResult::Revert { output, .. } => Receipt {
+            success: false,
+            output,
+            logs: Vec::new(),
+            gas_used,
+            gas_limit,
+            created: None,
+        },
+        ExecutionResult::Halt { .. } => Receipt {
+            success: false,
+            output: Bytes::new(),
+            logs: Vec::new(),
+            gas_used,
+            gas_limit,
+            created: None,
+        },
+    }
+}
+
+#[cfg(test)]
+#[path = "evm_tests.rs"]
+mod tests;
