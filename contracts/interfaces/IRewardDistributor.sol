@@ -43,8 +43,10 @@ interface IRewardDistributor {
         bool started;
         uint32 processed;
         uint32 eligibleCount;
-        uint256 claimedSumScore;
-        uint256 claimedSumScoreSquared;
+        /// @dev Claimed Σscore not yet matched by ranked nodes (0 once finalized).
+        uint256 sumScoreOutstanding;
+        /// @dev Claimed Σscore² not yet matched by ranked nodes (0 once finalized).
+        uint256 sumScoreSquaredOutstanding;
         uint256 clipCap;
     }
 
@@ -82,8 +84,13 @@ interface IRewardDistributor {
     error RankingTooLong(uint64 sessionId, uint256 listed, uint32 eligibleCount);
     /// @notice Thrown when the chunk marked last leaves eligible nodes unlisted.
     error RankingIncomplete(uint64 sessionId, uint32 listed, uint32 eligibleCount);
-    /// @notice Thrown when the pass's total differs from the one claimed at `startFinalization`.
-    error ClaimedTotalMismatch(uint64 sessionId, ClaimedTotal which, uint256 claimed, uint256 actual);
+    /// @notice Thrown when the pass's running total passes the claimed one at ranked `position`:
+    ///         the claimed total was too low.
+    error ClaimedTotalTooLow(uint64 sessionId, ClaimedTotal which, uint256 position);
+    /// @notice Thrown when the last ranked node leaves `excess` of the claimed total unaccounted for.
+    error ClaimedTotalTooHigh(uint64 sessionId, ClaimedTotal which, uint256 excess);
+    /// @notice Thrown when a claimed total is above what any session can reach.
+    error ClaimedTotalOutOfRange(uint64 sessionId, ClaimedTotal which, uint256 value, uint256 max);
     /// @notice Thrown when the coordinator's eligible count differs from the contract's.
     error EligibleCountMismatch(uint64 sessionId, uint32 claimed, uint32 actual);
     /// @notice Thrown for a pool id that was never created.
@@ -123,7 +130,11 @@ interface IRewardDistributor {
 
     /// @notice Emitted when the coordinator starts (or restarts) a session's finalization.
     event FinalizationStarted(
-        uint64 indexed sessionId, uint32 eligibleCount, uint256 sumScore, uint256 sumScoreSquared, uint256 clipCap
+        uint64 indexed sessionId,
+        uint32 eligibleCount,
+        uint256 sumScore,
+        uint256 sumScoreSquared,
+        uint256 clipCap
     );
     /// @notice Emitted when an in-progress finalization is discarded (exclusion or clipK change).
     event FinalizationReset(uint64 indexed sessionId);
@@ -160,8 +171,12 @@ interface IRewardDistributor {
     /// @param eligibleCount n, as the coordinator counted it (must equal the contract's).
     /// @param sumScore Σ score over eligible nodes.
     /// @param sumScoreSquared Σ score² over eligible nodes.
-    function startFinalization(uint64 sessionId, uint32 eligibleCount, uint256 sumScore, uint256 sumScoreSquared)
-        external;
+    function startFinalization(
+        uint64 sessionId,
+        uint32 eligibleCount,
+        uint256 sumScore,
+        uint256 sumScoreSquared
+    ) external;
 
     /// @notice Verifies the next chunk of eligible node indices in rank order (score descending,
     ///         index ascending). The chunk that lists the last eligible node finalizes the session.
@@ -190,7 +205,7 @@ interface IRewardDistributor {
 
     /// @notice Claims the caller's reward from each pool, atomically; same-token payouts in a row
     ///         are paid in one transfer.
-    function claimRewardsBatch(uint256[] calldata poolIds) external returns (uint256 total);
+    function claimRewardsBatch(uint256[] calldata poolIds) external returns (uint256[] memory amounts);
 
     /// @notice After the deadline, sends what is left of the pool to the treasury, once. Admin only.
     function sweepPool(uint256 poolId) external returns (uint256 amount);

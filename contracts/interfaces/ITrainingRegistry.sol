@@ -65,7 +65,9 @@ interface ITrainingRegistry {
     /// @notice Emitted when the session's clip factor changes.
     event ClipKUpdated(uint64 indexed sessionId, uint64 previousClipK, uint64 clipK);
     /// @notice Emitted when a session stops taking records.
-    event SessionCompleted(uint64 indexed sessionId, uint32 nodeCount, uint32 eligibleCount, uint32 totalRounds);
+    event SessionCompleted(
+        uint64 indexed sessionId, uint32 nodeCount, uint32 eligibleCount, uint32 totalRounds
+    );
 
     // ------------------------------------------------------------------ writes
 

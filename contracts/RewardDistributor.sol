@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {GradPayStorage} from "./base/GradPayStorage.sol";
+import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
+import {ITrainingRegistry} from "./interfaces/ITrainingRegistry.sol";
+import {ClipMath} from "./libraries/ClipMath.sol";
+import {NodeRecords} from "./libraries/NodeRecords.sol";
+import {Payout} from "./libraries/Payout.sol";
+import {RecordPacking} from "./libraries/RecordPacking.sol";
+import {ScoreMath} from "./libraries/ScoreMath.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+/// @title RewardDistributor
+/// @notice Verified single-pass finalization (reward-math.md §3-§4), pools in ETH or ERC20, lazy O(1)
+///         claims (§5), and the sweep of what is left after the deadline.
+abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
+    using RecordPacking for uint256;
+    using SafeERC20 for IERC20;
+
+    /// @dev Scores are below 2^69 (c < 2^40, factors <= 15,000 and 30,000), so this cap never clips.
+    uint256 private constant NO_CAP = type(uint72).max;
+    /// @dev Σscore < 2^93 and Σscore² < 2^162 for any real session (< 2^24 nodes): larger claims are wrong.
+    uint256 private constant MAX_CLAIMED_SUM = type(uint128).max;
+    uint256 private constant MAX_CLAIMED_SQUARES = type(uint168).max;
+    uint256 private constant BPS = 10_000;
+    uint256 private constant POOL_INDEX_MASK = 0xff;
+
+    // ------------------------------------------------------------------ finalization
+
+    /// @inheritdoc IRewardDistributor
+    function startFinalization(
+        uint64 sessionId,
+        uint32 eligibleCount,
+        uint256 sumScore,
+        uint256 sumScoreSquared
+    ) external onlyRole(COORDINATOR) whenNotPaused {
+        Session memory session = _sessions[sessionId];
+        _requireState(sessionId, session, ITrainingRegistry.SessionState.Completed);
+        if (eligibleCount != session.eligibleCount) {
+            revert EligibleCountMismatch(sessionId, eligibleCount, session.eligibleCount);
+        }
+        if (sumScore > MAX_CLAIMED_SUM) {
+            revert ClaimedTotalOutOfRange(sessionId, ClaimedTotal.SumScore, sumScore, MAX_CLAIMED_SUM);
+        }
+        if (sumScoreSquared > MAX_CLAIMED_SQUARES) {
+            revert ClaimedTotalOutOfRange(
+                sessionId, ClaimedTotal.SumScoreSquared, sumScoreSquared, MAX_CLAIMED_SQUARES
+            );
+        }
+        uint256 cap = NO_CAP;
+        if (session.clipK != 0 && eligibleCount != 0) {
+            cap = ClipMath.capDown(eligibleCount, sumScore, sumScoreSquared, session.clipK);
+            if (cap > NO_CAP) cap = NO_CAP;
+        }
+
+        Finalization storage pass = _finalizations[sessionId];
+        delete _finalizations[sessionId];
+        pass.started = true;
+        pass.clipCap = uint72(cap);
+        pass.sumScoreOutstanding = uint128(sumScore);
+        pass.sumScoreSquaredOutstanding = sumScoreSquared;
+        emit FinalizationStarted(sessionId, eligibleCount, sumScore, sumScoreSquared, cap);
+
+        if (eligibleCount == 0) {
+            _checkNothingOutstanding(sessionId, pass.sumScoreOutstanding, sumScoreSquared);
+            _completeFinalization(sessionId, session, 0);
+        }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function submitRanking(uint64 sessionId, uint32[] calldata rankedIndices, bool lastChunk)
+        external
+        onlyRole(COORDINATOR)
+        whenNotPaused
+    {
+        Session memory session = _sessions[sessionId];
+        _requireState(sessionId, session, ITrainingRegistry.SessionState.Completed);
+        Finalization memory pass = _finalizations[sessionId];
+        if (!pass.started) revert FinalizationNotStarted(sessionId);
+        uint256 eligibleCount = session.eligibleCount;
+        uint256 listed = pass.processed + rankedIndices.length;
+        if (listed > eligibleCount) revert RankingTooLong(sessionId, listed, session.eligibleCount);
+
+        _verifyChunk(sessionId, session, pass, rankedIndices);
+
+        if (listed == eligibleCount) {
+            _checkNothingOutstanding(sessionId, pass.sumScoreOutstanding, pass.sumScoreSquaredOutstanding);
+            _finalizations[sessionId] = pass;
+            _completeFinalization(sessionId, session, pass.sumEffectiveScore);
+        } else {
+            if (lastChunk) revert RankingIncomplete(sessionId, uint32(listed), session.eligibleCount);
+            _finalizations[sessionId] = pass;
+            emit RankingVerified(sessionId, uint32(listed), session.eligibleCount);
+        }
+    }
+
+    // ------------------------------------------------------------------ pools
+
+    /// @inheritdoc IRewardDistributor
+    function createRewardPool(
+        uint64 sessionId,
+        address token,
+        uint256 amount,
+        Strategy strategy,
+        PoolParams calldata params,
+        uint40 claimDeadline
+    ) external payable onlyRole(COORDINATOR) whenNotPaused nonReentrant returns (uint256 poolId) {
+        Session storage session = _sessions[sessionId];
+        _requireState(sessionId, session, ITrainingRegistry.SessionState.Finalized);
+        uint8 poolIndex = session.poolCount;
+        if (poolIndex == POOL_LIMIT) revert TooManyPools(sessionId, POOL_LIMIT);
+        if (amount == 0) revert ZeroPoolAmount();
+        if (claimDeadline <= block.timestamp) {
+            revert ClaimDeadlineNotInFuture(claimDeadline, block.timestamp);
+        }
+        (uint16 paramA, uint16 paramB) = _packParams(strategy, params);
+        uint256 expectedValue = token == address(0) ? amount : 0;
+        if (msg.value != expectedValue) revert WrongEthValue(msg.value, expectedValue);
+
+        poolId = (uint256(sessionId) << 8) | poolIndex;
+        session.poolCount = poolIndex + 1;
+        _pools[poolId] = Pool({
+            token: token,
+            claimDeadline: claimDeadline,
+            strategy: strategy,
+            paramA: paramA,
+            paramB: paramB,
+            swept: false,
+            amount: amount,
+            remaining: amount
+        });
+        emit RewardPoolCreated(poolId, sessionId, token, amount, strategy, claimDeadline, msg.sender);
+
+        if (token != address(0)) _pullExactly(IERC20(token), amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimReward(uint256 poolId) external nonReentrant whenNotPaused returns (uint256 amount) {
+        address token;
+        (token, amount) = _claim(poolId, msg.sender);
+        _pay(token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimRewardFor(uint256 poolId, address node)
+        external
+        nonReentrant
+        whenNotPaused
+        returns (uint256 amount)
+    {
+        address token;
+        (token, amount) = _claim(poolId, node);
+        _pay(token, node, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimRewardsBatch(uint256[] calldata poolIds)
+        external
+        nonReentrant
+        whenNotPaused
+        returns (uint256[] memory amounts)
+    {
+        if (poolIds.length == 0) revert ITrainingRegistry.EmptyList();
+        amounts = new uint256[](poolIds.length);
+        address[] memory tokens = new address[](poolIds.length);
+        for (uint256 i; i < poolIds.length; ++i) {
+            (tokens[i], amounts[i]) = _claim(poolIds[i], msg.sender);
+        }
+        // Every claim is recorded before the first payment; consecutive same-token claims share one transfer.
+        uint256 run;
+        for (uint256 i; i < poolIds.length; ++i) {
+            run += amounts[i];
+            if (i + 1 == poolIds.length || tokens[i + 1] != tokens[i]) {
+                _pay(tokens[i], msg.sender, run);
+                run = 0;
+            }
+        }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function sweepPool(uint256 poolId)
+        external
+        onlyRole(DEFAULT_ADMIN_ROLE)
+        whenNotPaused
+        nonReentrant
+        returns (uint256 amount)
+    {
+        Pool storage pool = _existingPool(poolId);
+        if (block.timestamp <= pool.claimDeadline) revert ClaimWindowOpen(poolId, pool.claimDeadline);
+        if (pool.swept) revert PoolAlreadySwept(poolId);
+        amount = pool.remaining;
+        pool.remaining = 0;
+        pool.swept = true;
+        address to = _treasury;
+        emit PoolSwept(poolId, to, amount);
+        _pay(pool.token, to, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTreasury(treasury_);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IRewardDistributor
+    function pendingReward(uint256 poolId, address node) external view returns (uint256) {
+        Pool storage pool = _existingPool(poolId);
+        uint256 nodeSlot = _nodeSlots[_sessionOf(poolId)][node];
+        if (nodeSlot == 0 || nodeSlot & _claimBit(poolId) != 0 || block.timestamp > pool.claimDeadline) {
+            return 0;
+        }
+        return _rewardOf(pool, _sessionOf(poolId), _indexOf(nodeSlot));
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function rewardOf(uint256 poolId, address node) external view returns (uint256) {
+        Pool storage pool = _existingPool(poolId);
+        uint256 nodeSlot = _nodeSlots[_sessionOf(poolId)][node];
+        if (nodeSlot == 0) return 0;
+        return _rewardOf(pool, _sessionOf(poolId), _indexOf(nodeSlot));
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function hasClaimed(uint256 poolId, address node) external view returns (bool) {
+        _existingPool(poolId);
+        return _nodeSlots[_sessionOf(poolId)][node] & _claimBit(poolId) != 0;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function getPool(uint256 poolId) external view returns (PoolInfo memory info) {
+        Pool memory pool = _existingPool(poolId);
+        info.sessionId = _sessionOf(poolId);
+        info.token = pool.token;
+        info.strategy = pool.strategy;
+        info.claimDeadline = pool.claimDeadline;
+        info.swept = pool.swept;
+        info.amount = pool.amount;
+        info.remaining = pool.remaining;
+        if (pool.strategy == Strategy.Tiered) {
+            info.params.tierBaseBps = pool.paramA;
+        } else if (pool.strategy == Strategy.MinimumGuarantee) {
+            info.params.floorBps = pool.paramA;
+        } else if (pool.strategy == Strategy.Hybrid) {
+            info.params.qualityBps = pool.paramA;
+            info.params.reliabilityBps = pool.paramB;
+            info.params.scoreBps = uint16(BPS - pool.paramA - pool.paramB);
+        }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function getFinalization(uint64 sessionId) external view returns (FinalizationInfo memory) {
+        Finalization memory pass = _finalizations[sessionId];
+        return FinalizationInfo({
+            started: pass.started,
+            processed: pass.processed,
+            eligibleCount: _sessions[sessionId].eligibleCount,
+            sumScoreOutstanding: pass.sumScoreOutstanding,
+            sumScoreSquaredOutstanding: pass.sumScoreSquaredOutstanding,
+            clipCap: pass.clipCap
+        });
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function getRewardBasis(uint64 sessionId) external view returns (RewardBasis memory) {
+        Session memory session = _sessions[sessionId];
+        _requireState(sessionId, session, ITrainingRegistry.SessionState.Finalized);
+        Finalization memory pass = _finalizations[sessionId];
+        return RewardBasis({
+            eligibleCount: session.eligibleCount,
+            totalRounds: session.totalRounds,
+            clipCap: pass.clipCap,
+            sumEffectiveScore: pass.sumEffectiveScore,
+            sumTierWeighted: pass.sumTierWeighted,
+            sumQuality: pass.sumQuality,
+            sumReliability: pass.sumReliability,
+            tier1LastScore: pass.tier1LastScore,
+            tier1LastIndex: pass.tier1LastIndex,
+            tier2LastScore: pass.tier2LastScore,
+            tier2LastIndex: pass.tier2LastIndex
+        });
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    // ------------------------------------------------------------------ finalization internals
+
+    /// @dev The pass over one chunk: eligibility, strict (score desc, index asc) order, the claimed totals
+    ///      counted down, clipping against the cap fixed at start, tiers by rank (§4), and the sums S', W,
+    ///      QS, RS that the pools need. Nothing per node is written.
+    function _verifyChunk(
+        uint64 sessionId,
+        Session memory session,
+        Finalization memory pass,
+        uint32[] calldata rankedIndices
+    ) private {
+        uint256 n = session.eligibleCount;
+        uint256 tier1End = (n * 5000 + BPS - 1) / BPS;
+        uint256 tier2End = (n * 8000 + BPS - 1) / BPS;
+        uint256 base = NodeRecords.baseSlot(sessionId);
+        uint256 rank = pass.processed;
+        uint256 cap = pass.clipCap;
+        for (uint256 i; i < rankedIndices.length; ++i) {
+            uint32 index = rankedIndices[i];
+            uint256 record = index < session.nodeCount ? NodeRecords.load(base, index) : 0;
+            if (!record.isEligible()) revert RankedNodeNotEligible(rank, index);
+            (uint256 score, uint256 quality, uint256 reliability) =
+                ScoreMath.scoreOf(record, session.totalRounds);
+            if (rank != 0 && (score > pass.lastScore || (score == pass.lastScore && index <= pass.lastIndex)))
+            {
+                revert RankingOutOfOrder(rank, index, pass.lastIndex);
+            }
+            if (score > pass.sumScoreOutstanding) {
+                revert ClaimedTotalTooLow(sessionId, ClaimedTotal.SumScore, rank);
+            }
+            if (score * score > pass.sumScoreSquaredOutstanding) {
+                revert ClaimedTotalTooLow(sessionId, ClaimedTotal.SumScoreSquared, rank);
+            }
+            uint256 effective = score;
+            if (score > cap) {
+                effective = cap;
+                emit OutlierClipped(sessionId, index, score, cap);
+            }
+            unchecked {
+                pass.sumScoreOutstanding -= uint128(score);
+                pass.sumScoreSquaredOutstanding -= score * score;
+                pass.sumEffectiveScore += uint104(effective);
+                pass.sumQuality += uint48(quality);
+                pass.sumReliability += uint48(reliability);
+                if (rank < tier1End) {
+                    pass.sumTierWeighted += uint104(3 * effective);
+                    if (rank + 1 == tier1End) {
+                        (pass.tier1LastScore, pass.tier1LastIndex) = (uint72(score), index);
+                    }
+                } else if (rank < tier2End) {
+                    pass.sumTierWeighted += uint104(effective);
+                }
+                if (rank + 1 == tier2End) {
+                    (pass.tier2LastScore, pass.tier2LastIndex) = (uint72(score), index);
+                }
+                ++rank;
+            }
+            (pass.lastScore, pass.lastIndex) = (uint72(score), index);
+        }
+        pass.processed = uint32(rank);
+    }
+
+    function _checkNothingOutstanding(uint64 sessionId, uint256 sumScoreLeft, uint256 sumSquaresLeft)
+        private
+        pure
+    {
+        if (sumScoreLeft != 0) {
+            revert ClaimedTotalTooHigh(sessionId, ClaimedTotal.SumScore, sumScoreLeft);
+        }
+        if (sumSquaresLeft != 0) {
+            revert ClaimedTotalTooHigh(sessionId, ClaimedTotal.SumScoreSquared, sumSquaresLeft);
+        }
+    }
+
+    function _completeFinalization(uint64 sessionId, Session memory session, uint256 sumEffectiveScore)
+        private
+    {
+        _sessions[sessionId].state = ITrainingRegistry.SessionState.Finalized;
+        emit SessionFinalized(
+            sessionId, session.eligibleCount, sumEffectiveScore, _finalizations[sessionId].clipCap
+        );
+    }
+
+    // ------------------------------------------------------------------ pool internals
+
+    /// @dev Checks a strategy's parameters (§5) and packs them into the pool's two bps fields.
+    function _packParams(Strategy strategy, PoolParams calldata params)
+        private
+        pure
+        returns (uint16 paramA, uint16 paramB)
+    {
+        uint256 tierBase = params.tierBaseBps;
+        uint256 floor = params.floorBps;
+        uint256 hybridSum = uint256(params.scoreBps) + params.qualityBps + params.reliabilityBps;
+        if (strategy == Strategy.Proportional) {
+            if (tierBase != 0 || floor != 0 || hybridSum != 0) revert UnusedStrategyParam(strategy);
+        } else if (strategy == Strategy.Tiered) {
+            if (floor != 0 || hybridSum != 0) revert UnusedStrategyParam(strategy);
+            if (tierBase > BPS) revert StrategyParamOutOfRange(strategy, tierBase, BPS);
+            paramA = uint16(tierBase);
+        } else if (strategy == Strategy.MinimumGuarantee) {
+            if (tierBase != 0 || hybridSum != 0) revert UnusedStrategyParam(strategy);
+            if (floor > BPS) revert StrategyParamOutOfRange(strategy, floor, BPS);
+            paramA = uint16(floor);
+        } else {
+            if (tierBase != 0 || floor != 0) revert UnusedStrategyParam(strategy);
+            if (hybridSum != BPS) revert HybridWeightsInvalid(hybridSum);
+            (paramA, paramB) = (params.qualityBps, params.reliabilityBps);
+        }
+    }
+
+    /// @dev Pulls `amount` and rejects tokens that deliver anything else (fee-on-transfer, rebasing).
+    function _pullExactly(IERC20 token, uint256 amount) private {
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 balance = token.balanceOf(address(this));
+        uint256 received = balance > before ? balance - before : 0;
+        if (received != amount) revert TokenTransferShortfall(address(token), amount, received);
+    }
+
+    /// @dev Checks and records a claim; the caller pays after all of its claims are recorded.
+    function _claim(uint256 poolId, address node) private returns (address token, uint256 amount) {
+        Pool storage pool = _existingPool(poolId);
+        if (block.timestamp > pool.claimDeadline) revert ClaimWindowClosed(poolId, pool.claimDeadline);
+        uint64 sessionId = _sessionOf(poolId);
+        uint256 claimBit = _claimBit(poolId);
+        uint256 nodeSlot = _nodeSlotOf(sessionId, node);
+        if (nodeSlot & claimBit != 0) revert RewardAlreadyClaimed(poolId, node);
+        amount = _rewardOf(pool, sessionId, _indexOf(nodeSlot));
+        if (amount == 0) revert NothingToClaim(poolId, node);
+
+        _nodeSlots[sessionId][node] = nodeSlot | claimBit;
+        pool.remaining -= amount;
+        emit RewardClaimed(poolId, node, amount, msg.sender);
+        token = pool.token;
+    }
+
+    /// @dev One eligible node's inputs to §5.
+    struct NodeShare {
+        uint32 index;
+        uint256 score;
+        uint256 effectiveScore;
+        uint256 quality;
+        uint256 reliability;
+    }
+
+    /// @dev §5 for one node, from its record and the aggregates finalization fixed: O(1).
+    function _rewardOf(Pool storage pool, uint64 sessionId, uint32 index) private view returns (uint256) {
+        uint256 record = NodeRecords.load(NodeRecords.baseSlot(sessionId), index);
+        if (!record.isEligible()) return 0;
+        Session storage session = _sessions[sessionId];
+        Finalization storage pass = _finalizations[sessionId];
+        NodeShare memory node;
+        node.index = index;
+        (node.score, node.quality, node.reliability) = ScoreMath.scoreOf(record, session.totalRounds);
+        uint256 cap = pass.clipCap;
+        node.effectiveScore = node.score < cap ? node.score : cap;
+
+        Strategy strategy = pool.strategy;
+        if (strategy == Strategy.Proportional) {
+            return Payout.proportionalDown(pool.amount, node.effectiveScore, pass.sumEffectiveScore);
+        }
+        if (strategy == Strategy.Tiered) return _tieredReward(pool, pass, node);
+        if (strategy == Strategy.MinimumGuarantee) {
+            return Payout.minimumGuaranteeDown(
+                pool.amount, pool.paramA, session.eligibleCount, node.effectiveScore, pass.sumEffectiveScore
+            );
+        }
+        return _hybridReward(pool, pass, node);
+    }
+
+    function _tieredReward(Pool storage pool, Finalization storage pass, NodeShare memory node)
+        private
+        view
+        returns (uint256)
+    {
+        return Payout.tieredDown(
+            pool.amount,
+            pool.paramA,
+            node.effectiveScore,
+            pass.sumEffectiveScore,
+            _tierWeight(pass, node.score, node.index),
+            pass.sumTierWeighted
+        );
+    }
+
+    function _hybridReward(Pool storage pool, Finalization storage pass, NodeShare memory node)
+        private
+        view
+        returns (uint256)
+    {
+        uint256 sumQuality = pass.sumQuality;
+        uint256 sumReliability = pass.sumReliability;
+        Payout.HybridShares memory shares =
+            Payout.hybridSharesDown(pool.amount, pool.paramA, pool.paramB, sumQuality, sumReliability);
+        return Payout.hybridDown(
+            shares,
+            node.effectiveScore,
+            pass.sumEffectiveScore,
+            node.quality,
+            sumQuality,
+            node.reliability,
+            sumReliability
+        );
+    }
+
+    /// @dev §4 without storing ranks: a node is in a tier when it ranks at or before the tier's last node.
+    function _tierWeight(Finalization storage pass, uint256 score, uint32 index)
+        private
+        view
+        returns (uint256)
+    {
+        if (_ranksAtOrBefore(score, index, pass.tier1LastScore, pass.tier1LastIndex)) return 3;
+        if (_ranksAtOrBefore(score, index, pass.tier2LastScore, pass.tier2LastIndex)) return 1;
+        return 0;
+    }
+
+    function _ranksAtOrBefore(uint256 score, uint32 index, uint256 lastScore, uint32 lastIndex)
+        private
+        pure
+        returns (bool)
+    {
+        return score > lastScore || (score == lastScore && index <= lastIndex);
+    }
+
+    function _pay(address token, address to, uint256 amount) private {
+        if (amount == 0) return;
+        if (token == address(0)) {
+            (bool ok,) = to.call{value: amount}("");
+            if (!ok) revert EthTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    function _existingPool(uint256 poolId) private view returns (Pool storage pool) {
+        pool = _pools[poolId];
+        if (pool.amount == 0) revert PoolNotFound(poolId);
+    }
+
+    function _sessionOf(uint256 poolId) private pure returns (uint64) {
+        return uint64(poolId >> 8);
+    }
+
+    function _claimBit(uint256 poolId) private pure returns (uint256) {
+        return 1 << (CLAIM_BITS_SHIFT + (poolId & POOL_INDEX_MASK));
+    }
+
+    function _setTreasury(address treasury_) internal {
+        if (treasury_ == address(0)) revert ZeroAddressTreasury();
+        emit TreasuryUpdated(_treasury, treasury_);
+        _treasury = treasury_;
+    }
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {GradPayStorage} from "./base/GradPayStorage.sol";
+import {ITrainingRegistry} from "./interfaces/ITrainingRegistry.sol";
+import {NodeRecords} from "./libraries/NodeRecords.sol";
+import {RecordPacking} from "./libraries/RecordPacking.sol";
+
+/// @title TrainingRegistry
+/// @notice Sessions, their nodes (dense indices) and the session state machine.
+abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
+    using RecordPacking for uint256;
+
+    // ------------------------------------------------------------------ sessions
+
+    /// @inheritdoc ITrainingRegistry
+    function createSession(uint64 sessionId, bytes32 modelHash, uint64 clipK)
+        external
+        onlyRole(COORDINATOR)
+        whenNotPaused
+    {
+        Session storage session = _sessions[sessionId];
+        if (session.state != SessionState.None) revert SessionAlreadyExists(sessionId);
+        session.state = SessionState.Active;
+        session.clipK = clipK;
+        _modelHashes[sessionId] = modelHash;
+        emit SessionCreated(sessionId, modelHash, clipK, msg.sender);
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function setClipK(uint64 sessionId, uint64 clipK) external onlyRole(COORDINATOR) whenNotPaused {
+        Session storage session = _sessions[sessionId];
+        _requireNotFinalized(sessionId, session);
+        uint64 previous = session.clipK;
+        session.clipK = clipK;
+        emit ClipKUpdated(sessionId, previous, clipK);
+        _resetFinalization(sessionId);
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function completeSession(uint64 sessionId) external onlyRole(COORDINATOR) whenNotPaused {
+        Session storage session = _sessions[sessionId];
+        _requireState(sessionId, session, SessionState.Active);
+        session.state = SessionState.Completed;
+        emit SessionCompleted(sessionId, session.nodeCount, session.eligibleCount, session.totalRounds);
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    /// @inheritdoc ITrainingRegistry
+    function registerNode(uint64 sessionId, address node, bytes32 nodeId)
+        external
+        onlyRole(COORDINATOR)
+        whenNotPaused
+        returns (uint32 index)
+    {
+        Session storage session = _sessions[sessionId];
+        _requireState(sessionId, session, SessionState.Active);
+        index = session.nodeCount;
+        _checkCapacity(sessionId, index, 1);
+        _register(sessionId, node, nodeId, index, 0);
+        session.nodeCount = index + 1;
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function registerNodesBatch(uint64 sessionId, address[] calldata nodes, bytes32[] calldata nodeIds)
+        external
+        onlyRole(COORDINATOR)
+        whenNotPaused
+        returns (uint32 firstIndex)
+    {
+        if (nodes.length != nodeIds.length) revert ArrayLengthMismatch(nodes.length, nodeIds.length);
+        if (nodes.length == 0) revert EmptyList();
+        Session storage session = _sessions[sessionId];
+        _requireState(sessionId, session, SessionState.Active);
+        firstIndex = session.nodeCount;
+        _checkCapacity(sessionId, firstIndex, nodes.length);
+        for (uint256 i; i < nodes.length; ++i) {
+            _register(sessionId, nodes[i], nodeIds[i], uint32(firstIndex + i), i);
+        }
+        session.nodeCount = uint32(firstIndex + nodes.length);
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function excludeNode(uint64 sessionId, address node, string calldata reason)
+        external
+        onlyRole(COORDINATOR)
+        whenNotPaused
+    {
+        Session storage session = _sessions[sessionId];
+        _requireNotFinalized(sessionId, session);
+        uint32 index = _indexOf(_nodeSlotOf(sessionId, node));
+        uint256 base = NodeRecords.baseSlot(sessionId);
+        uint256 record = NodeRecords.load(base, index);
+        if (record.isExcluded()) revert NodeAlreadyExcluded(sessionId, node);
+        if (record.isEligible()) session.eligibleCount -= 1;
+        NodeRecords.store(base, index, record | RecordPacking.EXCLUDED_BIT);
+        emit NodeExcluded(sessionId, node, index, reason);
+        _resetFinalization(sessionId);
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @inheritdoc ITrainingRegistry
+    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ITrainingRegistry
+    function getSession(uint64 sessionId) external view returns (SessionInfo memory info) {
+        Session memory session = _sessions[sessionId];
+        info = SessionInfo({
+            state: session.state,
+            modelHash: _modelHashes[sessionId],
+            clipK: session.clipK,
+            nodeCount: session.nodeCount,
+            eligibleCount: session.eligibleCount,
+            totalRounds: session.totalRounds,
+            currentEpoch: session.currentEpoch,
+            epochCount: session.epochCount,
+            currentEpochRounds: session.currentEpochRounds,
+            poolCount: session.poolCount
+        });
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function nodeIndex(uint64 sessionId, address node) external view returns (uint32) {
+        return _indexOf(_nodeSlotOf(sessionId, node));
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function isRegistered(uint64 sessionId, address node) external view returns (bool) {
+        return _nodeSlots[sessionId][node] != 0;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _checkCapacity(uint64 sessionId, uint256 nodeCount, uint256 adding) private pure {
+        if (nodeCount + adding > NODE_LIMIT) revert TooManyNodes(sessionId, NODE_LIMIT);
+    }
+
+    /// @dev One new storage slot per node: the node slot (index + 1). The record slot is first written
+    ///      by the node's first entry, so registration and the first epoch each pay one slot creation.
+    function _register(uint64 sessionId, address node, bytes32 nodeId, uint32 index, uint256 position)
+        private
+    {
+        if (node == address(0)) revert ZeroAddressNode(position);
+        mapping(address => uint256) storage slots = _nodeSlots[sessionId];
+        if (slots[node] != 0) revert NodeAlreadyRegistered(sessionId, node);
+        slots[node] = uint256(index) + 1;
+        emit NodeRegistered(sessionId, node, index, nodeId);
+    }
+}

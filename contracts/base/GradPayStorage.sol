@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
+import {ITrainingRegistry} from "../interfaces/ITrainingRegistry.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+/// @title GradPayStorage
+/// @notice The state shared by the three concerns (registry, tracker, distributor), which live behind
+///         one address so that a claim or a record batch never pays for a cross-contract call.
+/// @dev Every struct is laid out to the bit: what one operation reads sits in as few slots as possible.
+abstract contract GradPayStorage is AccessControl, Pausable, ReentrancyGuardTransient {
+    /// @dev Published as `COORDINATOR_ROLE` (and the limits below as `MAX_*`) by GradPay.
+    bytes32 internal constant COORDINATOR = keccak256("COORDINATOR_ROLE");
+
+    /// @dev 2^24 - 1 nodes keep every session-wide sum inside its packed field (see `Totals`, `Finalization`).
+    uint256 internal constant NODE_LIMIT = type(uint24).max;
+    /// @dev One pool per claim bit of a node slot (bits 32..255).
+    uint256 internal constant POOL_LIMIT = 224;
+
+    /// @dev One slot. `epochCount` doubles as the current epoch's ordinal in node records.
+    struct Session {
+        ITrainingRegistry.SessionState state;
+        uint32 nodeCount;
+        uint32 eligibleCount;
+        uint32 totalRounds;
+        uint32 currentEpoch;
+        uint16 epochCount;
+        uint32 currentEpochRounds;
+        uint8 poolCount;
+        uint64 clipK;
+    }
+
+    /// @dev One slot, updated once per batch.
+    struct Totals {
+        uint88 computeSeconds;
+        uint64 accepted;
+        uint64 rejected;
+        uint40 nodeEpochs;
+    }
+
+    /// @dev The finalization pass's running state, which becomes the pools' reward basis once the
+    ///      session is Finalized (no copy). Slots: [started..sumReliability], [sumEffectiveScore, clipCap,
+    ///      tier last indices], [sumTierWeighted, tier last scores], [outstanding Σscore], [outstanding Σscore²].
+    ///      A proportional claim reads slot 1 only; tiered adds slot 2, hybrid slot 0.
+    struct Finalization {
+        bool started;
+        uint32 processed;
+        uint32 lastIndex;
+        uint72 lastScore;
+        uint48 sumQuality;
+        uint48 sumReliability;
+        uint104 sumEffectiveScore;
+        uint72 clipCap;
+        uint32 tier1LastIndex;
+        uint32 tier2LastIndex;
+        uint104 sumTierWeighted;
+        uint72 tier1LastScore;
+        uint72 tier2LastScore;
+        uint128 sumScoreOutstanding;
+        uint256 sumScoreSquaredOutstanding;
+    }
+
+    /// @dev Slot 0 holds everything but the amounts. For Tiered `paramA` is the base bps, for
+    ///      MinimumGuarantee the floor bps; for Hybrid `paramA`/`paramB` are the quality/reliability bps.
+    struct Pool {
+        address token;
+        uint40 claimDeadline;
+        IRewardDistributor.Strategy strategy;
+        uint16 paramA;
+        uint16 paramB;
+        bool swept;
+        uint256 amount;
+        uint256 remaining;
+    }
+
+    mapping(uint64 sessionId => Session) internal _sessions;
+    mapping(uint64 sessionId => bytes32) internal _modelHashes;
+    mapping(uint64 sessionId => Totals) internal _totals;
+    /// @dev Low 32 bits: node index + 1 (0 = not registered). Bit 32 + i: pool i of the session claimed.
+    ///      Keeping the claim bits here lets a claim flip a bit in a slot it reads anyway.
+    mapping(uint64 sessionId => mapping(address node => uint256)) internal _nodeSlots;
+    /// @dev Bit `batch % 256` of word `batch / 256`: that batch of that epoch was recorded.
+    mapping(uint64 sessionId => mapping(uint32 epoch => mapping(uint256 word => uint256))) internal
+        _recordedBatches;
+    mapping(uint64 sessionId => Finalization) internal _finalizations;
+    mapping(uint256 poolId => Pool) internal _pools;
+    address internal _treasury;
+
+    uint256 internal constant INDEX_MASK = type(uint32).max;
+    uint256 internal constant CLAIM_BITS_SHIFT = 32;
+
+    /// @dev Reverts unless the session is in `required`.
+    function _requireState(uint64 sessionId, Session memory session, ITrainingRegistry.SessionState required)
+        internal
+        pure
+    {
+        if (session.state != required) {
+            revert ITrainingRegistry.SessionInWrongState(sessionId, session.state, required);
+        }
+    }
+
+    /// @dev Reverts unless the session exists and is not yet Finalized.
+    function _requireNotFinalized(uint64 sessionId, Session memory session) internal pure {
+        if (
+            session.state != ITrainingRegistry.SessionState.Active
+                && session.state != ITrainingRegistry.SessionState.Completed
+        ) {
+            revert ITrainingRegistry.SessionInWrongState(
+                sessionId,
+                session.state,
+                session.state == ITrainingRegistry.SessionState.None
+                    ? ITrainingRegistry.SessionState.Active
+                    : ITrainingRegistry.SessionState.Completed
+            );
+        }
+    }
+
+    /// @dev The node's slot, reverting for a stranger.
+    function _nodeSlotOf(uint64 sessionId, address node) internal view returns (uint256 slot) {
+        slot = _nodeSlots[sessionId][node];
+        if (slot == 0) revert ITrainingRegistry.NodeNotRegistered(sessionId, node);
+    }
+
+    function _indexOf(uint256 nodeSlot) internal pure returns (uint32) {
+        return uint32((nodeSlot & INDEX_MASK) - 1);
+    }
+
+    /// @dev A changed eligible set or clip factor invalidates a pass in progress: it must start over.
+    function _resetFinalization(uint64 sessionId) internal {
+        if (_finalizations[sessionId].started) {
+            delete _finalizations[sessionId];
+            emit IRewardDistributor.FinalizationReset(sessionId);
+        }
+    }
+}

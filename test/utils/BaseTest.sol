@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {GradPay} from "../../contracts/GradPay.sol";
+import {IContributionTracker} from "../../contracts/interfaces/IContributionTracker.sol";
+import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
+import {RecordPacking} from "../../contracts/libraries/RecordPacking.sol";
+import {MockERC20} from "../mocks/MockERC20.sol";
+import {Test} from "forge-std/Test.sol";
+
+/// @notice Actors, a deployed GradPay and helpers shared by every test.
+abstract contract BaseTest is Test {
+    address internal admin = makeAddr("admin");
+    address internal coordinator = makeAddr("coordinator");
+    address internal treasury = makeAddr("treasury");
+    address internal stranger = makeAddr("stranger");
+
+    GradPay internal gradpay;
+    MockERC20 internal token;
+
+    uint64 internal constant SESSION = 1;
+    bytes32 internal constant MODEL = keccak256("model-v1");
+    uint40 internal constant CLAIM_WINDOW = 30 days;
+
+    function setUp() public virtual {
+        gradpay = new GradPay(admin, coordinator, treasury);
+        token = new MockERC20("Reward", "RWD", 18);
+        vm.deal(coordinator, 1_000_000 ether);
+        token.mint(coordinator, type(uint128).max);
+        vm.prank(coordinator);
+        token.approve(address(gradpay), type(uint256).max);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    function _nodes(uint256 count) internal returns (address[] memory nodes) {
+        nodes = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            nodes[i] = makeAddr(string.concat("node-", vm.toString(i)));
+        }
+    }
+
+    function _nodeIds(uint256 count) internal pure returns (bytes32[] memory ids) {
+        ids = new bytes32[](count);
+        for (uint256 i; i < count; ++i) {
+            ids[i] = bytes32(i + 1);
+        }
+    }
+
+    function _createSession(uint64 sessionId, uint64 clipK, uint256 nodeCount)
+        internal
+        returns (address[] memory nodes)
+    {
+        nodes = _nodes(nodeCount);
+        vm.startPrank(coordinator);
+        gradpay.createSession(sessionId, MODEL, clipK);
+        gradpay.registerNodesBatch(sessionId, nodes, _nodeIds(nodeCount));
+        vm.stopPrank();
+    }
+
+    function _entry(
+        uint32 nodeIndex,
+        uint32 computeSeconds,
+        uint32 accepted,
+        uint32 rejected,
+        uint32 roundsOk,
+        uint32 roundsJoined,
+        uint16 consistencyBps,
+        uint16 networkBps,
+        uint16 uptimeBps
+    ) internal pure returns (uint256) {
+        return RecordPacking.pack(
+            nodeIndex,
+            computeSeconds,
+            accepted,
+            rejected,
+            roundsOk,
+            roundsJoined,
+            consistencyBps,
+            networkBps,
+            uptimeBps
+        );
+    }
+
+    function _record(
+        uint64 sessionId,
+        uint32 epoch,
+        uint32 batch,
+        uint32 epochRounds,
+        uint256[] memory entries
+    ) internal {
+        vm.prank(coordinator);
+        gradpay.recordContributionsBatch(sessionId, epoch, batch, epochRounds, entries);
+    }
+
+    /// @dev Ranks the eligible nodes off-chain, as a coordinator would, and runs the verified pass in one chunk.
+    function _finalize(uint64 sessionId) internal {
+        (uint32[] memory ranked, uint256 sumScore, uint256 sumSquares) = _ranking(sessionId);
+        vm.startPrank(coordinator);
+        gradpay.completeSession(sessionId);
+        gradpay.startFinalization(sessionId, uint32(ranked.length), sumScore, sumSquares);
+        if (ranked.length > 0) gradpay.submitRanking(sessionId, ranked, true);
+        vm.stopPrank();
+    }
+
+    /// @dev Insertion sort by (score desc, index asc) over the score view: test-sized sessions only.
+    function _ranking(uint64 sessionId)
+        internal
+        view
+        returns (uint32[] memory ranked, uint256 sumScore, uint256 sumSquares)
+    {
+        uint32 nodeCount = gradpay.getSession(sessionId).nodeCount;
+        IContributionTracker.NodeScore[] memory scores = gradpay.getScores(sessionId, 0, nodeCount);
+        uint256 eligible;
+        for (uint256 i; i < scores.length; ++i) {
+            if (scores[i].eligible) ++eligible;
+        }
+        ranked = new uint32[](eligible);
+        uint256 filled;
+        for (uint256 i; i < scores.length; ++i) {
+            if (!scores[i].eligible) continue;
+            sumScore += scores[i].score;
+            sumSquares += scores[i].score * scores[i].score;
+            uint256 j = filled++;
+            while (j > 0 && scores[ranked[j - 1]].score < scores[i].score) {
+                ranked[j] = ranked[j - 1];
+                --j;
+            }
+            ranked[j] = uint32(i);
+        }
+    }
+
+    function _createPool(
+        uint64 sessionId,
+        address poolToken,
+        uint256 amount,
+        IRewardDistributor.Strategy strategy,
+        IRewardDistributor.PoolParams memory params
+    ) internal returns (uint256 poolId) {
+        vm.prank(coordinator);
+        poolId = gradpay.createRewardPool{value: poolToken == address(0) ? amount : 0}(
+            sessionId, poolToken, amount, strategy, params, uint40(block.timestamp) + CLAIM_WINDOW
+        );
+    }
+
+    function _noParams() internal pure returns (IRewardDistributor.PoolParams memory params) {}
+
+    function _tieredParams(uint16 baseBps)
+        internal
+        pure
+        returns (IRewardDistributor.PoolParams memory params)
+    {
+        params.tierBaseBps = baseBps;
+    }
+
+    function _floorParams(uint16 floorBps)
+        internal
+        pure
+        returns (IRewardDistributor.PoolParams memory params)
+    {
+        params.floorBps = floorBps;
+    }
+
+    function _hybridParams(uint16 scoreBps, uint16 qualityBps, uint16 reliabilityBps)
+        internal
+        pure
+        returns (IRewardDistributor.PoolParams memory params)
+    {
+        (params.scoreBps, params.qualityBps, params.reliabilityBps) = (scoreBps, qualityBps, reliabilityBps);
+    }
+}
