@@ -1,1 +1,19 @@
-//! gradpay coordinator library.
+//! gradpay coordinator library: typed access to the GradPay contracts for the coordinator's own
+//! Rust code and for the `gradpay` command. The reward math lives on chain; this crate reads the
+//! contracts' views and never recomputes rewards.
+
+pub mod anvil;
+pub mod bindings;
+pub mod config;
+pub mod error;
+pub mod journal;
+pub mod keys;
+pub mod metrics;
+pub mod provider;
+pub mod strategy;
+
+pub use config::{NetworkProfile, PoolDefaults};
+pub use error::{Error, Result};
+pub use keys::KeySource;
+pub use metrics::{EpochActivity, EpochEntry, MetricsLine};
+pub use strategy::{Strategy, StrategyParams};

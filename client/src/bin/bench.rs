@@ -1,0 +1,2 @@
+//! Benchmark placeholder, replaced once the contract exists.
+fn main() {}

@@ -1,0 +1,395 @@
+//! `gradpay.toml`: network profiles (`local`, `monad-testnet`, `monad`, or your own), each with its
+//! RPC URL, contract address (directly or through the deployments file `gradpay deploy` writes),
+//! batching and gas settings and pool defaults. `GRADPAY_*` environment variables override the file.
+//! The private key is never read from here (see [`crate::keys`]).
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use alloy::primitives::Address;
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result, Strategy};
+
+/// Chain id of a local anvil.
+pub const LOCAL_CHAIN_ID: u64 = 31337;
+/// Chain id of Monad testnet.
+pub const MONAD_TESTNET_CHAIN_ID: u64 = 10143;
+/// Chain id of Monad mainnet.
+pub const MONAD_CHAIN_ID: u64 = 143;
+
+/// Default gas margin over the estimate, in bps (5 %). Monad charges the whole limit, so keep it small.
+pub const DEFAULT_GAS_MARGIN_BPS: u16 = 500;
+/// Largest margin accepted: a larger one burns money on Monad for no benefit.
+pub const MAX_GAS_MARGIN_BPS: u16 = 5000;
+
+/// The whole file: profiles by name plus which one is the default.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Profile used when neither `--network` nor `GRADPAY_NETWORK` names one.
+    pub default_network: Option<String>,
+    /// Profiles by name; they complete (and override) the built-in ones.
+    #[serde(default)]
+    pub networks: BTreeMap<String, ProfileOverrides>,
+}
+
+/// A profile as written in the file: every field optional, missing ones come from the built-in
+/// profile of the same name (or the local defaults for a new name).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(missing_docs)] // each field documents itself through `NetworkProfile`
+pub struct ProfileOverrides {
+    pub chain_id: Option<u64>,
+    pub rpc_url: Option<String>,
+    pub gradpay: Option<Address>,
+    pub deployments: Option<PathBuf>,
+    pub batch_size: Option<usize>,
+    pub gas_margin_bps: Option<u16>,
+    pub max_tx_gas: Option<u64>,
+    pub finalize_chunk: Option<usize>,
+    pub receipt_timeout_secs: Option<u64>,
+    pub poll_interval_ms: Option<u64>,
+    pub journal_dir: Option<PathBuf>,
+    pub pool: Option<PoolDefaults>,
+}
+
+/// Defaults for `gradpay pool create` (reward-math.md §5 defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct PoolDefaults {
+    /// Strategy when `--strategy` is not given.
+    pub strategy: Strategy,
+    /// Tiered: share paid proportionally, bps.
+    pub tier_base_bps: u16,
+    /// Minimum guarantee: floor as a fraction of the average share, bps.
+    pub floor_bps: u16,
+    /// Hybrid weights, bps, summing to 10000.
+    pub hybrid_score_bps: u16,
+    /// Hybrid quality weight, bps.
+    pub hybrid_quality_bps: u16,
+    /// Hybrid reliability weight, bps.
+    pub hybrid_reliability_bps: u16,
+    /// How long nodes may claim, in seconds from pool creation.
+    pub claim_window_secs: u64,
+}
+
+impl Default for PoolDefaults {
+    fn default() -> Self {
+        Self {
+            strategy: Strategy::Proportional,
+            tier_base_bps: 8500,
+            floor_bps: 5000,
+            hybrid_score_bps: 7000,
+            hybrid_quality_bps: 2000,
+            hybrid_reliability_bps: 1000,
+            claim_window_secs: 30 * 24 * 3600,
+        }
+    }
+}
+
+/// A resolved network profile: everything the client needs to talk to one chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NetworkProfile {
+    /// The profile's name.
+    pub name: String,
+    /// The chain id the RPC must report.
+    pub chain_id: u64,
+    /// JSON-RPC HTTP endpoint.
+    pub rpc_url: String,
+    /// The GradPay contract, if set directly.
+    pub gradpay: Option<Address>,
+    /// A deployments file to read the address from when `gradpay` is not set.
+    pub deployments: Option<PathBuf>,
+    /// Entries per `recordContributionsBatch` transaction (and nodes per registration batch).
+    pub batch_size: usize,
+    /// Gas limit = estimate × (1 + margin); bps.
+    pub gas_margin_bps: u16,
+    /// Largest gas limit one transaction may use (the chain's per-transaction cap).
+    pub max_tx_gas: u64,
+    /// Ranked indices per `submitRanking` chunk before gas-based splitting.
+    pub finalize_chunk: usize,
+    /// How long to wait for a receipt before declaring a transaction lost.
+    pub receipt_timeout_secs: u64,
+    /// How often to poll for receipts.
+    pub poll_interval_ms: u64,
+    /// Where journals of sent batches live.
+    pub journal_dir: PathBuf,
+    /// Pool defaults.
+    pub pool: PoolDefaults,
+}
+
+impl NetworkProfile {
+    /// The built-in profile called `name`, if there is one.
+    pub fn builtin(name: &str) -> Option<Self> {
+        let (chain_id, rpc_url, poll_interval_ms) = match name {
+            "local" => (LOCAL_CHAIN_ID, "http://127.0.0.1:8545", 20),
+            "monad-testnet" => (MONAD_TESTNET_CHAIN_ID, "https://testnet-rpc.monad.xyz", 200),
+            "monad" => (MONAD_CHAIN_ID, "https://rpc.monad.xyz", 200),
+            _ => return None,
+        };
+        Some(Self {
+            name: name.to_owned(),
+            chain_id,
+            rpc_url: rpc_url.to_owned(),
+            gradpay: None,
+            deployments: Some(PathBuf::from(format!("deployments/{chain_id}.json"))),
+            batch_size: 200,
+            gas_margin_bps: DEFAULT_GAS_MARGIN_BPS,
+            // Monad's per-transaction gas cap; anvil's default block gas limit is the same.
+            max_tx_gas: 30_000_000,
+            finalize_chunk: 500,
+            receipt_timeout_secs: 60,
+            poll_interval_ms,
+            journal_dir: PathBuf::from(".gradpay"),
+            pool: PoolDefaults::default(),
+        })
+    }
+
+    fn apply(&mut self, o: &ProfileOverrides) {
+        macro_rules! take {
+            ($($field:ident),*) => { $( if let Some(v) = &o.$field { self.$field = v.clone(); } )* };
+        }
+        take!(chain_id, rpc_url, batch_size, gas_margin_bps, max_tx_gas, finalize_chunk);
+        take!(receipt_timeout_secs, poll_interval_ms, journal_dir, pool);
+        if o.gradpay.is_some() {
+            self.gradpay = o.gradpay;
+        }
+        if o.deployments.is_some() {
+            self.deployments.clone_from(&o.deployments);
+        }
+    }
+
+    fn validate(&self, origin: &str) -> Result<()> {
+        let bad = |reason: String| Err(Error::Config { origin: origin.to_owned(), reason });
+        if self.batch_size == 0 {
+            return bad(format!("profile `{}`: batch-size must be at least 1", self.name));
+        }
+        if self.finalize_chunk == 0 {
+            return bad(format!("profile `{}`: finalize-chunk must be at least 1", self.name));
+        }
+        if self.gas_margin_bps > MAX_GAS_MARGIN_BPS {
+            return bad(format!(
+                "profile `{}`: gas-margin-bps {} is above {MAX_GAS_MARGIN_BPS}; Monad charges the whole \
+                 gas limit, keep the margin small (default {DEFAULT_GAS_MARGIN_BPS})",
+                self.name, self.gas_margin_bps
+            ));
+        }
+        if !(self.rpc_url.starts_with("http://") || self.rpc_url.starts_with("https://")) {
+            return bad(format!("profile `{}`: rpc-url `{}` must start with http:// or https://", self.name, self.rpc_url));
+        }
+        let p = &self.pool;
+        if p.hybrid_score_bps as u32 + p.hybrid_quality_bps as u32 + p.hybrid_reliability_bps as u32 != 10_000 {
+            return bad(format!("profile `{}`: hybrid weights must sum to 10000 bps", self.name));
+        }
+        if p.tier_base_bps > 10_000 || p.floor_bps > 10_000 {
+            return bad(format!("profile `{}`: tier-base-bps and floor-bps must be <= 10000", self.name));
+        }
+        Ok(())
+    }
+
+    /// The contract address: set directly, or read from the deployments file (relative paths
+    /// resolve against `base_dir`, the config file's directory).
+    pub fn gradpay_address(&self, base_dir: &Path) -> Result<Address> {
+        if let Some(address) = self.gradpay {
+            return Ok(address);
+        }
+        let Some(file) = &self.deployments else {
+            return Err(Error::NoAddress { profile: self.name.clone() });
+        };
+        let path = base_dir.join(file);
+        if !path.exists() {
+            return Err(Error::NoAddress { profile: self.name.clone() });
+        }
+        Ok(Deployments::read(&path)?.gradpay)
+    }
+
+    /// Gas limit for an operation estimated at `estimate`: the estimate plus the margin, capped
+    /// at the per-transaction limit.
+    pub fn gas_limit(&self, estimate: u64) -> u64 {
+        let margin = estimate.saturating_mul(self.gas_margin_bps as u64) / 10_000;
+        estimate.saturating_add(margin).min(self.max_tx_gas.max(estimate))
+    }
+}
+
+/// What `gradpay deploy` writes and the config can point at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployments {
+    /// The chain deployed on.
+    pub chain_id: u64,
+    /// The GradPay contract.
+    #[serde(alias = "GradPay")]
+    pub gradpay: Address,
+    /// The block it was deployed in.
+    #[serde(default)]
+    pub block: Option<u64>,
+}
+
+impl Deployments {
+    /// Reads a deployments file.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Config {
+            origin: path.display().to_string(),
+            reason: format!("not a deployments file: {e}"),
+        })
+    }
+
+    /// Writes the file, creating its directory.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+        }
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        std::fs::write(path, text + "\n").map_err(|e| Error::io("writing", path, e))
+    }
+}
+
+/// Resolves the profile to use from the (optional) file text, the requested name and the
+/// environment. `env` is a lookup so that tests need not mutate the process environment.
+pub fn resolve_profile(
+    file: Option<(&Path, &str)>,
+    requested: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<NetworkProfile> {
+    let origin = file.map(|(p, _)| p.display().to_string()).unwrap_or_else(|| "built-in defaults".into());
+    let parsed: ConfigFile = match file {
+        Some((_, text)) => toml::from_str(text).map_err(|e| Error::Config { origin: origin.clone(), reason: e.to_string() })?,
+        None => ConfigFile::default(),
+    };
+    let name = requested
+        .map(str::to_owned)
+        .or_else(|| env("GRADPAY_NETWORK"))
+        .or(parsed.default_network.clone())
+        .unwrap_or_else(|| "local".to_owned());
+    let mut profile = match (NetworkProfile::builtin(&name), parsed.networks.get(&name)) {
+        (Some(builtin), _) => builtin,
+        (None, Some(_)) => NetworkProfile { name: name.clone(), ..NetworkProfile::builtin("local").ok_or_else(|| unreachable_profile())? },
+        (None, None) => {
+            let mut known: Vec<String> = ["local", "monad-testnet", "monad"].map(String::from).to_vec();
+            known.extend(parsed.networks.keys().cloned());
+            known.dedup();
+            return Err(Error::UnknownProfile { name, known: known.join(", ") });
+        }
+    };
+    if let Some(overrides) = parsed.networks.get(&name) {
+        profile.apply(overrides);
+    }
+    apply_env(&mut profile, &env)?;
+    profile.validate(&origin)?;
+    Ok(profile)
+}
+
+fn unreachable_profile() -> Error {
+    Error::Config { origin: "built-in defaults".into(), reason: "the local profile is missing".into() }
+}
+
+fn apply_env(profile: &mut NetworkProfile, env: &impl Fn(&str) -> Option<String>) -> Result<()> {
+    fn parse<T: std::str::FromStr>(var: &str, value: &str) -> Result<T>
+    where
+        T::Err: std::fmt::Display,
+    {
+        value.trim().parse().map_err(|e: T::Err| Error::Config { origin: var.to_owned(), reason: format!("`{value}`: {e}") })
+    }
+    if let Some(v) = env("GRADPAY_RPC_URL") {
+        profile.rpc_url = v;
+    }
+    if let Some(v) = env("GRADPAY_CHAIN_ID") {
+        profile.chain_id = parse("GRADPAY_CHAIN_ID", &v)?;
+    }
+    if let Some(v) = env("GRADPAY_CONTRACT") {
+        profile.gradpay = Some(parse("GRADPAY_CONTRACT", &v)?);
+    }
+    if let Some(v) = env("GRADPAY_DEPLOYMENTS") {
+        profile.deployments = Some(PathBuf::from(v));
+    }
+    if let Some(v) = env("GRADPAY_BATCH_SIZE") {
+        profile.batch_size = parse("GRADPAY_BATCH_SIZE", &v)?;
+    }
+    if let Some(v) = env("GRADPAY_GAS_MARGIN_BPS") {
+        profile.gas_margin_bps = parse("GRADPAY_GAS_MARGIN_BPS", &v)?;
+    }
+    if let Some(v) = env("GRADPAY_JOURNAL_DIR") {
+        profile.journal_dir = PathBuf::from(v);
+    }
+    Ok(())
+}
+
+/// Loads `path` if it exists (a missing default file just means built-in profiles) and resolves
+/// the profile against the process environment. Returns the profile and the directory relative
+/// paths resolve against.
+pub fn load(path: &Path, path_was_explicit: bool, requested: Option<&str>) -> Result<(NetworkProfile, PathBuf)> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((resolve_profile(Some((path, &text)), requested, env)?, base_dir)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !path_was_explicit => {
+            Ok((resolve_profile(None, requested, env)?, PathBuf::new()))
+        }
+        Err(e) => Err(Error::io("reading", path, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn builtin_profiles_have_their_chain_ids() {
+        for (name, id) in [("local", 31337), ("monad-testnet", 10143), ("monad", 143)] {
+            let p = resolve_profile(None, Some(name), no_env).unwrap();
+            assert_eq!(p.chain_id, id, "{name}");
+            assert!(p.gas_margin_bps <= 1000, "default margin must be at most 10 %");
+        }
+    }
+
+    #[test]
+    fn file_overrides_builtin_and_env_overrides_file() {
+        let text = r#"
+            default_network = "monad-testnet"
+            [networks.monad-testnet]
+            rpc-url = "http://10.0.0.1:8545"
+            batch-size = 50
+        "#;
+        let path = Path::new("gradpay.toml");
+        let p = resolve_profile(Some((path, text)), None, no_env).unwrap();
+        assert_eq!((p.name.as_str(), p.chain_id, p.rpc_url.as_str(), p.batch_size), ("monad-testnet", 10143, "http://10.0.0.1:8545", 50));
+        let env = |k: &str| (k == "GRADPAY_BATCH_SIZE").then(|| "7".to_owned());
+        assert_eq!(resolve_profile(Some((path, text)), None, env).unwrap().batch_size, 7);
+    }
+
+    #[test]
+    fn custom_profile_and_unknown_profile() {
+        let text = "[networks.staging]\nchain-id = 5\nrpc-url = \"http://x:1\"\n";
+        let p = resolve_profile(Some((Path::new("g.toml"), text)), Some("staging"), no_env).unwrap();
+        assert_eq!(p.chain_id, 5);
+        let err = resolve_profile(Some((Path::new("g.toml"), text)), Some("nope"), no_env).unwrap_err();
+        assert!(err.to_string().contains("staging"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_rejected_with_their_origin() {
+        let text = "[networks.local]\ngas-margin-bps = 9000\n";
+        let err = resolve_profile(Some((Path::new("g.toml"), text)), None, no_env).unwrap_err();
+        assert!(err.to_string().contains("gas-margin-bps 9000"), "{err}");
+        let err = resolve_profile(Some((Path::new("g.toml"), "[networks.local]\nbogus = 1\n")), None, no_env).unwrap_err();
+        assert!(err.to_string().contains("bogus"), "{err}");
+        let env = |k: &str| (k == "GRADPAY_BATCH_SIZE").then(|| "many".to_owned());
+        let err = resolve_profile(None, None, env).unwrap_err();
+        assert!(err.to_string().contains("GRADPAY_BATCH_SIZE"), "{err}");
+    }
+
+    #[test]
+    fn gas_limit_adds_margin_within_cap() {
+        let p = NetworkProfile { gas_margin_bps: 1000, max_tx_gas: 1_000_000, ..NetworkProfile::builtin("local").unwrap() };
+        assert_eq!(p.gas_limit(100_000), 110_000);
+        assert_eq!(p.gas_limit(990_000), 1_000_000);
+    }
+}

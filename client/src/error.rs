@@ -1,0 +1,190 @@
+//! The one error type of the library. Every variant names the cause and, where there is one, the
+//! fix, because the `gradpay` binary prints the message as is and exits non-zero.
+
+use std::path::PathBuf;
+
+use alloy::primitives::{Address, B256, U256};
+
+/// Everything that can go wrong in gradpay, with enough context to act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done ("reading", "writing").
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The configuration file or an environment override is invalid.
+    #[error("invalid configuration ({origin}): {reason}")]
+    Config {
+        /// Where the bad value came from: a file path or an environment variable.
+        origin: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// The requested network profile is not in the configuration.
+    #[error("unknown network profile `{name}`; known profiles: {known}")]
+    UnknownProfile {
+        /// The profile asked for.
+        name: String,
+        /// The profiles that exist, comma separated.
+        known: String,
+    },
+
+    /// No signing key was configured.
+    #[error(
+        "no signing key: set GRADPAY_PRIVATE_KEY, or pass --keystore <FILE> (a `cast wallet` \
+         keystore) with --password-file or an interactive prompt"
+    )]
+    MissingKey,
+
+    /// The private key in the environment is malformed (its value is never shown).
+    #[error("GRADPAY_PRIVATE_KEY is not a valid secp256k1 private key (expected 32 bytes of hex)")]
+    InvalidPrivateKey,
+
+    /// The keystore could not be decrypted.
+    #[error("cannot decrypt keystore {path}: {reason}")]
+    Keystore {
+        /// The keystore file.
+        path: PathBuf,
+        /// Why, e.g. a wrong password.
+        reason: String,
+    },
+
+    /// The RPC endpoint did not answer.
+    #[error("RPC endpoint {url} is unreachable ({reason}); check that the node is running and the URL in gradpay.toml or GRADPAY_RPC_URL")]
+    RpcUnreachable {
+        /// The URL tried.
+        url: String,
+        /// The transport's message.
+        reason: String,
+    },
+
+    /// The RPC endpoint serves another chain than the profile expects.
+    #[error("wrong chain id at {url}: expected {expected}, got {got}; pick the matching --network profile")]
+    WrongChainId {
+        /// The URL asked.
+        url: String,
+        /// The profile's chain id.
+        expected: u64,
+        /// The node's chain id.
+        got: u64,
+    },
+
+    /// No contract code at a configured address.
+    #[error("no contract code at {address} ({name}) on chain {chain_id}; run `gradpay deploy` and point the config at its deployments file")]
+    NoCode {
+        /// Which contract was expected.
+        name: &'static str,
+        /// The configured address.
+        address: Address,
+        /// The chain asked.
+        chain_id: u64,
+    },
+
+    /// No contract address is configured at all.
+    #[error("no GradPay address for profile `{profile}`; run `gradpay deploy` or set `gradpay` / `deployments` in gradpay.toml")]
+    NoAddress {
+        /// The profile in use.
+        profile: String,
+    },
+
+    /// The sender cannot pay for what it is about to send.
+    #[error("insufficient funds in {address}: balance {balance} wei, needed {needed} wei; fund the account")]
+    InsufficientFunds {
+        /// The paying account.
+        address: Address,
+        /// Its balance.
+        balance: U256,
+        /// What the operation needs (value plus gas limit times fee cap).
+        needed: U256,
+    },
+
+    /// A call or transaction reverted; `reason` is the decoded custom error when known.
+    #[error("{action} reverted: {reason}")]
+    Revert {
+        /// What was being done.
+        action: String,
+        /// The decoded custom error, e.g. `SessionInWrongState(sessionId: 1, …)`.
+        reason: String,
+    },
+
+    /// A transport or RPC error other than a revert (after the retry layer gave up).
+    #[error("{action} failed: {reason}")]
+    Rpc {
+        /// What was being done.
+        action: String,
+        /// The RPC's message.
+        reason: String,
+    },
+
+    /// A transaction was not mined in time; re-running the same command resumes safely.
+    #[error("transaction {hash} not mined after {seconds} s; re-run the command: batches already on chain are skipped")]
+    NotMined {
+        /// The transaction.
+        hash: B256,
+        /// How long we waited.
+        seconds: u64,
+    },
+
+    /// A metrics line or aggregated entry is invalid.
+    #[error("invalid metrics ({origin}): {reason}")]
+    Metrics {
+        /// Where: `file:line` or `node N`.
+        origin: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// The journal of sent batches is unreadable or belongs to another deployment.
+    #[error("journal {path}: {reason}; move it away to start over (on-chain records stay exact either way)")]
+    Journal {
+        /// The journal file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A pool id that does not exist.
+    #[error("pool {pool_id} does not exist (session {session_id} has {pool_count} pool(s)); list them with `gradpay pending`")]
+    UnknownPool {
+        /// The pool asked for.
+        pool_id: U256,
+        /// Its session (the pool id's high bits).
+        session_id: u64,
+        /// How many pools the session has.
+        pool_count: u8,
+    },
+
+    /// The local anvil could not be started.
+    #[error("anvil: {0}")]
+    Anvil(String),
+
+    /// The session is not in the state the operation needs.
+    #[error("session {session_id} is {state}; {hint}")]
+    SessionState {
+        /// The session.
+        session_id: u64,
+        /// Its current state.
+        state: String,
+        /// What to do.
+        hint: String,
+    },
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An [`Error::Io`] for `path`.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io { action, path: path.into(), source }
+    }
+}

@@ -1,0 +1,91 @@
+//! Where the signing key comes from: the `GRADPAY_PRIVATE_KEY` environment variable, or an
+//! encrypted keystore in the format `cast wallet new` / `cast wallet import` writes, unlocked with
+//! a password file or an interactive prompt. The key is never written anywhere or logged: only
+//! the address is ever shown.
+
+use std::{
+    io::IsTerminal,
+    path::{Path, PathBuf},
+};
+
+use alloy::signers::local::{LocalSignerError, PrivateKeySigner};
+
+use crate::{Error, Result};
+
+/// Environment variable holding a hex private key.
+pub const PRIVATE_KEY_ENV: &str = "GRADPAY_PRIVATE_KEY";
+
+/// How to obtain the signing key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeySource {
+    /// A keystore file; when absent, the key comes from [`PRIVATE_KEY_ENV`].
+    pub keystore: Option<PathBuf>,
+    /// A file whose first line is the keystore password; when absent, prompt on the terminal.
+    pub password_file: Option<PathBuf>,
+}
+
+impl KeySource {
+    /// Loads the signer, reading the environment through `env`.
+    pub fn load_with(&self, env: impl Fn(&str) -> Option<String>) -> Result<PrivateKeySigner> {
+        match &self.keystore {
+            Some(path) => {
+                let password = match &self.password_file {
+                    Some(file) => read_password_file(file)?,
+                    None => prompt_password(path)?,
+                };
+                decrypt_keystore(path, &password)
+            }
+            None => {
+                let key = env(PRIVATE_KEY_ENV).filter(|k| !k.trim().is_empty()).ok_or(Error::MissingKey)?;
+                parse_private_key(&key)
+            }
+        }
+    }
+
+    /// Loads the signer from the process environment.
+    pub fn load(&self) -> Result<PrivateKeySigner> {
+        self.load_with(|k| std::env::var(k).ok())
+    }
+}
+
+/// Parses a hex private key (with or without `0x`); the error never echoes the value.
+pub fn parse_private_key(key: &str) -> Result<PrivateKeySigner> {
+    key.trim().parse::<PrivateKeySigner>().map_err(|_| Error::InvalidPrivateKey)
+}
+
+/// Decrypts a `cast wallet` keystore.
+pub fn decrypt_keystore(path: &Path, password: &str) -> Result<PrivateKeySigner> {
+    if !path.is_file() {
+        return Err(Error::Keystore { path: path.to_owned(), reason: "no such file".into() });
+    }
+    PrivateKeySigner::decrypt_keystore(path, password).map_err(|e| Error::Keystore {
+        path: path.to_owned(),
+        reason: describe_keystore_error(&e),
+    })
+}
+
+fn describe_keystore_error(e: &LocalSignerError) -> String {
+    // eth-keystore is not re-exported, so its MAC error is recognised by its message.
+    let message = e.to_string();
+    if message.contains("Mac Mismatch") {
+        "wrong password (the keystore's MAC does not match)".into()
+    } else {
+        format!("not a valid keystore ({message})")
+    }
+}
+
+fn read_password_file(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading password file", path, e))?;
+    Ok(text.lines().next().unwrap_or_default().to_owned())
+}
+
+fn prompt_password(keystore: &Path) -> Result<String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Keystore {
+            path: keystore.to_owned(),
+            reason: "no password: stdin is not a terminal, pass --password-file <FILE>".into(),
+        });
+    }
+    rpassword::prompt_password(format!("Password for {}: ", keystore.display()))
+        .map_err(|e| Error::io("reading password from", "the terminal", e))
+}
