@@ -181,3 +181,19 @@ pub fn free_port() -> Result<u16> {
 pub fn dev_signer(i: usize) -> Result<PrivateKeySigner> {
     parse_private_key(DEV_KEYS.get(i).copied().unwrap_or(DEV_KEYS[0]))
 }
+
+/// A deterministic throwaway key for simulated node `i` (demo, tests, benchmark): never for real funds.
+pub fn simulated_node_signer(i: u32) -> Result<PrivateKeySigner> {
+    let secret = alloy::primitives::keccak256(format!("gradpay simulated node {i}"));
+    PrivateKeySigner::from_bytes(&secret).map_err(|_| Error::InvalidPrivateKey)
+}
+
+/// Sets `address`'s balance on an anvil chain (`anvil_setBalance`).
+pub async fn set_balance(provider: &alloy::providers::DynProvider, address: alloy::primitives::Address, wei: alloy::primitives::U256) -> Result<()> {
+    use alloy::providers::Provider;
+    provider
+        .raw_request::<_, serde_json::Value>("anvil_setBalance".into(), (address, wei))
+        .await
+        .map(drop)
+        .map_err(|e| Error::Rpc { action: "anvil_setBalance".into(), reason: e.to_string() })
+}

@@ -100,6 +100,7 @@ pub enum BatchStatus {
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
+    scope: JournalScope,
     file: File,
     plans: BTreeMap<u32, EpochPlan>,
     batches: BTreeMap<(u32, u32), BatchStatus>,
@@ -132,6 +133,7 @@ impl Journal {
         }
         let mut journal = Self {
             path: path.to_owned(),
+            scope,
             file: OpenOptions::new().create(true).append(true).open(path).map_err(|e| Error::io("opening", path, e))?,
             plans: BTreeMap::new(),
             batches: BTreeMap::new(),
@@ -204,6 +206,11 @@ impl Journal {
     /// What is known about `(epoch, batch)`.
     pub fn status(&self, epoch: u32, batch: u32) -> Option<BatchStatus> {
         self.batches.get(&(epoch, batch)).copied()
+    }
+
+    /// Which chain, contract and session it belongs to.
+    pub const fn scope(&self) -> &JournalScope {
+        &self.scope
     }
 
     /// The journal's path.

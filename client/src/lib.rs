@@ -4,15 +4,21 @@
 
 pub mod anvil;
 pub mod bindings;
+pub mod claims;
 pub mod config;
+pub mod coordinator;
+pub mod deploy;
 pub mod error;
+pub mod finalize;
 pub mod journal;
 pub mod keys;
 pub mod metrics;
 pub mod provider;
+pub mod record;
 pub mod strategy;
 
 pub use config::{NetworkProfile, PoolDefaults};
+pub use coordinator::{Coordinator, GasRecord};
 pub use error::{Error, Result};
 pub use keys::KeySource;
 pub use metrics::{EpochActivity, EpochEntry, MetricsLine};

@@ -1,0 +1,177 @@
+//! Reward pools (created by the coordinator on a finalized session) and claims (by nodes):
+//! pending rewards per pool come from the contract's `pendingReward` view, never recomputed.
+
+use alloy::{
+    network::{ReceiptResponse, TransactionBuilder},
+    primitives::{Address, U256},
+    providers::Provider,
+};
+use serde::Serialize;
+
+use crate::{
+    bindings::{GradPay, IRewardDistributor::PoolParams, IERC20},
+    Coordinator, Error, Result, Strategy, StrategyParams,
+};
+
+/// A pool to create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSpec {
+    /// ERC20 token, or `None` for the chain's native currency.
+    pub token: Option<Address>,
+    /// Amount in wei or token units.
+    pub amount: U256,
+    /// How it is split.
+    pub strategy: Strategy,
+    /// The strategy's parameters.
+    pub params: StrategyParams,
+    /// Claim window from now, seconds.
+    pub claim_window_secs: u64,
+}
+
+/// A node's reward from one pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolReward {
+    /// The pool.
+    pub pool_id: U256,
+    /// Its token (zero address = native).
+    pub token: Address,
+    /// Its strategy.
+    pub strategy: Option<Strategy>,
+    /// What the node can claim now.
+    pub pending: U256,
+    /// What it is entitled to, claimed or not.
+    pub entitled: U256,
+    /// Whether it has claimed.
+    pub claimed: bool,
+}
+
+/// The id of pool `index` of `session_id`.
+pub fn pool_id(session_id: u64, index: u8) -> U256 {
+    (U256::from(session_id) << 8) | U256::from(index)
+}
+
+/// The session a pool id belongs to and its index in it (`None` if the id has bits above 72).
+pub fn split_pool_id(pool_id: U256) -> Option<(u64, u8)> {
+    let session = u64::try_from(pool_id >> 8_usize).ok()?;
+    Some((session, (pool_id & U256::from(0xffu8)).to::<u8>()))
+}
+
+impl Coordinator {
+    /// Creates and funds a pool; for a token, approves the contract first when needed.
+    pub async fn create_pool(&self, session_id: u64, spec: PoolSpec) -> Result<U256> {
+        let state = self.session(session_id).await?.state;
+        if state != 3 {
+            return Err(Error::SessionState {
+                session_id,
+                state: crate::coordinator::state_name(state).into(),
+                hint: "pools are created on a finalized session (`gradpay session finalize`)".into(),
+            });
+        }
+        if let Some(token) = spec.token {
+            self.approve_token(token, spec.amount).await?;
+        }
+        let now = self.provider().get_block_by_number(Default::default()).await.map_err(|e| self.rpc_error("reading the latest block", &e))?;
+        let now = now.map_or(0, |b| b.header.timestamp);
+        let deadline = alloy::primitives::aliases::U40::from(now + spec.claim_window_secs);
+        let p = spec.params;
+        let params = PoolParams { tierBaseBps: p.tier_base_bps, floorBps: p.floor_bps, scoreBps: p.score_bps, qualityBps: p.quality_bps, reliabilityBps: p.reliability_bps };
+        let call = self.contract().createRewardPool(session_id, spec.token.unwrap_or_default(), spec.amount, spec.strategy.as_u8(), params, deadline);
+        let mut request = self.request(call.calldata().clone());
+        if spec.token.is_none() {
+            request = request.with_value(spec.amount);
+        }
+        let receipt = self.transact(&format!("createRewardPool ({})", spec.strategy), request).await?;
+        receipt
+            .decoded_log::<GradPay::RewardPoolCreated>()
+            .map(|log| log.data.poolId)
+            .ok_or_else(|| Error::Rpc { action: "createRewardPool".into(), reason: "no RewardPoolCreated event in the receipt".into() })
+    }
+
+    async fn approve_token(&self, token: Address, amount: U256) -> Result<()> {
+        let erc20 = IERC20::new(token, self.provider().clone());
+        let balance = erc20.balanceOf(self.sender()).call().await.map_err(|e| self.call_error("reading token balance", &e))?;
+        if balance < amount {
+            return Err(Error::InsufficientFunds { address: self.sender(), balance, needed: amount });
+        }
+        let allowance = erc20.allowance(self.sender(), self.address()).call().await.map_err(|e| self.call_error("reading allowance", &e))?;
+        if allowance < amount {
+            let input = erc20.approve(self.address(), amount).calldata().clone();
+            let request = self.request(input).with_to(token);
+            self.transact("approve", request).await?;
+        }
+        Ok(())
+    }
+
+    /// The pool ids of a session.
+    pub async fn pool_ids(&self, session_id: u64) -> Result<Vec<U256>> {
+        let count = self.session(session_id).await?.poolCount;
+        Ok((0..count).map(|i| pool_id(session_id, i)).collect())
+    }
+
+    /// Fails with [`Error::UnknownPool`] unless `pool_id` exists.
+    pub async fn check_pool(&self, pool_id: U256) -> Result<u64> {
+        let unknown = |session_id, pool_count| Error::UnknownPool { pool_id, session_id, pool_count };
+        let Some((session_id, index)) = split_pool_id(pool_id) else { return Err(unknown(0, 0)) };
+        let count = self.session(session_id).await?.poolCount;
+        if index >= count {
+            return Err(unknown(session_id, count));
+        }
+        Ok(session_id)
+    }
+
+    /// `node`'s reward in every pool of the session.
+    pub async fn rewards(&self, session_id: u64, node: Address) -> Result<Vec<PoolReward>> {
+        let mut rewards = Vec::new();
+        for id in self.pool_ids(session_id).await? {
+            let c = self.contract();
+            let pool = c.getPool(id).call().await.map_err(|e| self.call_error("reading pool", &e))?;
+            let pending = c.pendingReward(id, node).call().await.map_err(|e| self.call_error("reading pending reward", &e))?;
+            let entitled = c.rewardOf(id, node).call().await.map_err(|e| self.call_error("reading reward", &e))?;
+            let claimed = c.hasClaimed(id, node).call().await.map_err(|e| self.call_error("reading claim", &e))?;
+            rewards.push(PoolReward { pool_id: id, token: pool.token, strategy: Strategy::from_u8(pool.strategy), pending, entitled, claimed });
+        }
+        Ok(rewards)
+    }
+
+    /// Claims the sender's reward from `pool_id`; returns the amount paid.
+    pub async fn claim(&self, pool_id: U256) -> Result<U256> {
+        self.check_pool(pool_id).await?;
+        let pending = self.contract().pendingReward(pool_id, self.sender()).call().await.map_err(|e| self.call_error("reading pending reward", &e))?;
+        let input = self.contract().claimReward(pool_id).calldata().clone();
+        self.transact("claimReward", self.request(input)).await?;
+        Ok(pending)
+    }
+
+    /// Claims every pool of the session with something pending, in one transaction; returns
+    /// (pool, amount) pairs (empty when nothing is pending: nothing is sent).
+    pub async fn claim_all(&self, session_id: u64) -> Result<Vec<(U256, U256)>> {
+        let due: Vec<(U256, U256)> = self
+            .rewards(session_id, self.sender())
+            .await?
+            .into_iter()
+            .filter(|r| r.pending > U256::ZERO)
+            .map(|r| (r.pool_id, r.pending))
+            .collect();
+        if due.is_empty() {
+            return Ok(due);
+        }
+        let input = self.contract().claimRewardsBatch(due.iter().map(|(id, _)| *id).collect()).calldata().clone();
+        let receipt = self.transact("claimRewardsBatch", self.request(input)).await?;
+        tracing::debug!(gas = receipt.gas_used(), pools = due.len(), "claimed");
+        Ok(due)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_ids_encode_their_session() {
+        let id = pool_id(0x1234, 7);
+        assert_eq!(id, U256::from(0x123407u64));
+        assert_eq!(split_pool_id(id), Some((0x1234, 7)));
+        assert_eq!(split_pool_id(U256::MAX), None);
+    }
+}

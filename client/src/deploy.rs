@@ -1,0 +1,44 @@
+//! Deploying GradPay from the creation bytecode in forge's artifact (embedded at build time).
+
+use alloy::{
+    network::{ReceiptResponse, TransactionBuilder},
+    primitives::Address,
+    rpc::types::TransactionRequest,
+    signers::local::PrivateKeySigner,
+};
+
+use crate::{
+    bindings::GradPay,
+    config::Deployments,
+    provider::{build_provider, check_chain},
+    Coordinator, Error, NetworkProfile, Result,
+};
+
+/// Who holds which role in a new deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    /// DEFAULT_ADMIN_ROLE: roles, pause, treasury, sweeps.
+    pub admin: Address,
+    /// COORDINATOR_ROLE: sessions, records, finalization, pools.
+    pub coordinator: Address,
+    /// Receives what pools leave after their deadline.
+    pub treasury: Address,
+}
+
+/// Deploys GradPay with `signer` and returns the deployments record plus a connected coordinator.
+pub async fn deploy(profile: NetworkProfile, signer: PrivateKeySigner, roles: Roles) -> Result<(Deployments, Coordinator)> {
+    let sender = signer.address();
+    let provider = build_provider(&profile.rpc_url, Some(signer))?;
+    check_chain(&provider, &profile.rpc_url, profile.chain_id).await?;
+    let chain_id = profile.chain_id;
+    let deployer = Coordinator::from_parts(provider.clone(), profile.clone(), Address::ZERO, sender);
+    let code = GradPay::deploy_builder(&provider, roles.admin, roles.coordinator, roles.treasury).calldata().clone();
+    let request = TransactionRequest::default().with_from(sender).with_deploy_code(code);
+    let receipt = deployer.transact("deploy GradPay", request).await?;
+    let address = receipt.contract_address().ok_or_else(|| Error::Rpc { action: "deploy GradPay".into(), reason: "receipt has no contract address".into() })?;
+    let coordinator = Coordinator::from_parts(provider, profile, address, sender);
+    for record in deployer.gas_records() {
+        coordinator.record_gas(&record.operation, record.gas_used, record.gas_limit);
+    }
+    Ok((Deployments { chain_id, gradpay: address, block: receipt.block_number }, coordinator))
+}

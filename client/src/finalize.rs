@@ -1,0 +1,131 @@
+//! Finalization: read every node's score from the contract (`getScores`, by range), rank the
+//! eligible ones (score descending, index ascending), sum Σscore and Σscore² in 256 bits, and
+//! submit the ranking in chunks the contract verifies, each chunk sized to fit the per-transaction
+//! gas cap. Resumes a pass that a crash interrupted. No reward math is done here.
+
+use alloy::primitives::U256;
+use serde::Serialize;
+
+use crate::{bindings::IContributionTracker::NodeScore, Coordinator, Error, Result};
+
+/// Scores read per `getScores` call.
+const SCORE_PAGE: u32 = 250;
+
+/// The eligible nodes in rank order with the totals `startFinalization` takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ranking {
+    /// Eligible node indices, best first.
+    pub ranked: Vec<u32>,
+    /// Σ score over eligible nodes.
+    pub sum_score: U256,
+    /// Σ score² over eligible nodes.
+    pub sum_score_squared: U256,
+}
+
+/// Ranks the eligible nodes of `scores`: score descending, then index ascending.
+pub fn rank(scores: &[NodeScore]) -> Ranking {
+    let mut eligible: Vec<&NodeScore> = scores.iter().filter(|s| s.eligible).collect();
+    eligible.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+    Ranking {
+        ranked: eligible.iter().map(|s| s.index).collect(),
+        sum_score: eligible.iter().map(|s| s.score).sum(),
+        sum_score_squared: eligible.iter().map(|s| s.score * s.score).sum(),
+    }
+}
+
+/// What finalizing did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FinalizeSummary {
+    /// Eligible nodes.
+    pub eligible: u32,
+    /// `submitRanking` transactions sent.
+    pub chunks: u32,
+    /// Whether the session was already finalized.
+    pub already_finalized: bool,
+}
+
+impl Coordinator {
+    /// Every node's scores, read in pages.
+    pub async fn scores(&self, session_id: u64) -> Result<Vec<NodeScore>> {
+        let count = self.session(session_id).await?.nodeCount;
+        let mut scores = Vec::with_capacity(count as usize);
+        let mut from = 0;
+        while from < count {
+            let page = SCORE_PAGE.min(count - from);
+            let got = self.contract().getScores(session_id, from, page).call().await.map_err(|e| self.call_error("reading scores", &e))?;
+            scores.extend(got);
+            from += page;
+        }
+        Ok(scores)
+    }
+
+    /// Finalizes a Completed session (resuming an interrupted pass); a Finalized one is left alone.
+    pub async fn finalize(&self, session_id: u64, on_progress: &(dyn Fn(u32, u32) + Sync)) -> Result<FinalizeSummary> {
+        let session = self.session(session_id).await?;
+        match session.state {
+            3 => return Ok(FinalizeSummary { eligible: session.eligibleCount, already_finalized: true, ..Default::default() }),
+            2 => {}
+            other => {
+                return Err(Error::SessionState {
+                    session_id,
+                    state: crate::coordinator::state_name(other).into(),
+                    hint: "complete it first with `gradpay session complete`".into(),
+                });
+            }
+        }
+        let ranking = rank(&self.scores(session_id).await?);
+        let eligible = ranking.ranked.len() as u32;
+        let pass = self.contract().getFinalization(session_id).call().await.map_err(|e| self.call_error("reading finalization", &e))?;
+        // Resume only a pass started with the same totals; otherwise (re)start it.
+        let resumable = pass.started && pass.eligibleCount == eligible && pass.processed > 0;
+        let mut done = if resumable { pass.processed as usize } else { 0 };
+        if !resumable {
+            let call = self.contract().startFinalization(session_id, eligible, ranking.sum_score, ranking.sum_score_squared);
+            self.transact("startFinalization", self.request(call.calldata().clone())).await?;
+        }
+        let mut summary = FinalizeSummary { eligible, ..Default::default() };
+        let mut chunk = self.profile().finalize_chunk;
+        while done < ranking.ranked.len() {
+            on_progress(done as u32, eligible);
+            let end = (done + chunk).min(ranking.ranked.len());
+            let last = end == ranking.ranked.len();
+            let call = self.contract().submitRanking(session_id, ranking.ranked[done..end].to_vec(), last);
+            let request = self.request(call.calldata().clone());
+            // Halve a chunk whose estimate does not fit under the per-transaction cap.
+            match self.gas_limit_for("submitRanking", &request).await {
+                Err(Error::Rpc { reason, .. }) if chunk > 1 && (reason.contains("cap") || reason.contains("gas")) => {
+                    chunk /= 2;
+                    tracing::info!(chunk, "ranking chunk too large, halving");
+                    continue;
+                }
+                Err(e) => return Err(e),
+                Ok(_) => {}
+            }
+            self.transact("submitRanking", request).await?;
+            summary.chunks += 1;
+            done = end;
+        }
+        on_progress(eligible, eligible);
+        Ok(summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(index: u32, eligible: bool, score: u64) -> NodeScore {
+        NodeScore { index, eligible, score: U256::from(score), ..Default::default() }
+    }
+
+    #[test]
+    fn ranks_by_score_then_index_and_sums_eligible_only() {
+        let scores = [score(0, true, 5), score(1, true, 9), score(2, false, 100), score(3, true, 9), score(4, true, 1)];
+        let r = rank(&scores);
+        assert_eq!(r.ranked, vec![1, 3, 0, 4]);
+        assert_eq!(r.sum_score, U256::from(24u64));
+        assert_eq!(r.sum_score_squared, U256::from(81u64 + 81 + 25 + 1));
+    }
+}

@@ -1,0 +1,63 @@
+//! Shared set-up for the integration tests: an anvil from node_modules, a fresh deployment, nodes.
+
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use alloy::{
+    primitives::{Address, B256, U256},
+    signers::local::PrivateKeySigner,
+};
+use gradpay::{
+    anvil::{dev_signer, set_balance, simulated_node_signer, Anvil, AnvilOptions},
+    deploy::{deploy, Roles},
+    journal::{Journal, JournalScope},
+    Coordinator, NetworkProfile,
+};
+
+pub struct Chain {
+    pub anvil: Anvil,
+    pub coordinator: Coordinator,
+    pub profile: NetworkProfile,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn profile(url: &str, dir: &std::path::Path) -> NetworkProfile {
+    NetworkProfile {
+        rpc_url: url.to_owned(),
+        journal_dir: dir.join("journal"),
+        receipt_timeout_secs: 10,
+        poll_interval_ms: 10,
+        ..NetworkProfile::builtin("local").unwrap()
+    }
+}
+
+pub async fn start(options: AnvilOptions) -> Chain {
+    let dir = tempfile::tempdir().unwrap();
+    let anvil = Anvil::spawn(&options).unwrap();
+    let profile = profile(&anvil.url(), dir.path());
+    let admin = dev_signer(0).unwrap();
+    let roles = Roles { admin: admin.address(), coordinator: admin.address(), treasury: dev_signer(1).unwrap().address() };
+    let (_, coordinator) = deploy(profile.clone(), admin, roles).await.unwrap();
+    Chain { anvil, coordinator, profile, dir }
+}
+
+pub fn nodes(n: u32) -> Vec<PrivateKeySigner> {
+    (0..n).map(|i| simulated_node_signer(i).unwrap()).collect()
+}
+
+pub async fn register(c: &Coordinator, session: u64, nodes: &[PrivateKeySigner]) {
+    let list: Vec<(Address, B256)> = nodes.iter().map(|s| (s.address(), B256::left_padding_from(&s.address().0 .0))).collect();
+    c.create_session(session, B256::repeat_byte(0x11), 0).await.unwrap();
+    let indices = c.register_nodes(session, &list).await.unwrap();
+    assert_eq!(indices, (0..nodes.len() as u32).collect::<Vec<_>>(), "dense indices in registration order");
+}
+
+pub fn journal(c: &Coordinator, dir: &std::path::Path, session: u64) -> Journal {
+    let scope = JournalScope { chain_id: 31337, contract: c.address(), session_id: session };
+    Journal::open(&Journal::path_for(dir, &scope), scope).unwrap()
+}
+
+/// A coordinator handle signing as `signer` (funded with 10 ETH) on the same deployment.
+pub async fn as_node(c: &Coordinator, signer: PrivateKeySigner) -> Coordinator {
+    set_balance(c.provider(), signer.address(), U256::from(10u128.pow(19))).await.unwrap();
+    Coordinator::connect(c.profile().clone(), c.address(), signer).await.unwrap()
+}
