@@ -12,4 +12,10 @@ pub enum SimError {
     /// A contract creation reverted or halted; the revert data.
     #[error("deployment failed: {0}")]
     Deploy(alloy_primitives::Bytes),
+    /// Return data or revert data that does not decode as the ABI says.
+    #[error("abi decode: {0}")]
+    Decode(String),
+    /// The contract did something the scenario did not expect; the message says what.
+    #[error("unexpected: {0}")]
+    Unexpected(String),
 }

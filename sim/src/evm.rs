@@ -178,6 +178,25 @@ impl Chain {
             .unwrap_or_default()
     }
 
+    /// `account`'s non-zero storage slots, sorted: equal snapshots mean equal storage.
+    pub fn storage(&mut self, account: Address) -> Vec<(U256, U256)> {
+        let mut slots: Vec<(U256, U256)> = self
+            .db_mut()
+            .cache
+            .accounts
+            .get(&account)
+            .map(|a| {
+                a.storage
+                    .iter()
+                    .filter(|(_, v)| !v.is_zero())
+                    .map(|(k, v)| (*k, *v))
+                    .collect()
+            })
+            .unwrap_or_default();
+        slots.sort_unstable();
+        slots
+    }
+
     /// Deploys `init_code` (constructor arguments appended) from `from`.
     pub fn deploy(&mut self, from: Address, init_code: Bytes) -> Result<Address, SimError> {
         let receipt = self.send(from, TxKind::Create, init_code, U256::ZERO, TX_GAS_CAP)?;

@@ -1,10 +1,18 @@
 //! gradpay simulator: the contracts in an in-process EVM, checked against an independent
 //! Rust model of reward-math.md, with gas under Ethereum and Monad rules.
 
+pub mod bindings;
+pub mod deployment;
+pub mod driver;
 pub mod error;
 pub mod evm;
+pub mod limits;
 pub mod model;
+pub mod scenario;
 
+pub use deployment::Deployment;
+pub use driver::{Report, run_session};
 pub use error::SimError;
 pub use evm::{Chain, Receipt, Rules};
 pub use model::{EpochEntry, Finalized, SessionLedger, Strategy};
+pub use scenario::{SessionPlan, session_plan};

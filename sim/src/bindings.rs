@@ -1,0 +1,16 @@
+//! Typed bindings generated from forge's artifacts (`forge build` runs before cargo), so no ABI
+//! is copied by hand: every call, event, custom error and the creation code come from `out/`.
+
+#![allow(missing_docs, unreachable_pub, clippy::too_many_arguments)]
+
+alloy_sol_types::sol!(
+    #[sol(all_derives)]
+    GradPay,
+    "../out/GradPay.sol/GradPay.json"
+);
+
+alloy_sol_types::sol!(
+    #[sol(all_derives)]
+    MockERC20,
+    "../out/MockERC20.sol/MockERC20.json"
+);

@@ -1,0 +1,480 @@
+//! Random sessions as proptest strategies: what the coordinator records, who gets excluded, the
+//! pools, who claims in which order, and the wrong moves tried along the way.
+//!
+//! Values lean on the edges (zeros, maxima, ties, silent nodes) because that is where integer
+//! formulas and packed storage break; plain random values rarely reach them.
+
+use alloy_primitives::U256;
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+use crate::model::{EpochEntry, Strategy as PayoutStrategy};
+
+/// How one pool is funded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Funding {
+    /// Native currency, sent with the creation.
+    Eth,
+    /// The session's mock ERC20, pulled from the coordinator.
+    Erc20,
+}
+
+/// One pool of the session.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolPlan {
+    /// ETH or token.
+    pub funding: Funding,
+    /// `F`.
+    pub amount: U256,
+    /// How it is split.
+    pub strategy: PayoutStrategy,
+}
+
+/// How a claim is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimRoute {
+    /// `claimReward` by the node.
+    Own,
+    /// `claimRewardFor` by an account with no role.
+    ForByStranger,
+    /// `claimRewardsBatch` by the node over every pool of the session.
+    Batch,
+}
+
+/// One claim attempt: node `node` (an index, reduced modulo the node count) on pool `pool`
+/// (reduced modulo the pool count).
+#[derive(Clone, Copy, Debug)]
+pub struct ClaimPlan {
+    /// Which node (modulo the node count).
+    pub node: u32,
+    /// Which pool (modulo the pool count).
+    pub pool: u8,
+    /// How.
+    pub route: ClaimRoute,
+}
+
+/// One epoch: its `epochRounds` and its entries split into batches.
+#[derive(Clone, Debug)]
+pub struct EpochPlan {
+    /// The epoch number (non-decreasing across the plan, gaps allowed).
+    pub epoch: u32,
+    /// `epochRounds`.
+    pub rounds: u32,
+    /// Batches of entries, in sending order.
+    pub batches: Vec<Vec<EpochEntry>>,
+}
+
+/// A way to spoil a batch with one bad entry (page §1 bounds and identities).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spoil {
+    /// `roundsOk` above `roundsJoined`.
+    RoundsOkAboveJoined,
+    /// `roundsJoined` above `epochRounds`.
+    JoinedAboveEpochRounds,
+    /// A bps field above 10,000 (which field: 0, 1, 2).
+    BpsAboveMax(u8),
+    /// A node index past the last registered node.
+    UnknownNode,
+    /// The same node twice.
+    DuplicateNode,
+    /// A non-zero reserved bit.
+    ReservedBits,
+}
+
+/// A wrong finalization attempted before the right one (page §4 order, §2-§3 totals).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FinalizationFault {
+    /// Two neighbours in the ranking swapped.
+    Swapped(u32),
+    /// One node left out.
+    Missing(u32),
+    /// One node listed twice.
+    Duplicated(u32),
+    /// An ineligible node slipped in.
+    IneligibleListed,
+    /// The claimed Σscore off by `delta` (wrapping, both directions).
+    SumOff(i8),
+    /// The claimed Σscore² off by `delta`.
+    SquaresOff(i8),
+    /// The claimed eligible count off by one.
+    CountOff,
+}
+
+/// A whole random session, from creation to sweep.
+#[derive(Clone, Debug)]
+pub struct SessionPlan {
+    /// Registered nodes.
+    pub node_count: u32,
+    /// How registration is split into `registerNodesBatch` calls.
+    pub registration_chunk: u32,
+    /// `clipK` at creation.
+    pub clip_k: u64,
+    /// A `setClipK` after completion, if any.
+    pub clip_k_change: Option<u64>,
+    /// What is recorded.
+    pub epochs: Vec<EpochPlan>,
+    /// Nodes excluded after recording (indices modulo the node count).
+    pub excluded: Vec<u32>,
+    /// Spoiled copies of batches sent (and rejected) before the real ones: (batch ordinal, spoil).
+    pub spoiled: Vec<(u16, Spoil)>,
+    /// Whether every batch is sent a second time (a replay).
+    pub replay_batches: bool,
+    /// Whether an account with no role tries each coordinator and admin call first.
+    pub strangers_try: bool,
+    /// Whether each write is tried once while the contract is paused.
+    pub pause_tries: bool,
+    /// Wrong finalizations tried first.
+    pub finalization_faults: Vec<FinalizationFault>,
+    /// Ranking chunk size (clamped to at least 1).
+    pub ranking_chunk: u32,
+    /// The pools.
+    pub pools: Vec<PoolPlan>,
+    /// Claims, in order.
+    pub claims: Vec<ClaimPlan>,
+    /// Whether every node still owed something claims it after `claims` (else it is swept).
+    pub claim_rest: bool,
+}
+
+/// Per-entry ceiling of a submission count in a session that stays within the contract's
+/// storage (`limits::MAX_SUBMISSIONS` over 20 epochs); wide sessions use all of `u32`.
+const NARROW_MAX: u32 = 6_000_000;
+
+/// A `u32` metric biased to its edges; `wide` reaches `u32::MAX`, which overflows the stored sums
+/// of accepted and rejected submissions and so makes whole batches revert.
+fn metric_u32(wide: bool) -> BoxedStrategy<u32> {
+    let top = if wide { u32::MAX } else { NARROW_MAX };
+    prop_oneof![
+        3 => Just(0u32),
+        1 => Just(top),
+        8 => 1u32..1_000,
+        3 => 1_000u32..1_000_000,
+        1 => 0..=top,
+    ]
+    .boxed()
+}
+
+/// A bps value biased to 0 and 10,000.
+fn bps() -> impl Strategy<Value = u16> {
+    prop_oneof![2 => Just(0u16), 2 => Just(10_000u16), 6 => 0u16..=10_000]
+}
+
+/// `epochRounds`: mostly small, sometimes 0, and in wide sessions huge (past the contract's
+/// total-rounds limit).
+fn epoch_rounds(wide: bool) -> BoxedStrategy<u32> {
+    let top = if wide { u32::MAX } else { NARROW_MAX };
+    prop_oneof![1 => Just(0u32), 12 => 1u32..=50, 1 => Just(top), 1 => 0..=top].boxed()
+}
+
+/// A fraction in thousandths biased to none and all.
+fn share() -> impl Strategy<Value = u32> {
+    prop_oneof![2 => Just(0u32), 3 => Just(1000u32), 5 => 0u32..=1000]
+}
+
+/// What a node reports in one epoch, before `roundsJoined`/`roundsOk` are fitted to the rounds.
+#[derive(Clone, Copy, Debug)]
+struct RawEntry {
+    compute_seconds: u32,
+    accepted: u32,
+    rejected: u32,
+    joined_share: u32,
+    ok_share: u32,
+    consistency_bps: u16,
+    network_bps: u16,
+    uptime_bps: u16,
+}
+
+fn raw_entry(wide: bool) -> impl Strategy<Value = RawEntry> {
+    (
+        metric_u32(true),
+        metric_u32(wide),
+        metric_u32(wide),
+        share(),
+        share(),
+        bps(),
+        bps(),
+        bps(),
+    )
+        .prop_map(
+            |(compute_seconds, accepted, rejected, joined_share, ok_share, c, n, u)| RawEntry {
+                compute_seconds,
+                accepted,
+                rejected,
+                joined_share,
+                ok_share,
+                consistency_bps: c,
+                network_bps: n,
+                uptime_bps: u,
+            },
+        )
+}
+
+fn fit(raw: RawEntry, node: u32, rounds: u32) -> EpochEntry {
+    let part =
+        |whole: u32, thousandths: u32| (u64::from(whole) * u64::from(thousandths) / 1000) as u32;
+    let rounds_joined = part(rounds, raw.joined_share);
+    EpochEntry {
+        node,
+        compute_seconds: raw.compute_seconds,
+        accepted: raw.accepted,
+        rejected: raw.rejected,
+        rounds_joined,
+        rounds_ok: part(rounds_joined, raw.ok_share),
+        consistency_bps: raw.consistency_bps,
+        network_bps: raw.network_bps,
+        uptime_bps: raw.uptime_bps,
+    }
+}
+
+/// A node's behaviour over the session.
+#[derive(Clone, Copy, Debug)]
+enum Profile {
+    /// Reports in the epochs its mask says.
+    Reports,
+    /// Never reports.
+    Silent,
+    /// Reports exactly what an earlier node reports (a tie in score).
+    TwinOf(u32),
+}
+
+fn profile(node: u32) -> impl Strategy<Value = Profile> {
+    let twin = if node == 0 {
+        Just(Profile::Reports).boxed()
+    } else {
+        (0..node).prop_map(Profile::TwinOf).boxed()
+    };
+    prop_oneof![12 => Just(Profile::Reports), 1 => Just(Profile::Silent), 2 => twin]
+}
+
+fn epochs(
+    node_count: u32,
+    epoch_count: usize,
+    wide: bool,
+) -> impl Strategy<Value = Vec<EpochPlan>> {
+    let profiles = (0..node_count).map(profile).collect::<Vec<_>>();
+    let per_epoch = (
+        0u32..3,
+        epoch_rounds(wide),
+        vec(raw_entry(wide), node_count as usize),
+        vec(prop::bool::weighted(0.85), node_count as usize),
+        vec(1u32..=node_count.max(1), 0..4),
+        any::<u64>(),
+    );
+    (profiles, vec(per_epoch, epoch_count)).prop_map(move |(profiles, raw_epochs)| {
+        let mut epoch = 0u32;
+        raw_epochs
+            .into_iter()
+            .map(|(gap, rounds, raws, reports, cuts, order_seed)| {
+                epoch += gap;
+                let mut entries = Vec::new();
+                for node in 0..node_count {
+                    let source = match profiles[node as usize] {
+                        Profile::Silent => continue,
+                        Profile::Reports => node,
+                        Profile::TwinOf(other) => match profiles[other as usize] {
+                            Profile::Reports => other,
+                            _ => node,
+                        },
+                    };
+                    if reports[source as usize] {
+                        entries.push(fit(raws[source as usize], node, rounds));
+                    }
+                }
+                shuffle(&mut entries, order_seed);
+                EpochPlan {
+                    epoch,
+                    rounds,
+                    batches: split(entries, &cuts),
+                }
+            })
+            .collect()
+    })
+}
+
+/// Deterministic Fisher-Yates from a seed, so the order shrinks with the seed.
+fn shuffle<T>(items: &mut [T], mut seed: u64) {
+    for i in (1..items.len()).rev() {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = (seed >> 33) as usize % (i + 1);
+        items.swap(i, j);
+    }
+}
+
+/// Cuts `entries` at the given sizes (cycled); at least one batch, possibly empty.
+fn split(entries: Vec<EpochEntry>, cuts: &[u32]) -> Vec<Vec<EpochEntry>> {
+    if cuts.is_empty() || entries.is_empty() {
+        return vec![entries];
+    }
+    let mut batches = Vec::new();
+    let mut rest = entries.as_slice();
+    for &cut in cuts.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (head, tail) = rest.split_at((cut as usize).min(rest.len()));
+        batches.push(head.to_vec());
+        rest = tail;
+    }
+    batches
+}
+
+fn payout_strategy() -> impl Strategy<Value = PayoutStrategy> {
+    let hybrid = (0u16..=10_000, 0u16..=10_000).prop_map(|(a, b)| {
+        let (low, high) = (a.min(b), a.max(b));
+        PayoutStrategy::Hybrid {
+            score_bps: low,
+            quality_bps: high - low,
+            reliability_bps: 10_000 - high,
+        }
+    });
+    prop_oneof![
+        Just(PayoutStrategy::Proportional),
+        prop_oneof![Just(8500u16), 0u16..=10_000]
+            .prop_map(|base_bps| PayoutStrategy::Tiered { base_bps }),
+        prop_oneof![Just(5000u16), 0u16..=10_000]
+            .prop_map(|floor_bps| PayoutStrategy::MinimumGuarantee { floor_bps }),
+        prop_oneof![
+            Just(PayoutStrategy::Hybrid {
+                score_bps: 7000,
+                quality_bps: 2000,
+                reliability_bps: 1000
+            }),
+            hybrid
+        ],
+    ]
+}
+
+fn pool_amount(funding: Funding) -> BoxedStrategy<U256> {
+    let huge = match funding {
+        // ETH comes from the coordinator's balance; tokens can be minted up to any size.
+        Funding::Eth => (U256::from(1u8) << 190) - U256::from(1u8),
+        Funding::Erc20 => U256::MAX >> 3,
+    };
+    prop_oneof![
+        3 => (1u64..1_000).prop_map(U256::from),
+        4 => Just(U256::from(10u64).pow(U256::from(18u64))),
+        4 => any::<u128>().prop_map(|x| U256::from(x.max(1))),
+        1 => Just(huge),
+    ]
+    .boxed()
+}
+
+fn pool() -> impl Strategy<Value = PoolPlan> {
+    prop_oneof![Just(Funding::Eth), Just(Funding::Erc20)].prop_flat_map(|funding| {
+        (pool_amount(funding), payout_strategy()).prop_map(move |(amount, strategy)| PoolPlan {
+            funding,
+            amount,
+            strategy,
+        })
+    })
+}
+
+fn claim() -> impl Strategy<Value = ClaimPlan> {
+    let route = prop_oneof![4 => Just(ClaimRoute::Own), 2 => Just(ClaimRoute::ForByStranger), 1 => Just(ClaimRoute::Batch)];
+    (any::<u32>(), any::<u8>(), route).prop_map(|(node, pool, route)| ClaimPlan {
+        node,
+        pool,
+        route,
+    })
+}
+
+fn spoil() -> impl Strategy<Value = Spoil> {
+    prop_oneof![
+        Just(Spoil::RoundsOkAboveJoined),
+        Just(Spoil::JoinedAboveEpochRounds),
+        (0u8..3).prop_map(Spoil::BpsAboveMax),
+        Just(Spoil::UnknownNode),
+        Just(Spoil::DuplicateNode),
+        Just(Spoil::ReservedBits),
+    ]
+}
+
+fn finalization_fault() -> impl Strategy<Value = FinalizationFault> {
+    prop_oneof![
+        any::<u32>().prop_map(FinalizationFault::Swapped),
+        any::<u32>().prop_map(FinalizationFault::Missing),
+        any::<u32>().prop_map(FinalizationFault::Duplicated),
+        Just(FinalizationFault::IneligibleListed),
+        any::<i8>()
+            .prop_filter("non-zero", |d| *d != 0)
+            .prop_map(FinalizationFault::SumOff),
+        any::<i8>()
+            .prop_filter("non-zero", |d| *d != 0)
+            .prop_map(FinalizationFault::SquaresOff),
+        Just(FinalizationFault::CountOff),
+    ]
+}
+
+fn clip_k() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        4 => Just(0u64),
+        2 => Just(1_000_000_000_000_000_000u64),
+        2 => 1u64..=3_000_000_000_000_000_000,
+        1 => Just(1u64),
+        1 => Just(u64::MAX),
+    ]
+}
+
+/// Node counts: mostly small (fast, many cases), up to 300, and now and then a large session.
+fn node_count(max_nodes: u32) -> impl Strategy<Value = u32> {
+    let cap = max_nodes.max(1);
+    prop_oneof![
+        12 => 1u32..=cap.min(12),
+        6 => 1u32..=cap.min(60),
+        3 => 1u32..=cap.min(300),
+        1 => 1u32..=cap,
+    ]
+}
+
+/// Whole sessions of at most `max_nodes` nodes and `max_epochs` epochs.
+pub fn session_plan(max_nodes: u32, max_epochs: usize) -> impl Strategy<Value = SessionPlan> {
+    let wide = prop::bool::weighted(0.1);
+    (node_count(max_nodes), 1..=max_epochs.max(1), wide).prop_flat_map(
+        |(node_count, epoch_count, wide)| {
+            let shape = (
+                epochs(node_count, epoch_count, wide),
+                1u32..=node_count.clamp(1, 300),
+                clip_k(),
+                prop::option::weighted(0.2, clip_k()),
+                vec(0..node_count, 0..=node_count.min(3) as usize),
+            );
+            let faults = (
+                vec((any::<u16>(), spoil()), 0..3),
+                prop::bool::weighted(0.5),
+                prop::bool::weighted(0.3),
+                prop::bool::weighted(0.3),
+                vec(finalization_fault(), 0..3),
+            );
+            let payouts = (
+                prop_oneof![Just(node_count), 1u32..=node_count],
+                vec(pool(), 1..=4),
+                vec(claim(), 0..=(node_count as usize * 2).min(400)),
+                prop::bool::weighted(0.5),
+            );
+            (shape, faults, payouts).prop_map(
+                move |(
+                    (epochs, registration_chunk, clip_k, clip_k_change, excluded),
+                    (spoiled, replay_batches, strangers_try, pause_tries, finalization_faults),
+                    (ranking_chunk, pools, claims, claim_rest),
+                )| SessionPlan {
+                    node_count,
+                    registration_chunk,
+                    clip_k,
+                    clip_k_change,
+                    epochs,
+                    excluded,
+                    spoiled,
+                    replay_batches,
+                    strangers_try,
+                    pause_tries,
+                    finalization_faults,
+                    ranking_chunk,
+                    pools,
+                    claims,
+                    claim_rest,
+                },
+            )
+        },
+    )
+}

@@ -1,0 +1,33 @@
+//! Property 3: a replayed batch, and a batch with one bad entry, are refused and change nothing
+//! (the driver compares GradPay's whole storage before and after, and the error with the page).
+
+mod common;
+
+use gradpay_sim::scenario::Spoil;
+use gradpay_sim::{Rules, run_session, session_plan};
+use proptest::prelude::*;
+
+fn spoils() -> impl Strategy<Value = Vec<(u16, Spoil)>> {
+    let spoil = prop_oneof![
+        Just(Spoil::RoundsOkAboveJoined),
+        Just(Spoil::JoinedAboveEpochRounds),
+        (0u8..3).prop_map(Spoil::BpsAboveMax),
+        Just(Spoil::UnknownNode),
+        Just(Spoil::DuplicateNode),
+        Just(Spoil::ReservedBits),
+    ];
+    proptest::collection::vec((0u16..8, spoil), 1..6)
+}
+
+proptest! {
+    #![proptest_config(common::config(16))]
+
+    #[test]
+    fn replays_and_spoiled_batches_change_nothing(plan in session_plan(120, 8), spoiled in spoils()) {
+        let mut plan = common::plain(plan);
+        plan.replay_batches = true;
+        plan.spoiled = spoiled;
+        let report = run_session(Rules::Ethereum, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(report.replays_rejected, report.batches_recorded, "every recorded batch was replayed");
+    }
+}

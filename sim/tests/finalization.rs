@@ -1,0 +1,37 @@
+//! Property 5: finalization refuses a wrong order, a missing, duplicated or ineligible node,
+//! and wrong claimed totals; the honest ranking that follows is accepted and pays as the model.
+
+mod common;
+
+use gradpay_sim::scenario::FinalizationFault;
+use gradpay_sim::{Rules, run_session, session_plan};
+use proptest::prelude::*;
+
+fn faults() -> impl Strategy<Value = Vec<FinalizationFault>> {
+    let fault = prop_oneof![
+        any::<u32>().prop_map(FinalizationFault::Swapped),
+        any::<u32>().prop_map(FinalizationFault::Missing),
+        any::<u32>().prop_map(FinalizationFault::Duplicated),
+        Just(FinalizationFault::IneligibleListed),
+        (1i8..=i8::MAX).prop_map(FinalizationFault::SumOff),
+        (i8::MIN..=-1).prop_map(FinalizationFault::SumOff),
+        (1i8..=i8::MAX).prop_map(FinalizationFault::SquaresOff),
+        (i8::MIN..=-1).prop_map(FinalizationFault::SquaresOff),
+        Just(FinalizationFault::CountOff),
+    ];
+    proptest::collection::vec(fault, 1..6)
+}
+
+proptest! {
+    #![proptest_config(common::config(24))]
+
+    #[test]
+    fn wrong_rankings_and_totals_are_refused(plan in session_plan(80, 5), faults in faults()) {
+        let mut plan = common::plain(plan);
+        plan.finalization_faults = faults;
+        let report = run_session(Rules::Ethereum, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        if report.eligible >= 2 {
+            prop_assert!(report.finalizations_rejected >= 1);
+        }
+    }
+}
