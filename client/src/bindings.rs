@@ -9,7 +9,7 @@ use alloy::sol_types::SolInterface;
 
 alloy::sol!(
     #[sol(rpc)]
-    #[derive(Debug, PartialEq, Eq)]
+    #[derive(Debug, Default, PartialEq, Eq)]
     GradPay,
     "../out/GradPay.sol/GradPay.json"
 );

@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod claims;
 pub mod config;
 pub mod coordinator;
+pub mod demo;
 pub mod deploy;
 pub mod error;
 pub mod finalize;
@@ -15,6 +16,7 @@ pub mod keys;
 pub mod metrics;
 pub mod provider;
 pub mod record;
+pub mod report;
 pub mod strategy;
 
 pub use config::{NetworkProfile, PoolDefaults};

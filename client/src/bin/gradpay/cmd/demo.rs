@@ -1,0 +1,60 @@
+//! `gradpay demo`: a whole simulated session on a local anvil, reported in the terminal and in
+//! report.json / report.html.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use gradpay::{demo::{run_demo, DemoOptions}, Result};
+
+use crate::{cli::GlobalArgs, output::{emit, progress}};
+
+/// Run the demo.
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Nodes in the simulated session.
+    #[arg(long, default_value_t = 5)]
+    nodes: u32,
+    /// Epochs of simulated training.
+    #[arg(long, default_value_t = 3)]
+    epochs: u32,
+    /// Seed of the simulation.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Entries per record batch.
+    #[arg(long, default_value_t = 200)]
+    batch_size: usize,
+    /// Outlier clip factor k, 1e18 fixed point (0 = off).
+    #[arg(long, default_value_t = 0)]
+    clip_k: u64,
+    /// Directory for report.json and report.html.
+    #[arg(long, default_value = ".")]
+    out: PathBuf,
+}
+
+impl DemoArgs {
+    pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
+        let journal_dir = tempdir_for_journal()?;
+        let options = DemoOptions { nodes: self.nodes, epochs: self.epochs, seed: self.seed, batch_size: self.batch_size.max(1), clip_k: self.clip_k, journal_dir: journal_dir.clone() };
+        let bar = progress(g.json, "demo");
+        let report = run_demo(&options, &|stage, done, total| {
+            bar.set_message(stage.to_owned());
+            bar.set_length(u64::from(total));
+            bar.set_position(u64::from(done));
+        })
+        .await;
+        bar.finish_and_clear();
+        let _ = std::fs::remove_dir_all(&journal_dir);
+        let report = report?;
+        report.write(&self.out)?;
+        let (json, html) = (self.out.join("report.json"), self.out.join("report.html"));
+        emit(g.json, &report, || format!("{}\nwrote {} and {}", report.text(), json.display(), html.display()));
+        Ok(())
+    }
+}
+
+/// The demo's chain is thrown away, so is its journal.
+fn tempdir_for_journal() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("gradpay-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| gradpay::Error::io("creating", &dir, e))?;
+    Ok(dir)
+}

@@ -1,0 +1,48 @@
+//! `gradpay deploy`: deploys GradPay from the artifact bytecode and writes the deployments file.
+
+use std::path::PathBuf;
+
+use alloy::primitives::Address;
+use clap::Args;
+use gradpay::{deploy::{deploy, Roles}, Result};
+
+use crate::{cli::GlobalArgs, output::emit};
+
+/// Deploy GradPay.
+#[derive(Debug, Args)]
+pub(crate) struct DeployArgs {
+    /// Admin (roles, pause, treasury, sweeps) [default: the deployer].
+    #[arg(long)]
+    admin: Option<Address>,
+    /// Coordinator (sessions, records, finalization, pools) [default: the deployer].
+    #[arg(long)]
+    coordinator: Option<Address>,
+    /// Treasury for swept leftovers [default: the deployer].
+    #[arg(long)]
+    treasury: Option<Address>,
+    /// Where to write the addresses [default: the profile's deployments file].
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+impl DeployArgs {
+    pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
+        let (profile, base_dir) = super::profile(g)?;
+        let signer = super::signer(g)?;
+        let me = signer.address();
+        let roles = Roles { admin: self.admin.unwrap_or(me), coordinator: self.coordinator.unwrap_or(me), treasury: self.treasury.unwrap_or(me) };
+        let out = match self.out {
+            Some(path) => path,
+            None => base_dir.join(profile.deployments.clone().unwrap_or_else(|| format!("deployments/{}.json", profile.chain_id).into())),
+        };
+        let (deployments, coordinator) = deploy(profile, signer, roles).await?;
+        deployments.write(&out)?;
+        let gas = coordinator.gas_records();
+        emit(g.json, &deployments, || {
+            let used: u64 = gas.iter().map(|r| r.gas_used).sum();
+            let limit: u64 = gas.iter().map(|r| r.gas_limit).sum();
+            format!("GradPay deployed at {} on chain {} (gas {used} of limit {limit}); wrote {}", deployments.gradpay, deployments.chain_id, out.display())
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,54 @@
+//! `gradpay pool create`.
+
+use alloy::primitives::{Address, U256};
+use clap::{Args, Subcommand};
+use gradpay::{claims::PoolSpec, Result, Strategy, StrategyParams};
+use serde_json::json;
+
+use crate::{cli::GlobalArgs, output::emit};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PoolCommand {
+    /// Create and fund a pool (the strategy's parameters come from the profile's pool defaults).
+    Create(CreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateArgs {
+    /// The (finalized) session.
+    #[arg(long, short, env = "GRADPAY_SESSION")]
+    session: u64,
+    /// Amount in wei (or token base units).
+    #[arg(long)]
+    amount: U256,
+    /// ERC20 token to pay in [default: native currency].
+    #[arg(long)]
+    token: Option<Address>,
+    /// How to split the pool [default: the profile's pool strategy].
+    #[arg(long, value_enum)]
+    strategy: Option<Strategy>,
+    /// How long nodes may claim, seconds [default: the profile's claim window].
+    #[arg(long)]
+    claim_window: Option<u64>,
+}
+
+impl PoolCommand {
+    pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
+        let Self::Create(args) = self;
+        let c = super::connect(g).await?;
+        let defaults = c.profile().pool;
+        let strategy = args.strategy.unwrap_or(defaults.strategy);
+        let spec = PoolSpec {
+            token: args.token,
+            amount: args.amount,
+            strategy,
+            params: StrategyParams::for_strategy(strategy, &defaults),
+            claim_window_secs: args.claim_window.unwrap_or(defaults.claim_window_secs),
+        };
+        let pool = c.create_pool(args.session, spec).await?;
+        emit(g.json, &json!({ "pool": pool.to_string(), "strategy": strategy, "amount": args.amount.to_string() }), || {
+            format!("pool {pool} created: {} {strategy}", args.amount)
+        });
+        Ok(())
+    }
+}
