@@ -16,7 +16,7 @@ use crate::{keys::parse_private_key, Error, Result};
 /// Private keys of anvil's default accounts 0 and 1 (the public "test … junk" mnemonic): dev-only.
 pub const DEV_KEYS: [&str; 2] = [
     "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    "59c69d1c3e3c9a1d8bb1c6eef7a0acc8ae1edf8f2a0b1ed39c8d4b1a62fa3c5e",
+    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
 ];
 
 /// How long anvil may take to start listening.

@@ -177,9 +177,14 @@ impl Coordinator {
     /// Sends `tx` (gas from an estimate plus margin, funds checked) and waits for its receipt;
     /// a revert comes back decoded.
     pub async fn transact(&self, action: &str, tx: TransactionRequest) -> Result<TransactionReceipt> {
+        let value = tx.value.unwrap_or_default();
+        if !value.is_zero() {
+            // Nodes refuse to estimate a call whose value exceeds the balance; say so in our words.
+            self.ensure_funds(value, 0, Fees { max_fee_per_gas: 0, max_priority_fee_per_gas: 0 }).await?;
+        }
         let gas_limit = self.gas_limit_for(action, &tx).await?;
         let fees = self.fees(100).await?;
-        self.ensure_funds(tx.value.unwrap_or_default(), gas_limit, fees).await?;
+        self.ensure_funds(value, gas_limit, fees).await?;
         let nonce = self.pending_nonce().await?;
         let tx = with_fees(tx, fees).with_gas_limit(gas_limit).with_nonce(nonce);
         let pending = self.provider.send_transaction(tx.clone()).await.map_err(|e| self.rpc_error(action, &e))?;

@@ -1,0 +1,154 @@
+//! The `gradpay` binary end to end on an anvil: a whole session driven from the command line, and
+//! every bad input failing with a clear message, a non-zero exit and nothing sent.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::{path::Path, process::Command};
+
+use alloy::providers::Provider;
+use gradpay::anvil::{simulated_node_signer, Anvil, AnvilOptions, DEV_KEYS};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gradpay");
+
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `gradpay args…` in `dir` with a clean GRADPAY_* environment plus `env`.
+fn gradpay(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir).args(args).env_remove("RUST_LOG");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("GRADPAY_") && key != "GRADPAY_ANVIL" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.envs(env.iter().copied());
+    let out = cmd.output().unwrap();
+    Run { ok: out.status.success(), stdout: String::from_utf8_lossy(&out.stdout).into(), stderr: String::from_utf8_lossy(&out.stderr).into() }
+}
+
+fn config(dir: &Path, url: &str) {
+    let text = format!("default_network = \"local\"\n[networks.local]\nrpc-url = \"{url}\"\nbatch-size = 2\njournal-dir = \"journal\"\n");
+    std::fs::write(dir.join("gradpay.toml"), text).unwrap();
+}
+
+fn metrics_line(epoch: u32, node: &str, c: u32, ok: u32, joined: u32) -> String {
+    format!(
+        r#"{{"epoch":{epoch},"epochRounds":10,"node":{node},"computeSeconds":{c},"accepted":9,"rejected":1,"roundsOk":{ok},"roundsJoined":{joined},"consistencyBps":9000,"networkBps":8000,"uptimeBps":10000}}"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_driven_from_the_command_line() {
+    let anvil = Anvil::spawn(&AnvilOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    config(d, &anvil.url());
+    let key = [("GRADPAY_PRIVATE_KEY", DEV_KEYS[0])];
+
+    let run = gradpay(d, &key, &["deploy"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert!(d.join("deployments/31337.json").is_file(), "deploy writes the file the profile points at");
+
+    let nodes: Vec<_> = (0..3).map(|i| simulated_node_signer(i).unwrap()).collect();
+    let list: String = nodes.iter().map(|n| format!("{}\n", n.address())).collect();
+    std::fs::write(d.join("nodes.txt"), list).unwrap();
+    let run = gradpay(d, &key, &["session", "create", "--session", "9", "--nodes", "nodes.txt"]);
+    assert!(run.ok && run.stdout.contains("3 node(s) registered"), "{} {}", run.stdout, run.stderr);
+
+    // Nodes by address and by index, two epochs, batch size 2.
+    let lines = [
+        metrics_line(0, &format!("\"{}\"", nodes[0].address()), 100, 9, 10),
+        metrics_line(0, "1", 50, 5, 10),
+        metrics_line(0, "2", 70, 7, 7),
+        metrics_line(1, "0", 100, 10, 10),
+        metrics_line(1, "2", 80, 8, 9),
+    ];
+    std::fs::write(d.join("metrics.jsonl"), lines.join("\n")).unwrap();
+    let run = gradpay(d, &key, &["record", "--session", "9", "--metrics", "metrics.jsonl", "--json"]);
+    assert!(run.ok, "{}", run.stderr);
+    let summaries: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summaries[0]["batches"], 2);
+    assert_eq!(summaries[1]["transactionsSent"], 1);
+    // Re-running the same file is a no-op: everything is already on chain.
+    let run = gradpay(d, &key, &["record", "--session", "9", "--metrics", "metrics.jsonl", "--json"]);
+    let again: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((again[0]["transactionsSent"].as_u64(), again[1]["transactionsSent"].as_u64()), (Some(0), Some(0)), "{}", run.stdout);
+
+    assert!(gradpay(d, &key, &["session", "complete", "--session", "9"]).ok);
+    let run = gradpay(d, &key, &["session", "finalize", "--session", "9"]);
+    assert!(run.ok && run.stdout.contains("3 eligible"), "{} {}", run.stdout, run.stderr);
+    let run = gradpay(d, &key, &["pool", "create", "--session", "9", "--amount", "1000000000000000000", "--strategy", "tiered"]);
+    assert!(run.ok, "{}", run.stderr);
+
+    let node0 = nodes[0].address().to_string();
+    let run = gradpay(d, &[], &["status", "--session", "9", "--node", &node0, "--json"]);
+    assert!(run.ok, "{}", run.stderr);
+    let status: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((status["state"].as_str(), status["node"]["index"].as_u64(), status["node"]["record"]["epochs"].as_u64()), (Some("finalized"), Some(0), Some(2)));
+    let run = gradpay(d, &[], &["pending", "--session", "9", "--node", &node0, "--json"]);
+    let pending: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let due = pending[0]["pending"].as_str().unwrap().to_owned();
+    assert_ne!(due, "0x0");
+
+    // The node claims everything with its own key (funded first).
+    let provider = gradpay::provider::build_provider(&anvil.url(), None).unwrap();
+    gradpay::anvil::set_balance(&provider, nodes[0].address(), alloy::primitives::U256::from(10u64.pow(18))).await.unwrap();
+    let node_key = alloy::hex::encode(nodes[0].to_bytes());
+    let run = gradpay(d, &[("GRADPAY_PRIVATE_KEY", &node_key)], &["claim", "--all", "--session", "9", "--json"]);
+    assert!(run.ok, "{}", run.stderr);
+    let claimed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(claimed.as_array().unwrap().len(), 1);
+    let run = gradpay(d, &[("GRADPAY_PRIVATE_KEY", &node_key)], &["claim", "--all", "--session", "9"]);
+    assert!(run.ok && run.stdout.contains("nothing pending"), "{}", run.stdout);
+
+    // Bad inputs against the same live chain: each fails clearly and sends nothing.
+    let coordinator = alloy::primitives::address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    let nonce_before = provider.get_transaction_count(coordinator).await.unwrap();
+    let fails = |env: &[(&str, &str)], args: &[&str], expected: &str| {
+        let run = gradpay(d, env, args);
+        assert!(!run.ok, "{args:?} should fail");
+        assert!(run.stderr.contains(expected), "{args:?}: expected `{expected}` in: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
+    };
+    std::fs::write(d.join("bad.jsonl"), format!("{}\n{{\"epoch\": 2,", metrics_line(2, "0", 1, 1, 1))).unwrap();
+    fails(&key, &["record", "--session", "9", "--metrics", "bad.jsonl"], "bad.jsonl:2");
+    std::fs::write(d.join("bound.jsonl"), metrics_line(2, "0", 1, 5, 4)).unwrap();
+    fails(&key, &["record", "--session", "9", "--metrics", "bound.jsonl"], "roundsOk 5 > roundsJoined 4");
+    fails(&key, &["record", "--session", "9", "--metrics", "missing.jsonl"], "missing.jsonl");
+    fails(&[], &["session", "complete", "--session", "9"], "no signing key");
+    fails(&[("GRADPAY_PRIVATE_KEY", "0x1234")], &["session", "complete", "--session", "9"], "not a valid secp256k1 private key");
+    fails(&[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_CHAIN_ID", "10143")], &["session", "complete", "--session", "9"], "expected 10143, got 31337");
+    fails(&[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_RPC_URL", "http://127.0.0.1:9")], &["session", "complete", "--session", "9"], "http://127.0.0.1:9 is unreachable");
+    fails(&[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_CONTRACT", "0x00000000000000000000000000000000000000aa")], &["session", "complete", "--session", "9"], "run `gradpay deploy`");
+    fails(&key, &["claim", "999999"], "pool 999999 does not exist");
+    fails(&key, &["session", "create", "--session", "10", "--nodes", "metrics.jsonl"], "not an address");
+    fails(&key, &["pool", "create", "--session", "77", "--amount", "5"], "session 77 is not created");
+    fails(&[("GRADPAY_PRIVATE_KEY", DEV_KEYS[1])], &["session", "create", "--session", "11"], "AccessControlUnauthorizedAccount");
+    fails(&key, &["pool", "create", "--session", "9", "--amount", "1000000000000000000000000000"], "insufficient funds in 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    fails(&key, &["--network", "mainnet", "status", "--session", "9"], "unknown network profile `mainnet`");
+
+    // Keystore written by `cast wallet import`: right password works, a wrong one fails clearly.
+    let cast = Anvil::binary().unwrap().with_file_name("cast");
+    let status = Command::new(cast)
+        .args(["wallet", "import", "dev0", "--private-key", DEV_KEYS[0], "--keystore-dir"])
+        .arg(d.join("keys"))
+        .args(["--unsafe-password", "correct horse"])
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    std::fs::write(d.join("good.pw"), "correct horse\n").unwrap();
+    std::fs::write(d.join("bad.pw"), "battery staple\n").unwrap();
+    let run = gradpay(d, &[], &["--keystore", "keys/dev0", "--password-file", "good.pw", "status", "--session", "9"]);
+    assert!(run.ok && run.stdout.contains("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 is not registered"), "{} {}", run.stdout, run.stderr);
+    fails(&[], &["--keystore", "keys/dev0", "--password-file", "bad.pw", "session", "complete", "--session", "9"], "wrong password");
+    fails(&[], &["--keystore", "keys/nope", "--password-file", "bad.pw", "session", "complete", "--session", "9"], "no such file");
+
+    assert_eq!(provider.get_transaction_count(coordinator).await.unwrap(), nonce_before, "no bad input sent a transaction");
+    for args in [&["--help"][..], &["record", "--help"], &["claim", "--help"]] {
+        assert!(gradpay(d, &[], args).ok);
+    }
+}
