@@ -59,6 +59,8 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         delete _finalizations[sessionId];
         pass.started = true;
         pass.clipCap = uint72(cap);
+        pass.totalRounds = session.totalRounds;
+        pass.eligibleCount = uint24(eligibleCount);
         pass.sumScoreOutstanding = uint128(sumScore);
         pass.sumScoreSquaredOutstanding = sumScoreSquared;
         emit FinalizationStarted(sessionId, eligibleCount, sumScore, sumScoreSquared, cap);
@@ -299,55 +301,98 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         Finalization memory pass,
         uint32[] calldata rankedIndices
     ) private {
-        uint256 n = session.eligibleCount;
-        uint256 tier1End = (n * 5000 + BPS - 1) / BPS;
-        uint256 tier2End = (n * 8000 + BPS - 1) / BPS;
+        RankCursor memory cursor = RankCursor({
+            rank: pass.processed,
+            tier1End: (uint256(session.eligibleCount) * 5000 + BPS - 1) / BPS,
+            tier2End: (uint256(session.eligibleCount) * 8000 + BPS - 1) / BPS,
+            lastScore: pass.lastScore,
+            lastIndex: pass.lastIndex
+        });
         uint256 base = NodeRecords.baseSlot(sessionId);
-        uint256 rank = pass.processed;
+        uint256 nodeCount = session.nodeCount;
+        uint256 totalRounds = session.totalRounds;
         uint256 cap = pass.clipCap;
+        // The running sums live on the stack for the loop and go back into `pass` once at the end.
+        uint256 scoreLeft = pass.sumScoreOutstanding;
+        uint256 squaresLeft = pass.sumScoreSquaredOutstanding;
+        uint256 sumEffective = pass.sumEffectiveScore;
+        uint256 sumWeighted = pass.sumTierWeighted;
+        uint256 sumQuality = pass.sumQuality;
+        uint256 sumReliability = pass.sumReliability;
         for (uint256 i; i < rankedIndices.length; ++i) {
-            uint32 index = rankedIndices[i];
-            uint256 record = index < session.nodeCount ? NodeRecords.load(base, index) : 0;
-            if (!record.isEligible()) revert RankedNodeNotEligible(rank, index);
-            (uint256 score, uint256 quality, uint256 reliability) =
-                ScoreMath.scoreOf(record, session.totalRounds);
-            if (rank != 0 && (score > pass.lastScore || (score == pass.lastScore && index <= pass.lastIndex)))
-            {
-                revert RankingOutOfOrder(rank, index, pass.lastIndex);
-            }
-            if (score > pass.sumScoreOutstanding) {
-                revert ClaimedTotalTooLow(sessionId, ClaimedTotal.SumScore, rank);
-            }
-            if (score * score > pass.sumScoreSquaredOutstanding) {
-                revert ClaimedTotalTooLow(sessionId, ClaimedTotal.SumScoreSquared, rank);
+            uint256 index = rankedIndices[i];
+            uint256 record = index < nodeCount ? NodeRecords.load(base, index) : 0;
+            if (!record.isEligible()) revert RankedNodeNotEligible(cursor.rank, uint32(index));
+            (uint256 score, uint256 quality, uint256 reliability) = ScoreMath.scoreOf(record, totalRounds);
+            _checkRankOrder(cursor, score, index);
+            uint256 square = score * score;
+            if (score > scoreLeft) revert ClaimedTotalTooLow(sessionId, ClaimedTotal.SumScore, cursor.rank);
+            if (square > squaresLeft) {
+                revert ClaimedTotalTooLow(sessionId, ClaimedTotal.SumScoreSquared, cursor.rank);
             }
             uint256 effective = score;
             if (score > cap) {
                 effective = cap;
-                emit OutlierClipped(sessionId, index, score, cap);
+                emit OutlierClipped(sessionId, uint32(index), score, cap);
             }
             unchecked {
-                pass.sumScoreOutstanding -= uint128(score);
-                pass.sumScoreSquaredOutstanding -= score * score;
-                pass.sumEffectiveScore += uint104(effective);
-                pass.sumQuality += uint48(quality);
-                pass.sumReliability += uint48(reliability);
-                if (rank < tier1End) {
-                    pass.sumTierWeighted += uint104(3 * effective);
-                    if (rank + 1 == tier1End) {
-                        (pass.tier1LastScore, pass.tier1LastIndex) = (uint72(score), index);
-                    }
-                } else if (rank < tier2End) {
-                    pass.sumTierWeighted += uint104(effective);
-                }
-                if (rank + 1 == tier2End) {
-                    (pass.tier2LastScore, pass.tier2LastIndex) = (uint72(score), index);
-                }
-                ++rank;
+                scoreLeft -= score;
+                squaresLeft -= square;
+                sumEffective += effective;
+                sumQuality += quality;
+                sumReliability += reliability;
+                sumWeighted += _recordTier(cursor, pass, score, index) * effective;
             }
-            (pass.lastScore, pass.lastIndex) = (uint72(score), index);
         }
-        pass.processed = uint32(rank);
+        pass.processed = uint24(cursor.rank);
+        (pass.lastScore, pass.lastIndex) = (uint72(cursor.lastScore), uint24(cursor.lastIndex));
+        pass.sumScoreOutstanding = uint128(scoreLeft);
+        pass.sumScoreSquaredOutstanding = squaresLeft;
+        pass.sumEffectiveScore = uint96(sumEffective);
+        pass.sumTierWeighted = uint96(sumWeighted);
+        pass.sumQuality = uint40(sumQuality);
+        pass.sumReliability = uint40(sumReliability);
+    }
+
+    /// @dev Where the pass stands in the ranking.
+    struct RankCursor {
+        uint256 rank;
+        uint256 tier1End;
+        uint256 tier2End;
+        uint256 lastScore;
+        uint256 lastIndex;
+    }
+
+    /// @dev Strict (score desc, index asc) order; equal pairs, hence duplicates, fail too.
+    function _checkRankOrder(RankCursor memory cursor, uint256 score, uint256 index) private pure {
+        if (
+            cursor.rank != 0
+                && (score > cursor.lastScore || (score == cursor.lastScore && index <= cursor.lastIndex))
+        ) {
+            revert RankingOutOfOrder(cursor.rank, uint32(index), uint32(cursor.lastIndex));
+        }
+        (cursor.lastScore, cursor.lastIndex) = (score, index);
+    }
+
+    /// @dev §4: the node's tier weight (3, 1, 0) by rank, noting each tier's last node; advances the rank.
+    function _recordTier(RankCursor memory cursor, Finalization memory pass, uint256 score, uint256 index)
+        private
+        pure
+        returns (uint256 weight)
+    {
+        uint256 rank = cursor.rank;
+        unchecked {
+            cursor.rank = rank + 1;
+            if (rank + 1 == cursor.tier1End) {
+                (pass.tier1LastScore, pass.tier1LastIndex) = (uint72(score), uint24(index));
+            }
+            if (rank + 1 == cursor.tier2End) {
+                (pass.tier2LastScore, pass.tier2LastIndex) = (uint72(score), uint24(index));
+            }
+        }
+        if (rank < cursor.tier1End) return 3;
+        if (rank < cursor.tier2End) return 1;
+        return 0;
     }
 
     function _checkNothingOutstanding(uint64 sessionId, uint256 sumScoreLeft, uint256 sumSquaresLeft)
@@ -438,11 +483,10 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     function _rewardOf(Pool storage pool, uint64 sessionId, uint32 index) private view returns (uint256) {
         uint256 record = NodeRecords.load(NodeRecords.baseSlot(sessionId), index);
         if (!record.isEligible()) return 0;
-        Session storage session = _sessions[sessionId];
         Finalization storage pass = _finalizations[sessionId];
         NodeShare memory node;
         node.index = index;
-        (node.score, node.quality, node.reliability) = ScoreMath.scoreOf(record, session.totalRounds);
+        (node.score, node.quality, node.reliability) = ScoreMath.scoreOf(record, pass.totalRounds);
         uint256 cap = pass.clipCap;
         node.effectiveScore = node.score < cap ? node.score : cap;
 
@@ -453,7 +497,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         if (strategy == Strategy.Tiered) return _tieredReward(pool, pass, node);
         if (strategy == Strategy.MinimumGuarantee) {
             return Payout.minimumGuaranteeDown(
-                pool.amount, pool.paramA, session.eligibleCount, node.effectiveScore, pass.sumEffectiveScore
+                pool.amount, pool.paramA, pass.eligibleCount, node.effectiveScore, pass.sumEffectiveScore
             );
         }
         return _hybridReward(pool, pass, node);
@@ -505,7 +549,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         return 0;
     }
 
-    function _ranksAtOrBefore(uint256 score, uint32 index, uint256 lastScore, uint32 lastIndex)
+    function _ranksAtOrBefore(uint256 score, uint256 index, uint256 lastScore, uint256 lastIndex)
         private
         pure
         returns (bool)

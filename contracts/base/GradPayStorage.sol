@@ -41,24 +41,31 @@ abstract contract GradPayStorage is AccessControl, Pausable, ReentrancyGuardTran
         uint40 nodeEpochs;
     }
 
-    /// @dev The finalization pass's running state, which becomes the pools' reward basis once the
-    ///      session is Finalized (no copy). Slots: [started..sumReliability], [sumEffectiveScore, clipCap,
-    ///      tier last indices], [sumTierWeighted, tier last scores], [outstanding Σscore], [outstanding Σscore²].
-    ///      A proportional claim reads slot 1 only; tiered adds slot 2, hybrid slot 0.
+    /// @dev The finalization pass's running state, which becomes the pools' reward basis once the session
+    ///      is Finalized (no copy). Widths follow from < 2^24 nodes and scores < 2^69. Slot 1 holds all a
+    ///      proportional or minimum-guarantee claim needs (S', cap, T, n); tiered adds slots 0 and 2, hybrid
+    ///      slot 0. T and n are copied from the session at start: neither can change once it is Completed
+    ///      (an exclusion restarts the pass).
     struct Finalization {
+        // slot 0
         bool started;
-        uint32 processed;
-        uint32 lastIndex;
+        uint24 processed;
+        uint24 lastIndex;
         uint72 lastScore;
-        uint48 sumQuality;
-        uint48 sumReliability;
-        uint104 sumEffectiveScore;
+        uint40 sumQuality;
+        uint40 sumReliability;
+        uint24 tier2LastIndex;
+        // slot 1
+        uint96 sumEffectiveScore;
         uint72 clipCap;
-        uint32 tier1LastIndex;
-        uint32 tier2LastIndex;
-        uint104 sumTierWeighted;
+        uint32 totalRounds;
+        uint24 eligibleCount;
+        uint24 tier1LastIndex;
+        // slot 2
+        uint96 sumTierWeighted;
         uint72 tier1LastScore;
         uint72 tier2LastScore;
+        // slots 3, 4: claimed totals not yet matched by ranked nodes
         uint128 sumScoreOutstanding;
         uint256 sumScoreSquaredOutstanding;
     }
