@@ -273,10 +273,14 @@ impl Coordinator {
             nonce += 1;
             in_flight.push((batch.number, hash, gas_limit));
             if mode == SendMode::Sequential {
-                self.await_batches(journal, epoch, std::mem::take(&mut in_flight), &sent_requests, timeout, summary).await?;
+                let unmined = self.await_batches(journal, epoch, std::mem::take(&mut in_flight), &sent_requests, timeout, summary).await?;
+                if unmined > 0 {
+                    // The rest would queue behind it; the next round re-checks and re-sends.
+                    return Ok(());
+                }
             }
         }
-        self.await_batches(journal, epoch, in_flight, &sent_requests, timeout, summary).await
+        self.await_batches(journal, epoch, in_flight, &sent_requests, timeout, summary).await.map(drop)
     }
 
     /// Gas limits per batch (`None` for a batch the estimate shows is already recorded).
@@ -309,6 +313,7 @@ impl Coordinator {
 
     /// Waits for the receipts of `in_flight` (batch, tx, gas limit); mined ones are journaled done.
     /// A missing receipt is left for the next round; a revert other than a replay is an error.
+    /// Returns how many were not mined in time.
     async fn await_batches(
         &self,
         journal: &mut Journal,
@@ -317,8 +322,9 @@ impl Coordinator {
         requests: &[(u32, TransactionRequest)],
         timeout: Duration,
         summary: &mut RecordSummary,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         let mut waits = JoinSet::new();
+        let mut unmined = 0;
         for (number, hash, gas_limit) in in_flight {
             let this = self.clone();
             waits.spawn(async move { (number, gas_limit, this.wait_receipt(hash, timeout).await) });
@@ -334,7 +340,10 @@ impl Coordinator {
                     journal.append(&JournalEntry::Done { epoch, batch: number, tx: Some(r.transaction_hash), gas_used: r.gas_used(), gas_limit })?;
                 }
                 Some(r) => failures.push((number, r)),
-                None => tracing::warn!(epoch, number, "no receipt in time; will re-check"),
+                None => {
+                    unmined += 1;
+                    tracing::warn!(epoch, number, "no receipt in time; will re-check");
+                }
             }
         }
         for (number, receipt) in failures {
@@ -350,6 +359,6 @@ impl Coordinator {
                 });
             }
         }
-        Ok(())
+        Ok(unmined)
     }
 }
