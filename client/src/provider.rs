@@ -26,9 +26,16 @@ pub fn build_provider(url: &str, signer: Option<PrivateKeySigner>) -> Result<Dyn
     let client = ClientBuilder::default()
         .layer(RetryBackoffLayer::new(MAX_RATE_LIMIT_RETRIES, INITIAL_BACKOFF_MS, COMPUTE_UNITS_PER_SECOND))
         .http(parsed);
+    // Nonces are read fresh for every transaction alloy fills: the pipelined recorder assigns its
+    // own consecutive nonces, which a cached nonce manager would not see.
+    let builder = ProviderBuilder::new()
+        .disable_recommended_fillers()
+        .with_gas_estimation()
+        .with_simple_nonce_management()
+        .fetch_chain_id();
     Ok(match signer {
-        Some(signer) => ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_client(client).erased(),
-        None => ProviderBuilder::new().connect_client(client).erased(),
+        Some(signer) => builder.wallet(EthereumWallet::from(signer)).connect_client(client).erased(),
+        None => builder.connect_client(client).erased(),
     })
 }
 
