@@ -18,4 +18,7 @@ pub enum SimError {
     /// The contract did something the scenario did not expect; the message says what.
     #[error("unexpected: {0}")]
     Unexpected(String),
+    /// The JSON-RPC node (anvil) failed or answered with an error.
+    #[error("rpc: {0}")]
+    Rpc(String),
 }

@@ -218,16 +218,52 @@ impl Chain {
         self.send(from, TxKind::Call(to), data, value, gas_limit)
     }
 
-    /// Runs a call without committing anything (a view, or a dry run for gas).
-    pub fn dry_run(
+    /// Runs a call without committing anything (a view).
+    pub fn dry_run(&mut self, from: Address, to: Address, data: Bytes) -> Result<Receipt, SimError> {
+        self.dry_run_with(from, to, data, U256::ZERO, TX_GAS_CAP)
+    }
+
+    /// The smallest gas limit under which the call succeeds, found the way `eth_estimateGas`
+    /// does (bisection over dry runs); `None` if it fails even at the cap.
+    pub fn estimate_gas(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: &Bytes,
+        value: U256,
+    ) -> Result<Option<u64>, SimError> {
+        let at_cap = self.dry_run_with(from, to, data.clone(), value, TX_GAS_CAP)?;
+        if !at_cap.success {
+            return Ok(None);
+        }
+        let (mut low, mut high) = (at_cap.gas_used.saturating_sub(1), TX_GAS_CAP);
+        // Most calls need little above what they use (refunds, the 63/64 rule): try there first.
+        let near = (at_cap.gas_used + at_cap.gas_used / 8 + 50_000).min(TX_GAS_CAP);
+        if self.dry_run_with(from, to, data.clone(), value, near)?.success {
+            high = near;
+        }
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if self.dry_run_with(from, to, data.clone(), value, mid)?.success {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        Ok(Some(high))
+    }
+
+    fn dry_run_with(
         &mut self,
         from: Address,
         to: Address,
         data: Bytes,
+        value: U256,
+        gas_limit: u64,
     ) -> Result<Receipt, SimError> {
-        let tx = transaction(from, TxKind::Call(to), data, U256::ZERO, TX_GAS_CAP);
+        let tx = transaction(from, TxKind::Call(to), data, value, gas_limit);
         let result = with_engine!(&mut self.engine, evm => evm.transact(tx).map(|r| r.result).map_err(|e| SimError::Evm(e.to_string())))?;
-        Ok(receipt(result, TX_GAS_CAP))
+        Ok(receipt(result, gas_limit))
     }
 
     fn send(

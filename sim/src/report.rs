@@ -1,0 +1,25 @@
+//! The `measure` binary's commands, each returning a markdown section.
+
+use std::time::Instant;
+
+use crate::error::SimError;
+use crate::evm::Rules;
+use crate::gas;
+
+/// Runs the command in `args` (`gas`, `scale [nodes]`, `throughput [sessions]`).
+pub fn run(args: &[String]) -> Result<String, SimError> {
+    let number = |default: u32| args.get(1).and_then(|v| v.parse().ok()).unwrap_or(default);
+    match args.first().map(String::as_str) {
+        Some("gas") => gas_section(),
+        Some("scale") => crate::scale::run(number(100_000)),
+        Some("throughput") => crate::throughput::run(number(200)),
+        _ => Err(SimError::Unexpected("usage: measure gas | scale [nodes] | throughput [sessions]".into())),
+    }
+}
+
+fn gas_section() -> Result<String, SimError> {
+    let started = Instant::now();
+    let ethereum = gas::measure_all(Rules::Ethereum)?;
+    let monad = gas::measure_all(Rules::Monad)?;
+    Ok(format!("{}\n_measured in {:.1} s_\n", gas::markdown(&ethereum, &monad), started.elapsed().as_secs_f64()))
+}
