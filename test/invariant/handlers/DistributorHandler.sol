@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {GradPay} from "../../../contracts/GradPay.sol";
+import {IGradPay} from "../../../contracts/interfaces/IGradPay.sol";
+import {IRewardDistributor} from "../../../contracts/interfaces/IRewardDistributor.sol";
+import {RecordPacking} from "../../../contracts/libraries/RecordPacking.sol";
+import {MockERC20} from "../../mocks/MockERC20.sol";
+import {RewardModel} from "../../utils/RewardModel.sol";
+import {CommonBase} from "forge-std/Base.sol";
+import {StdCheats} from "forge-std/StdCheats.sol";
+import {StdUtils} from "forge-std/StdUtils.sol";
+
+/// @notice Drives gradpay through random sessions, pools of every strategy, claims (own, for others, in
+///         batches, repeated), time and sweeps, and keeps ghost books to judge every outcome against the
+///         independent model of reward-math.md.
+contract DistributorHandler is CommonBase, StdCheats, StdUtils {
+    GradPay internal immutable gradpay;
+    MockERC20 internal immutable token;
+    address internal immutable admin;
+    address internal immutable coordinator;
+    address internal immutable treasury;
+
+    uint256 internal constant ACTORS = 10;
+    address[ACTORS] internal actors;
+    address internal immutable outsider;
+
+    struct PoolGhost {
+        uint256 poolId;
+        uint64 sessionId;
+        address token;
+        uint256 amount;
+        uint256 paid;
+        uint256 swept;
+        bool isSwept;
+        uint256 eligible; // n
+        uint256 owedCount; // nodes with a non-zero share
+        uint256 claimedCount;
+    }
+
+    uint64 public nextSessionId = 1000;
+    uint64[] public finalizedSessions;
+    mapping(uint64 sessionId => address[]) internal _sessionNodes;
+    PoolGhost[] internal _pools;
+    mapping(uint256 poolId => uint256) internal _poolSlot;
+    mapping(uint256 poolId => mapping(address node => uint256)) public expectedReward;
+    mapping(uint256 poolId => mapping(address node => uint256)) public timesPaid;
+
+    // Ghost verdicts: each must stay 0 (see DistributorInvariant).
+    uint256 public maxTimesPaid;
+    uint256 public claimMismatches;
+    uint256 public sweepMismatches;
+    uint256 public unexpectedOutcomes;
+    uint256 public callerPaid;
+
+    // Coverage counters.
+    uint256 public claimsSucceeded;
+    uint256 public claimsRejected;
+    uint256 public batchesSucceeded;
+    uint256 public sweepsSucceeded;
+
+    constructor(GradPay gradpay_, MockERC20 token_, address admin_, address coordinator_, address treasury_) {
+        (gradpay, token, admin, coordinator, treasury) = (gradpay_, token_, admin_, coordinator_, treasury_);
+        for (uint256 i; i < ACTORS; ++i) {
+            actors[i] = makeAddr(string.concat("actor-", vm.toString(i)));
+        }
+        outsider = makeAddr("outsider");
+    }
+
+    // ------------------------------------------------------------------ views for the invariants
+
+    function poolCount() external view returns (uint256) {
+        return _pools.length;
+    }
+
+    function pool(uint256 i) external view returns (PoolGhost memory) {
+        return _pools[i];
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    /// @notice A session of 1-8 nodes with random metrics (some never report, some are excluded, some are
+    ///         outliers), one or two epochs, random clipK, finalized in one or two chunks.
+    function createSession(uint256 seed, uint256 nodeCount, uint256 clipSeed) external {
+        nodeCount = bound(nodeCount, 1, 8);
+        uint64 sessionId = nextSessionId++;
+        uint64 clipK = clipSeed % 3 == 0 ? 0 : uint64(bound(clipSeed, 1e17, 3e18));
+        address[] memory members = new address[](nodeCount);
+        bytes32[] memory ids = new bytes32[](nodeCount);
+        uint256 offset = seed % ACTORS;
+        for (uint256 i; i < nodeCount; ++i) {
+            members[i] = actors[(offset + i) % ACTORS];
+            ids[i] = bytes32(i + 1);
+        }
+        _sessionNodes[sessionId] = members;
+
+        vm.startPrank(coordinator);
+        gradpay.createSession(sessionId, keccak256("invariant"), clipK);
+        gradpay.registerNodesBatch(sessionId, members, ids);
+        uint256 epochs = 1 + (seed >> 8) % 2;
+        for (uint32 epoch; epoch < epochs; ++epoch) {
+            uint256[] memory entries = new uint256[](nodeCount);
+            for (uint256 i; i < nodeCount; ++i) {
+                entries[i] = _randomEntry(uint256(keccak256(abi.encode(seed, epoch, i))), uint32(i));
+            }
+            gradpay.recordContributionsBatch(sessionId, epoch, 0, 10, entries);
+        }
+        for (uint256 i; i < nodeCount; ++i) {
+            if (uint256(keccak256(abi.encode(seed, "exclude", i))) % 8 == 0) {
+                gradpay.excludeNode(sessionId, members[i], "invariant");
+            }
+        }
+        gradpay.completeSession(sessionId);
+
+        RewardModel.Node[] memory ranked = RewardModel.rankedNodes(IGradPay(address(gradpay)), sessionId);
+        RewardModel.Basis memory basis = RewardModel.basisOf(ranked, clipK);
+        gradpay.startFinalization(sessionId, uint32(basis.n), basis.sumScore, basis.sumSquares);
+        if (basis.n > 0) {
+            uint32[] memory all = RewardModel.indices(ranked);
+            uint256 split = bound(seed >> 16, 0, all.length);
+            if (split > 0 && split < all.length) {
+                gradpay.submitRanking(sessionId, _slice(all, 0, split), false);
+                gradpay.submitRanking(sessionId, _slice(all, split, all.length), true);
+            } else {
+                gradpay.submitRanking(sessionId, all, true);
+            }
+        }
+        vm.stopPrank();
+        finalizedSessions.push(sessionId);
+    }
+
+    /// @notice A pool of any strategy, in ETH or the token, on a finalized session.
+    function createPool(
+        uint256 sessionSeed,
+        uint256 strategySeed,
+        uint256 amount,
+        uint256 paramSeed,
+        bool inToken
+    ) external {
+        if (finalizedSessions.length == 0) return;
+        uint64 sessionId = finalizedSessions[sessionSeed % finalizedSessions.length];
+        if (gradpay.getSession(sessionId).poolCount >= 200) return;
+        IRewardDistributor.Strategy strategy = IRewardDistributor.Strategy(strategySeed % 4);
+        IRewardDistributor.PoolParams memory params = _randomParams(strategy, paramSeed);
+        // Tiny pools make zero shares common; large ones exercise the full range.
+        amount = paramSeed % 8 == 0 ? bound(amount, 1, 100) : bound(amount, 1, inToken ? 1e30 : 1000 ether);
+        address poolToken = inToken ? address(token) : address(0);
+        uint40 deadline = uint40(block.timestamp + bound(strategySeed >> 8, 1 hours, 30 days));
+
+        if (!inToken) vm.deal(coordinator, coordinator.balance + amount);
+        vm.prank(coordinator);
+        uint256 poolId = gradpay.createRewardPool{value: inToken ? 0 : amount}(
+            sessionId, poolToken, amount, strategy, params, deadline
+        );
+
+        RewardModel.Node[] memory ranked = RewardModel.rankedNodes(IGradPay(address(gradpay)), sessionId);
+        uint256[] memory rewards =
+            RewardModel.payouts(ranked, gradpay.getSession(sessionId).clipK, strategy, params, amount);
+        address[] memory members = _sessionNodes[sessionId];
+        uint256 owed;
+        for (uint256 i; i < ranked.length; ++i) {
+            expectedReward[poolId][members[ranked[i].index]] = rewards[i];
+            if (rewards[i] > 0) ++owed;
+        }
+        _poolSlot[poolId] = _pools.length;
+        _pools.push(
+            PoolGhost({
+                poolId: poolId,
+                sessionId: sessionId,
+                token: poolToken,
+                amount: amount,
+                paid: 0,
+                swept: 0,
+                isSwept: false,
+                eligible: ranked.length,
+                owedCount: owed,
+                claimedCount: 0
+            })
+        );
+    }
+
+    /// @notice A claim by the node itself or, by anyone, for it; repeats, ineligible nodes and strangers too.
+    function claim(uint256 poolSeed, uint256 nodeSeed, uint256 callerSeed, bool forOther) external {
+        if (_pools.length == 0) return;
+        PoolGhost storage p = _pools[poolSeed % _pools.length];
+        // Mostly a node still owed by the pool (so that claims succeed often); otherwise anyone.
+        address node = nodeSeed % 4 == 0 ? _pickNode(p.sessionId, nodeSeed >> 2) : _pickOwed(p, nodeSeed >> 2);
+        address caller = forOther ? _pickCaller(callerSeed) : node;
+        bool mustSucceed = _claimable(p, node);
+        uint256 nodeBefore = _balanceOf(p.token, node);
+        uint256 callerBefore = _balanceOf(p.token, caller);
+
+        bool ok;
+        uint256 amount;
+        vm.prank(caller);
+        if (forOther) {
+            try gradpay.claimRewardFor(p.poolId, node) returns (uint256 paid) {
+                (ok, amount) = (true, paid);
+            } catch {}
+        } else {
+            try gradpay.claimReward(p.poolId) returns (uint256 paid) {
+                (ok, amount) = (true, paid);
+            } catch {}
+        }
+        if (ok) {
+            _recordPaid(p, node, amount);
+            if (_balanceOf(p.token, node) - nodeBefore != amount) ++claimMismatches;
+            if (caller != node && _balanceOf(p.token, caller) != callerBefore) ++callerPaid;
+            if (!mustSucceed) ++unexpectedOutcomes;
+        } else {
+            ++claimsRejected;
+            if (mustSucceed) ++unexpectedOutcomes;
+        }
+    }
+
+    /// @notice A node claims a random selection of pools (duplicates possible) in one batch.
+    function claimBatch(uint256 nodeSeed, uint256 pickSeed, uint256 count) external {
+        if (_pools.length == 0) return;
+        address node = _pickOwed(_pools[nodeSeed % _pools.length], nodeSeed >> 8);
+        count = bound(count, 1, 5);
+        uint256[] memory poolIds = new uint256[](count);
+        bool mustSucceed = true;
+        uint256 ethBefore = node.balance;
+        uint256 tokenBefore = token.balanceOf(node);
+        // Mostly pools the node can claim now (so that batches succeed often); otherwise any pool, which
+        // makes the whole batch revert.
+        uint256[] memory open = _claimablePools(node);
+        for (uint256 i; i < count; ++i) {
+            uint256 h = uint256(keccak256(abi.encode(pickSeed, i)));
+            PoolGhost storage p = open.length > 0 && h % 5 != 0
+                ? _pools[open[(h >> 8) % open.length]]
+                : _pools[(h >> 8) % _pools.length];
+            poolIds[i] = p.poolId;
+            if (!_claimable(p, node)) mustSucceed = false;
+            for (uint256 j; j < i; ++j) {
+                if (poolIds[j] == p.poolId) mustSucceed = false;
+            }
+        }
+
+        vm.prank(node);
+        try gradpay.claimRewardsBatch(poolIds) returns (uint256[] memory amounts) {
+            ++batchesSucceeded;
+            uint256 ethPaid;
+            uint256 tokenPaid;
+            for (uint256 i; i < count; ++i) {
+                PoolGhost storage p = _pools[_poolSlot[poolIds[i]]];
+                _recordPaid(p, node, amounts[i]);
+                if (p.token == address(0)) ethPaid += amounts[i];
+                else tokenPaid += amounts[i];
+            }
+            if (node.balance - ethBefore != ethPaid || token.balanceOf(node) - tokenBefore != tokenPaid) {
+                ++claimMismatches;
+            }
+            if (!mustSucceed) ++unexpectedOutcomes;
+        } catch {
+            ++claimsRejected;
+            if (mustSucceed) ++unexpectedOutcomes;
+        }
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 0, 1 days));
+    }
+
+    /// @notice The admin sweeps a pool: only after its deadline, once, and exactly what is left.
+    function sweep(uint256 poolSeed) external {
+        if (_pools.length == 0) return;
+        PoolGhost storage p = _pools[poolSeed % _pools.length];
+        bool mustSucceed = block.timestamp > gradpay.getPool(p.poolId).claimDeadline && !p.isSwept;
+        uint256 treasuryBefore = _balanceOf(p.token, treasury);
+        vm.prank(admin);
+        try gradpay.sweepPool(p.poolId) returns (uint256 amount) {
+            ++sweepsSucceeded;
+            if (amount != p.amount - p.paid) ++sweepMismatches;
+            if (_balanceOf(p.token, treasury) - treasuryBefore != amount) ++sweepMismatches;
+            p.swept = amount;
+            p.isSwept = true;
+            if (!mustSucceed) ++unexpectedOutcomes;
+        } catch {
+            if (mustSucceed) ++unexpectedOutcomes;
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _claimable(PoolGhost storage p, address node) internal view returns (bool) {
+        return block.timestamp <= gradpay.getPool(p.poolId).claimDeadline && timesPaid[p.poolId][node] == 0
+            && expectedReward[p.poolId][node] > 0;
+    }
+
+    function _recordPaid(PoolGhost storage p, address node, uint256 amount) internal {
+        ++claimsSucceeded;
+        if (amount != expectedReward[p.poolId][node]) ++claimMismatches;
+        uint256 times = ++timesPaid[p.poolId][node];
+        if (times > maxTimesPaid) maxTimesPaid = times;
+        p.paid += amount;
+        ++p.claimedCount;
+    }
+
+    function _pickNode(uint64 sessionId, uint256 seed) internal view returns (address) {
+        address[] storage members = _sessionNodes[sessionId];
+        if (seed % 16 == 0) return outsider;
+        return members[seed % members.length];
+    }
+
+    function _pickOwed(PoolGhost storage p, uint256 seed) internal view returns (address) {
+        address[] storage members = _sessionNodes[p.sessionId];
+        for (uint256 k; k < members.length; ++k) {
+            address node = members[(seed + k) % members.length];
+            if (expectedReward[p.poolId][node] > 0 && timesPaid[p.poolId][node] == 0) return node;
+        }
+        return members[seed % members.length];
+    }
+
+    function _claimablePools(address node) internal view returns (uint256[] memory slots) {
+        slots = new uint256[](_pools.length);
+        uint256 found;
+        for (uint256 i; i < _pools.length; ++i) {
+            if (_claimable(_pools[i], node)) slots[found++] = i;
+        }
+        assembly ("memory-safe") {
+            mstore(slots, found)
+        }
+    }
+
+    function _pickCaller(uint256 seed) internal view returns (address) {
+        return seed % 3 == 0 ? outsider : actors[seed % ACTORS];
+    }
+
+    function _balanceOf(address poolToken, address who) internal view returns (uint256) {
+        return poolToken == address(0) ? who.balance : token.balanceOf(who);
+    }
+
+    function _randomEntry(uint256 h, uint32 index) internal pure returns (uint256) {
+        uint32 c;
+        uint256 kind = h % 8;
+        if (kind == 0) c = 0; // never computes: not eligible
+        else if (kind == 1) c = uint32(bound(h >> 8, 100_000, 1_000_000)); // outlier
+        else c = uint32(bound(h >> 8, 1, 10_000));
+        uint32 joined = uint32(bound(h >> 40, 0, 10));
+        uint32 ok = uint32(bound(h >> 48, 0, joined));
+        return RecordPacking.pack(
+            index,
+            c,
+            uint32(bound(h >> 56, 0, 50)),
+            uint32(bound(h >> 64, 0, 50)),
+            ok,
+            joined,
+            uint16(bound(h >> 72, 0, 10_000)),
+            uint16(bound(h >> 96, 0, 10_000)),
+            uint16(bound(h >> 120, 0, 10_000))
+        );
+    }
+
+    function _randomParams(IRewardDistributor.Strategy strategy, uint256 seed)
+        internal
+        pure
+        returns (IRewardDistributor.PoolParams memory params)
+    {
+        if (strategy == IRewardDistributor.Strategy.Tiered) {
+            params.tierBaseBps = uint16(bound(seed >> 8, 0, 10_000));
+        } else if (strategy == IRewardDistributor.Strategy.MinimumGuarantee) {
+            params.floorBps = uint16(bound(seed >> 8, 0, 10_000));
+        } else if (strategy == IRewardDistributor.Strategy.Hybrid) {
+            params.qualityBps = uint16(bound(seed >> 8, 0, 10_000));
+            params.reliabilityBps = uint16(bound(seed >> 24, 0, 10_000 - params.qualityBps));
+            params.scoreBps = 10_000 - params.qualityBps - params.reliabilityBps;
+        }
+    }
+
+    function _slice(uint32[] memory all, uint256 from, uint256 to)
+        internal
+        pure
+        returns (uint32[] memory out)
+    {
+        out = new uint32[](to - from);
+        for (uint256 i = from; i < to; ++i) {
+            out[i - from] = all[i];
+        }
+    }
+}
