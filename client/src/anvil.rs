@@ -32,7 +32,7 @@ pub struct AnvilOptions {
     /// Dump the chain to this file on a graceful stop.
     pub dump_state: Option<PathBuf>,
     /// Mine a block every this many seconds instead of one per transaction.
-    pub block_time: Option<u64>,
+    pub block_time: Option<f64>,
     /// Block gas limit.
     pub gas_limit: Option<u64>,
     /// Do not mine unless asked (`evm_mine`).

@@ -387,6 +387,17 @@ mod tests {
     }
 
     #[test]
+    fn example_config_parses() {
+        let text = include_str!("../gradpay.example.toml");
+        for name in ["local", "monad-testnet", "monad"] {
+            let p = resolve_profile(Some((Path::new("gradpay.example.toml"), text)), Some(name), no_env).unwrap();
+            assert_eq!(p.name, name);
+        }
+        let p = resolve_profile(Some((Path::new("x"), text)), Some("monad-testnet"), no_env).unwrap();
+        assert_eq!(p.pool.strategy, Strategy::Hybrid);
+    }
+
+    #[test]
     fn gas_limit_adds_margin_within_cap() {
         let p = NetworkProfile { gas_margin_bps: 1000, max_tx_gas: 1_000_000, ..NetworkProfile::builtin("local").unwrap() };
         assert_eq!(p.gas_limit(100_000), 110_000);

@@ -258,17 +258,27 @@ impl Coordinator {
     /// ones already registered, so that a re-run after a crash registers each node once. Returns
     /// every node's index, in input order.
     pub async fn register_nodes(&self, session_id: u64, nodes: &[(Address, B256)]) -> Result<Vec<u32>> {
+        let fresh = self.session(session_id).await?.nodeCount == 0;
         let mut missing = Vec::new();
-        for &(node, id) in nodes {
-            let registered = self.contract.isRegistered(session_id, node).call().await.map_err(|e| self.call_error("reading registration", &e))?;
-            if !registered {
-                missing.push((node, id));
+        if fresh {
+            // Nobody is registered yet: no need to ask about each node.
+            missing.extend_from_slice(nodes);
+        } else {
+            for &(node, id) in nodes {
+                let registered = self.contract.isRegistered(session_id, node).call().await.map_err(|e| self.call_error("reading registration", &e))?;
+                if !registered {
+                    missing.push((node, id));
+                }
             }
         }
         for chunk in missing.chunks(self.profile.batch_size) {
             let (addresses, ids): (Vec<Address>, Vec<B256>) = chunk.iter().copied().unzip();
             let input = self.contract.registerNodesBatch(session_id, addresses, ids).calldata().clone();
             self.transact("registerNodesBatch", self.request(input)).await?;
+        }
+        if fresh {
+            // Indices are dense and given in list order (ITrainingRegistry.registerNodesBatch).
+            return Ok((0..nodes.len() as u32).collect());
         }
         let mut indices = Vec::with_capacity(nodes.len());
         for &(node, _) in nodes {

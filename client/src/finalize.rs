@@ -46,7 +46,36 @@ pub struct FinalizeSummary {
     pub already_finalized: bool,
 }
 
+/// A node whose score is above the session's clip cap (reward-math.md §3), as the contract fixed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outlier {
+    /// The node's index.
+    pub index: u32,
+    /// Its (unclipped) score.
+    pub score: U256,
+    /// The cap its effective score is clipped to.
+    pub clip_cap: U256,
+}
+
 impl Coordinator {
+    /// The nodes clipped as outliers, read from the contract's views: the cap comes from
+    /// `getFinalization` once finalization has started (the contract computes it from the claimed
+    /// totals), so call this after `startFinalization` or on a finalized session. Empty before, or
+    /// when clipping is off.
+    pub async fn outliers(&self, session_id: u64) -> Result<Vec<Outlier>> {
+        let pass = self.contract().getFinalization(session_id).call().await.map_err(|e| self.call_error("reading finalization", &e))?;
+        if !pass.started || self.session(session_id).await?.clipK == 0 {
+            return Ok(Vec::new());
+        }
+        let scores = self.scores(session_id).await?;
+        Ok(scores
+            .iter()
+            .filter(|s| s.eligible && s.score > pass.clipCap)
+            .map(|s| Outlier { index: s.index, score: s.score, clip_cap: pass.clipCap })
+            .collect())
+    }
+
     /// Every node's scores, read in pages.
     pub async fn scores(&self, session_id: u64) -> Result<Vec<NodeScore>> {
         let count = self.session(session_id).await?.nodeCount;

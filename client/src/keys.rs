@@ -89,3 +89,36 @@ fn prompt_password(keystore: &Path) -> Result<String> {
     rpassword::prompt_password(format!("Password for {}: ", keystore.display()))
         .map_err(|e| Error::io("reading password from", "the terminal", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+    #[test]
+    fn env_key_is_used_and_never_echoed() {
+        let source = KeySource::default();
+        let signer = source.load_with(|k| (k == PRIVATE_KEY_ENV).then(|| format!("0x{KEY}\n"))).unwrap();
+        assert_eq!(signer.address().to_string(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        assert!(matches!(source.load_with(|_| None), Err(Error::MissingKey)));
+        assert!(matches!(source.load_with(|_| Some("  ".into())), Err(Error::MissingKey)));
+        let bad = "deadbeef-secret-material";
+        let err = source.load_with(|_| Some(bad.into())).unwrap_err();
+        assert!(!err.to_string().contains(bad) && !format!("{err:?}").contains(bad), "the key is never shown");
+        assert!(!format!("{signer:?}").contains(KEY), "Debug of the signer does not show the key");
+    }
+
+    #[test]
+    fn keystore_errors_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = KeySource { keystore: Some(dir.path().join("nope")), password_file: Some(dir.path().join("pw")) };
+        assert!(missing.load_with(|_| None).unwrap_err().to_string().contains("pw"), "missing password file");
+        std::fs::write(dir.path().join("pw"), "x\n").unwrap();
+        let err = missing.load_with(|_| None).unwrap_err().to_string();
+        assert!(err.contains("nope") && err.contains("no such file"), "{err}");
+        std::fs::write(dir.path().join("junk"), "{}").unwrap();
+        let junk = KeySource { keystore: Some(dir.path().join("junk")), password_file: Some(dir.path().join("pw")) };
+        assert!(junk.load_with(|_| None).unwrap_err().to_string().contains("not a valid keystore"));
+    }
+}

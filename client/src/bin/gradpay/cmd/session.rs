@@ -104,12 +104,17 @@ impl SessionCommand {
                 let bar = progress(g.json, "finalizing");
                 let summary = c.finalize(id.session, &progress_fn(&bar)).await?;
                 bar.finish_and_clear();
-                emit(g.json, &summary, || {
-                    if summary.already_finalized {
+                let outliers = c.outliers(id.session).await?;
+                emit(g.json, &json!({ "summary": summary, "outliers": outliers }), || {
+                    let mut text = if summary.already_finalized {
                         format!("session {} was already finalized", id.session)
                     } else {
                         format!("session {} finalized: {} eligible node(s) ranked in {} chunk(s)", id.session, summary.eligible, summary.chunks)
+                    };
+                    for o in &outliers {
+                        text += &format!("\noutlier: node {} score {} clipped to {}", o.index, o.score, o.clip_cap);
                     }
+                    text
                 });
             }
         }
