@@ -29,8 +29,11 @@ pub struct Gas {
 
 impl Gas {
     /// Sums of both fields.
-    pub fn add(self, other: Gas) -> Gas {
-        Gas { used: self.used + other.used, limit: self.limit + other.limit }
+    pub fn plus(self, other: Gas) -> Gas {
+        Gas {
+            used: self.used + other.used,
+            limit: self.limit + other.limit,
+        }
     }
 }
 
@@ -66,33 +69,53 @@ pub struct Bench {
 impl Bench {
     /// A fresh deployment under `rules`.
     pub fn new(rules: Rules) -> Result<Self, SimError> {
-        Ok(Self { dep: Deployment::new(rules)?, largest_tx_gas: 0 })
+        Ok(Self {
+            dep: Deployment::new(rules)?,
+            largest_tx_gas: 0,
+        })
     }
 
     /// Sends `call` from `from` and measures it; it must succeed.
-    pub fn measure<C: SolCall>(&mut self, from: Address, call: &C, value: U256, what: &str) -> Result<(C::Return, Gas), SimError> {
+    pub fn measure<C: SolCall>(
+        &mut self,
+        from: Address,
+        call: &C,
+        value: U256,
+        what: &str,
+    ) -> Result<(C::Return, Gas), SimError> {
         let data = call.abi_encode().into();
         let gradpay = self.dep.gradpay;
         let estimate = self.dep.chain.estimate_gas(from, gradpay, &data, value)?;
         let sent: Sent<C::Return> = self.dep.send(from, call, value)?;
         let used = sent.receipt.gas_used;
         self.largest_tx_gas = self.largest_tx_gas.max(used);
-        let returned = sent.result.map_err(|e| SimError::Unexpected(format!("{what} reverted: {e:?}")))?;
-        let estimate = estimate.ok_or_else(|| SimError::Unexpected(format!("{what}: no gas limit under the cap works")))?;
+        let returned = sent
+            .result
+            .map_err(|e| SimError::Unexpected(format!("{what} reverted: {e:?}")))?;
+        let estimate = estimate.ok_or_else(|| {
+            SimError::Unexpected(format!("{what}: no gas limit under the cap works"))
+        })?;
         let limit = (estimate * (10_000 + CLIENT_GAS_MARGIN_BPS)).div_ceil(10_000);
         Ok((returned, Gas { used, limit }))
     }
 
     /// Sends `call` as the coordinator without measuring; it must succeed.
-    pub fn coordinate<C: SolCall>(&mut self, call: &C, value: U256, what: &str) -> Result<C::Return, SimError> {
+    pub fn coordinate<C: SolCall>(
+        &mut self,
+        call: &C,
+        value: U256,
+        what: &str,
+    ) -> Result<C::Return, SimError> {
         let sent = self.dep.send(COORDINATOR, call, value)?;
         self.largest_tx_gas = self.largest_tx_gas.max(sent.receipt.gas_used);
-        sent.result.map_err(|e| SimError::Unexpected(format!("{what} reverted: {e:?}")))
+        sent.result
+            .map_err(|e| SimError::Unexpected(format!("{what} reverted: {e:?}")))
     }
 
     /// Creates session `id` (clipping off).
     pub fn create_session(&mut self, id: u64) -> Result<(), SimError> {
-        self.coordinate(&create_session(id), U256::ZERO, "createSession").map(drop)
+        self.coordinate(&create_session(id), U256::ZERO, "createSession")
+            .map(drop)
     }
 
     /// Registers nodes `first..first + count` (node addresses from [`node_address`]).
@@ -100,27 +123,48 @@ impl Bench {
         let mut next = first;
         while next < first + count {
             let end = (next + REGISTER_CHUNK).min(first + count);
-            self.coordinate(&register_call(id, next, end), U256::ZERO, "registerNodesBatch")?;
+            self.coordinate(
+                &register_call(id, next, end),
+                U256::ZERO,
+                "registerNodesBatch",
+            )?;
             next = end;
         }
         Ok(())
     }
 
     /// Records epoch `epoch` for every node `0..count` in batches, and in `ledger`.
-    pub fn record_epoch(&mut self, id: u64, epoch: u32, count: u32, ledger: &mut SessionLedger) -> Result<(), SimError> {
+    pub fn record_epoch(
+        &mut self,
+        id: u64,
+        epoch: u32,
+        count: u32,
+        ledger: &mut SessionLedger,
+    ) -> Result<(), SimError> {
         let entries: Vec<EpochEntry> = (0..count).map(|node| typical_entry(node, epoch)).collect();
         for (batch, chunk) in entries.chunks(RECORD_CHUNK as usize).enumerate() {
             let call = record_call(id, epoch, batch as u32, chunk);
             self.coordinate(&call, U256::ZERO, "recordContributionsBatch")?;
-            ledger.record_batch(epoch, TYPICAL_ROUNDS, chunk).map_err(|r| SimError::Unexpected(format!("model refused: {r:?}")))?;
+            ledger
+                .record_batch(epoch, TYPICAL_ROUNDS, chunk)
+                .map_err(|r| SimError::Unexpected(format!("model refused: {r:?}")))?;
         }
         Ok(())
     }
 
     /// Completes the session and finalizes it in chunks of `chunk` ranked nodes; the gas of
     /// `startFinalization` plus every chunk, and the model's result.
-    pub fn finalize(&mut self, id: u64, ledger: &SessionLedger, chunk: usize) -> Result<(Finalized, Gas, usize), SimError> {
-        self.coordinate(&GradPay::completeSessionCall { sessionId: id }, U256::ZERO, "completeSession")?;
+    pub fn finalize(
+        &mut self,
+        id: u64,
+        ledger: &SessionLedger,
+        chunk: usize,
+    ) -> Result<(Finalized, Gas, usize), SimError> {
+        self.coordinate(
+            &GradPay::completeSessionCall { sessionId: id },
+            U256::ZERO,
+            "completeSession",
+        )?;
         let finalized = model::finalize(ledger, 0)?;
         let start = GradPay::startFinalizationCall {
             sessionId: id,
@@ -131,27 +175,51 @@ impl Bench {
         let (_, mut gas) = self.measure(COORDINATOR, &start, U256::ZERO, "startFinalization")?;
         let chunks: Vec<&[u32]> = finalized.ranking.chunks(chunk.max(1)).collect();
         for (i, indices) in chunks.iter().enumerate() {
-            let submit = GradPay::submitRankingCall { sessionId: id, rankedIndices: indices.to_vec(), lastChunk: i + 1 == chunks.len() };
-            gas = gas.add(self.measure(COORDINATOR, &submit, U256::ZERO, "submitRanking")?.1);
+            let submit = GradPay::submitRankingCall {
+                sessionId: id,
+                rankedIndices: indices.to_vec(),
+                lastChunk: i + 1 == chunks.len(),
+            };
+            gas = gas.plus(
+                self.measure(COORDINATOR, &submit, U256::ZERO, "submitRanking")?
+                    .1,
+            );
         }
         let count = chunks.len();
         Ok((finalized, gas, count))
     }
 
     /// Creates an ETH (or, with `token`, ERC20) pool of `amount` on a finalized session.
-    pub fn create_pool(&mut self, id: u64, token: Address, amount: U256, strategy: Strategy) -> Result<(U256, Gas), SimError> {
+    pub fn create_pool(
+        &mut self,
+        id: u64,
+        token: Address,
+        amount: U256,
+        strategy: Strategy,
+    ) -> Result<(U256, Gas), SimError> {
         let (code, params) = sol_strategy(strategy);
         let value = if token.is_zero() { amount } else { U256::ZERO };
         self.dep.chain.fund(COORDINATOR, rich_balance() + value);
         let deadline = self.dep.chain.timestamp() + 7 * 24 * 3600;
-        let call = GradPay::createRewardPoolCall { sessionId: id, token, amount, strategy: code, params, claimDeadline: deadline.try_into().unwrap_or_default() };
+        let call = GradPay::createRewardPoolCall {
+            sessionId: id,
+            token,
+            amount,
+            strategy: code,
+            params,
+            claimDeadline: deadline.try_into().unwrap_or_default(),
+        };
         self.measure(COORDINATOR, &call, value, "createRewardPool")
     }
 }
 
 /// `createSession(id, …, clipK = 0)`.
 pub fn create_session(id: u64) -> GradPay::createSessionCall {
-    GradPay::createSessionCall { sessionId: id, modelHash: B256::repeat_byte(0x4d), clipK: 0 }
+    GradPay::createSessionCall {
+        sessionId: id,
+        modelHash: B256::repeat_byte(0x4d),
+        clipK: 0,
+    }
 }
 
 /// `registerNodesBatch` for nodes `first..end`.
@@ -159,12 +227,19 @@ pub fn register_call(id: u64, first: u32, end: u32) -> GradPay::registerNodesBat
     GradPay::registerNodesBatchCall {
         sessionId: id,
         nodes: (first..end).map(node_address).collect(),
-        nodeIds: (first..end).map(|i| B256::from(U256::from(i) + U256::from(1u8))).collect(),
+        nodeIds: (first..end)
+            .map(|i| B256::from(U256::from(i) + U256::from(1u8)))
+            .collect(),
     }
 }
 
 /// `recordContributionsBatch` of `entries` at [`TYPICAL_ROUNDS`].
-pub fn record_call(id: u64, epoch: u32, batch: u32, entries: &[EpochEntry]) -> GradPay::recordContributionsBatchCall {
+pub fn record_call(
+    id: u64,
+    epoch: u32,
+    batch: u32,
+    entries: &[EpochEntry],
+) -> GradPay::recordContributionsBatchCall {
     GradPay::recordContributionsBatchCall {
         sessionId: id,
         epoch,

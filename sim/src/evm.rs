@@ -219,7 +219,12 @@ impl Chain {
     }
 
     /// Runs a call without committing anything (a view).
-    pub fn dry_run(&mut self, from: Address, to: Address, data: Bytes) -> Result<Receipt, SimError> {
+    pub fn dry_run(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Bytes,
+    ) -> Result<Receipt, SimError> {
         self.dry_run_with(from, to, data, U256::ZERO, TX_GAS_CAP)
     }
 
@@ -239,12 +244,18 @@ impl Chain {
         let (mut low, mut high) = (at_cap.gas_used.saturating_sub(1), TX_GAS_CAP);
         // Most calls need little above what they use (refunds, the 63/64 rule): try there first.
         let near = (at_cap.gas_used + at_cap.gas_used / 8 + 50_000).min(TX_GAS_CAP);
-        if self.dry_run_with(from, to, data.clone(), value, near)?.success {
+        if self
+            .dry_run_with(from, to, data.clone(), value, near)?
+            .success
+        {
             high = near;
         }
         while high - low > 1 {
             let mid = low + (high - low) / 2;
-            if self.dry_run_with(from, to, data.clone(), value, mid)?.success {
+            if self
+                .dry_run_with(from, to, data.clone(), value, mid)?
+                .success
+            {
                 high = mid;
             } else {
                 low = mid;

@@ -28,7 +28,12 @@ pub struct Row {
 }
 
 fn row(operation: impl Into<String>, units: u64, transactions: usize, gas: Gas) -> Row {
-    Row { operation: operation.into(), units, transactions, gas }
+    Row {
+        operation: operation.into(),
+        units,
+        transactions,
+        gas,
+    }
 }
 
 /// Every row of the table under `rules`, in a fixed order.
@@ -42,14 +47,29 @@ pub fn measure_all(rules: Rules) -> Result<Vec<Row>, SimError> {
     };
 
     let id = fresh_id();
-    let (_, gas) = bench.measure(COORDINATOR, &crate::bench::create_session(id), U256::ZERO, "createSession")?;
+    let (_, gas) = bench.measure(
+        COORDINATOR,
+        &crate::bench::create_session(id),
+        U256::ZERO,
+        "createSession",
+    )?;
     rows.push(row("createSession", 1, 1, gas));
 
     for count in [1u32, 10, 100, 1_000] {
         let id = fresh_id();
         bench.create_session(id)?;
-        let (_, gas) = bench.measure(COORDINATOR, &register_call(id, 0, count), U256::ZERO, "registerNodesBatch")?;
-        rows.push(row(format!("registerNodesBatch, {count} nodes"), count.into(), 1, gas));
+        let (_, gas) = bench.measure(
+            COORDINATOR,
+            &register_call(id, 0, count),
+            U256::ZERO,
+            "registerNodesBatch",
+        )?;
+        rows.push(row(
+            format!("registerNodesBatch, {count} nodes"),
+            count.into(),
+            1,
+            gas,
+        ));
     }
 
     for count in [1u32, 10, 100, 1_000] {
@@ -58,15 +78,30 @@ pub fn measure_all(rules: Rules) -> Result<Vec<Row>, SimError> {
         bench.register(id, 0, 1_000)?;
         for (epoch, label) in [(1u32, "first epoch"), (2, "later epoch")] {
             let entries: Vec<EpochEntry> = (0..count).map(|n| typical_entry(n, epoch)).collect();
-            let (_, gas) = bench.measure(COORDINATOR, &record_call(id, epoch, 0, &entries), U256::ZERO, "record")?;
-            rows.push(row(format!("recordContributionsBatch, {count} node-epochs, {label}"), count.into(), 1, gas));
+            let (_, gas) = bench.measure(
+                COORDINATOR,
+                &record_call(id, epoch, 0, &entries),
+                U256::ZERO,
+                "record",
+            )?;
+            rows.push(row(
+                format!("recordContributionsBatch, {count} node-epochs, {label}"),
+                count.into(),
+                1,
+                gas,
+            ));
         }
     }
 
     for count in [100u32, 1_000, 10_000] {
         let id = fresh_id();
         let (_, gas, chunks) = finalize_session(&mut bench, id, count, 1)?;
-        rows.push(row(format!("finalize {count} nodes (start + chunks of {FINALIZE_CHUNK})"), count.into(), chunks + 1, gas));
+        rows.push(row(
+            format!("finalize {count} nodes (start + chunks of {FINALIZE_CHUNK})"),
+            count.into(),
+            chunks + 1,
+            gas,
+        ));
     }
 
     rows.extend(pool_and_claim_rows(&mut bench, fresh_id())?);
@@ -75,7 +110,12 @@ pub fn measure_all(rules: Rules) -> Result<Vec<Row>, SimError> {
 }
 
 /// A session of `count` nodes recorded for `epochs` epochs and finalized; the finalization gas.
-fn finalize_session(bench: &mut Bench, id: u64, count: u32, epochs: u32) -> Result<(crate::model::Finalized, Gas, usize), SimError> {
+fn finalize_session(
+    bench: &mut Bench,
+    id: u64,
+    count: u32,
+    epochs: u32,
+) -> Result<(crate::model::Finalized, Gas, usize), SimError> {
     bench.create_session(id)?;
     bench.register(id, 0, count)?;
     let mut ledger = SessionLedger::new(count);
@@ -88,44 +128,112 @@ fn finalize_session(bench: &mut Bench, id: u64, count: u32, epochs: u32) -> Resu
 fn pool_and_claim_rows(bench: &mut Bench, id: u64) -> Result<Vec<Row>, SimError> {
     let mut rows = Vec::new();
     finalize_session(bench, id, 100, 2)?;
-    let token = bench.dep.deploy_token(U256::from(10u64).pow(U256::from(30u64)))?;
+    let token = bench
+        .dep
+        .deploy_token(U256::from(10u64).pow(U256::from(30u64)))?;
     let amount = U256::from(10u64).pow(U256::from(21u64));
     let (eth_pool, gas) = bench.create_pool(id, Address::ZERO, amount, Strategy::Proportional)?;
     rows.push(row("createRewardPool, ETH", 1, 1, gas));
     let (token_pool, gas) = bench.create_pool(id, token, amount, Strategy::Proportional)?;
     rows.push(row("createRewardPool, ERC20", 1, 1, gas));
-    let hybrid = Strategy::Hybrid { score_bps: 7_000, quality_bps: 2_000, reliability_bps: 1_000 };
+    let hybrid = Strategy::Hybrid {
+        score_bps: 7_000,
+        quality_bps: 2_000,
+        reliability_bps: 1_000,
+    };
     let (eth_hybrid, _) = bench.create_pool(id, Address::ZERO, amount, hybrid)?;
-    let (token_tiered, _) = bench.create_pool(id, token, amount, Strategy::Tiered { base_bps: 8_500 })?;
+    let (token_tiered, _) =
+        bench.create_pool(id, token, amount, Strategy::Tiered { base_bps: 8_500 })?;
 
-    let (_, gas) = bench.measure(node_address(0), &GradPay::claimRewardCall { poolId: eth_pool }, U256::ZERO, "claim ETH")?;
+    let (_, gas) = bench.measure(
+        node_address(0),
+        &GradPay::claimRewardCall { poolId: eth_pool },
+        U256::ZERO,
+        "claim ETH",
+    )?;
     rows.push(row("claimReward, ETH (proportional)", 1, 1, gas));
-    let (_, gas) = bench.measure(node_address(1), &GradPay::claimRewardCall { poolId: token_pool }, U256::ZERO, "claim ERC20")?;
-    rows.push(row("claimReward, ERC20 (proportional, first token receipt)", 1, 1, gas));
-    let (_, gas) = bench.measure(node_address(2), &GradPay::claimRewardCall { poolId: eth_hybrid }, U256::ZERO, "claim hybrid")?;
+    let (_, gas) = bench.measure(
+        node_address(1),
+        &GradPay::claimRewardCall { poolId: token_pool },
+        U256::ZERO,
+        "claim ERC20",
+    )?;
+    rows.push(row(
+        "claimReward, ERC20 (proportional, first token receipt)",
+        1,
+        1,
+        gas,
+    ));
+    let (_, gas) = bench.measure(
+        node_address(2),
+        &GradPay::claimRewardCall { poolId: eth_hybrid },
+        U256::ZERO,
+        "claim hybrid",
+    )?;
     rows.push(row("claimReward, ETH (hybrid)", 1, 1, gas));
-    let for_call = GradPay::claimRewardForCall { poolId: eth_pool, node: node_address(3) };
+    let for_call = GradPay::claimRewardForCall {
+        poolId: eth_pool,
+        node: node_address(3),
+    };
     let (_, gas) = bench.measure(STRANGER, &for_call, U256::ZERO, "claimRewardFor")?;
     rows.push(row("claimRewardFor, ETH (by a third party)", 1, 1, gas));
-    let batch = GradPay::claimRewardsBatchCall { poolIds: vec![eth_pool, eth_hybrid, token_pool, token_tiered] };
+    let batch = GradPay::claimRewardsBatchCall {
+        poolIds: vec![eth_pool, eth_hybrid, token_pool, token_tiered],
+    };
     let (_, gas) = bench.measure(node_address(4), &batch, U256::ZERO, "claimRewardsBatch")?;
-    rows.push(row("claimRewardsBatch, 4 pools (2 ETH + 2 ERC20, 2 transfers)", 4, 1, gas));
+    rows.push(row(
+        "claimRewardsBatch, 4 pools (2 ETH + 2 ERC20, 2 transfers)",
+        4,
+        1,
+        gas,
+    ));
     Ok(rows)
 }
 
 /// The seed's reference session: 5 nodes × 3 epochs, one ETH pool, finalize, 5 claims; every
 /// transaction from `createSession` to the last claim, summed.
 fn reference_session(bench: &mut Bench, id: u64) -> Result<Row, SimError> {
-    let mut total = bench.measure(COORDINATOR, &crate::bench::create_session(id), U256::ZERO, "createSession")?.1;
-    total = total.add(bench.measure(COORDINATOR, &register_call(id, 0, 5), U256::ZERO, "register")?.1);
+    let mut total = bench
+        .measure(
+            COORDINATOR,
+            &crate::bench::create_session(id),
+            U256::ZERO,
+            "createSession",
+        )?
+        .1;
+    total = total.plus(
+        bench
+            .measure(
+                COORDINATOR,
+                &register_call(id, 0, 5),
+                U256::ZERO,
+                "register",
+            )?
+            .1,
+    );
     let mut ledger = SessionLedger::new(5);
     for epoch in 1..=3u32 {
         let entries: Vec<EpochEntry> = (0..5).map(|n| typical_entry(n, epoch)).collect();
-        total = total.add(bench.measure(COORDINATOR, &record_call(id, epoch, 0, &entries), U256::ZERO, "record")?.1);
-        ledger.record_batch(epoch, crate::bench::TYPICAL_ROUNDS, &entries).map_err(|r| SimError::Unexpected(format!("{r:?}")))?;
+        total = total.plus(
+            bench
+                .measure(
+                    COORDINATOR,
+                    &record_call(id, epoch, 0, &entries),
+                    U256::ZERO,
+                    "record",
+                )?
+                .1,
+        );
+        ledger
+            .record_batch(epoch, crate::bench::TYPICAL_ROUNDS, &entries)
+            .map_err(|r| SimError::Unexpected(format!("{r:?}")))?;
     }
     let complete = GradPay::completeSessionCall { sessionId: id };
-    total = total.add(bench.measure(COORDINATOR, &complete, U256::ZERO, "complete")?.1);
+    total = total.plus(
+        bench
+            .measure(COORDINATOR, &complete, U256::ZERO, "complete")?
+            .1,
+    );
     let finalized = crate::model::finalize(&ledger, 0)?;
     let start = GradPay::startFinalizationCall {
         sessionId: id,
@@ -133,21 +241,38 @@ fn reference_session(bench: &mut Bench, id: u64) -> Result<Row, SimError> {
         sumScore: finalized.sum_score,
         sumScoreSquared: finalized.sum_score_squared,
     };
-    total = total.add(bench.measure(COORDINATOR, &start, U256::ZERO, "start")?.1);
-    let submit = GradPay::submitRankingCall { sessionId: id, rankedIndices: finalized.ranking.clone(), lastChunk: true };
-    total = total.add(bench.measure(COORDINATOR, &submit, U256::ZERO, "submit")?.1);
+    total = total.plus(bench.measure(COORDINATOR, &start, U256::ZERO, "start")?.1);
+    let submit = GradPay::submitRankingCall {
+        sessionId: id,
+        rankedIndices: finalized.ranking.clone(),
+        lastChunk: true,
+    };
+    total = total.plus(bench.measure(COORDINATOR, &submit, U256::ZERO, "submit")?.1);
     let amount = U256::from(10u64).pow(U256::from(18u64));
     let (pool, gas) = bench.create_pool(id, Address::ZERO, amount, Strategy::Proportional)?;
-    total = total.add(gas);
+    total = total.plus(gas);
     let owed = finalized.payouts(amount, Strategy::Proportional)?;
     for node in 0..5u32 {
-        let (paid, gas) = bench.measure(node_address(node), &GradPay::claimRewardCall { poolId: pool }, U256::ZERO, "claim")?;
+        let (paid, gas) = bench.measure(
+            node_address(node),
+            &GradPay::claimRewardCall { poolId: pool },
+            U256::ZERO,
+            "claim",
+        )?;
         if paid != owed[node as usize] {
-            return Err(SimError::Unexpected(format!("reference session: node {node} paid {paid}, model {}", owed[node as usize])));
+            return Err(SimError::Unexpected(format!(
+                "reference session: node {node} paid {paid}, model {}",
+                owed[node as usize]
+            )));
         }
-        total = total.add(gas);
+        total = total.plus(gas);
     }
-    Ok(row("reference session total (5 nodes × 3 epochs, 1 pool, 5 claims)", 15, 14, total))
+    Ok(row(
+        "reference session total (5 nodes × 3 epochs, 1 pool, 5 claims)",
+        15,
+        14,
+        total,
+    ))
 }
 
 /// Ethereum and Monad rows side by side as a markdown table.
@@ -178,11 +303,10 @@ pub fn thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
     out
 }
-

@@ -13,7 +13,9 @@ pub fn run(args: &[String]) -> Result<String, SimError> {
         Some("gas") => gas_section(),
         Some("scale") => crate::scale::run(number(100_000)),
         Some("throughput") => crate::throughput::run(number(200)),
-        _ => Err(SimError::Unexpected("usage: measure gas | scale [nodes] | throughput [sessions]".into())),
+        _ => Err(SimError::Unexpected(
+            "usage: measure gas | scale [nodes] | throughput [sessions]".into(),
+        )),
     }
 }
 
@@ -21,5 +23,9 @@ fn gas_section() -> Result<String, SimError> {
     let started = Instant::now();
     let ethereum = gas::measure_all(Rules::Ethereum)?;
     let monad = gas::measure_all(Rules::Monad)?;
-    Ok(format!("{}\n_measured in {:.1} s_\n", gas::markdown(&ethereum, &monad), started.elapsed().as_secs_f64()))
+    Ok(format!(
+        "{}\n_measured in {:.1} s_\n",
+        gas::markdown(&ethereum, &monad),
+        started.elapsed().as_secs_f64()
+    ))
 }

@@ -60,10 +60,19 @@ fn run_once(rules: Rules, nodes: u32) -> Result<String, SimError> {
         if !claimed.insert(node) {
             continue;
         }
-        let sent = bench.dep.send(node_address(node), &GradPay::claimRewardCall { poolId: pool }, U256::ZERO)?;
-        let paid = sent.result.map_err(|e| SimError::Unexpected(format!("claim of node {node} reverted: {e:?}")))?;
+        let sent = bench.dep.send(
+            node_address(node),
+            &GradPay::claimRewardCall { poolId: pool },
+            U256::ZERO,
+        )?;
+        let paid = sent
+            .result
+            .map_err(|e| SimError::Unexpected(format!("claim of node {node} reverted: {e:?}")))?;
         if paid != owed[node as usize] {
-            return Err(SimError::Unexpected(format!("node {node} paid {paid}, model {}", owed[node as usize])));
+            return Err(SimError::Unexpected(format!(
+                "node {node} paid {paid}, model {}",
+                owed[node as usize]
+            )));
         }
         checked += 1;
     }
@@ -86,7 +95,12 @@ fn run_once(rules: Rules, nodes: u32) -> Result<String, SimError> {
 pub fn peak_rss() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|status| status.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
         .unwrap_or_else(|| "n/a".into())
 }
 

@@ -20,7 +20,7 @@ fn spoils() -> impl Strategy<Value = Vec<(u16, Spoil)>> {
 }
 
 proptest! {
-    #![proptest_config(common::config(16))]
+    #![proptest_config(common::config(24))]
 
     #[test]
     fn replays_and_spoiled_batches_change_nothing(plan in session_plan(120, 8), spoiled in spoils()) {

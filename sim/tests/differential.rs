@@ -7,7 +7,7 @@ use gradpay_sim::{Rules, run_session, session_plan};
 use proptest::prelude::*;
 
 proptest! {
-    #![proptest_config(common::config(24))]
+    #![proptest_config(common::config(48))]
 
     #[test]
     fn claims_match_the_model_to_the_wei(plan in session_plan(300, 20).prop_map(common::plain), monad in any::<bool>()) {

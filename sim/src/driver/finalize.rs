@@ -37,8 +37,9 @@ impl Driven<'_> {
             ranking: finalized.ranking.clone(),
         };
         for &fault in &self.plan.finalization_faults {
-            if let Some(wrong) = spoil_attempt(&honest, fault, &finalized) {
-                self.expect_refused(&wrong, fault)?;
+            match spoil_attempt(&honest, fault, &finalized) {
+                Some(wrong) => self.expect_refused(&wrong, fault)?,
+                None => self.report.finalization_faults_skipped += 1,
             }
         }
         let failure = self.attempt(&honest)?;
@@ -116,7 +117,11 @@ impl Driven<'_> {
             return Ok(Some(revert));
         }
         let chunk = self.plan.ranking_chunk.max(1) as usize;
-        let chunks: Vec<&[u32]> = attempt.ranking.chunks(chunk).collect();
+        let mut chunks: Vec<&[u32]> = attempt.ranking.chunks(chunk).collect();
+        if chunks.is_empty() && attempt.count > 0 {
+            // A coordinator that lost every node still has to say it is done.
+            chunks.push(&[]);
+        }
         for (i, indices) in chunks.iter().enumerate() {
             let submit = GradPay::submitRankingCall {
                 sessionId: SESSION_ID,

@@ -44,6 +44,9 @@ pub struct Report {
     pub paused_rejected: u32,
     /// Wrong finalizations rejected.
     pub finalizations_rejected: u32,
+    /// Wrong finalizations not tried: the session is too small for them (or has no
+    /// ineligible node to slip in).
+    pub finalization_faults_skipped: u32,
     /// Nodes eligible at finalization (`n`).
     pub eligible: u32,
     /// Node scores compared with the model.
@@ -96,6 +99,9 @@ pub fn run_session(rules: Rules, plan: &SessionPlan) -> Result<Report, SimError>
         ledger: SessionLedger::new(plan.node_count),
         report: Report::default(),
     };
+    if plan.strangers_try {
+        driven.probe_admin_functions()?;
+    }
     driven.create_and_register()?;
     driven.record_all()?;
     driven.exclude_and_complete()?;

@@ -3,9 +3,9 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 
-use super::{Driven, mismatch, reverted, succeeded};
+use super::{Driven, mismatch, node_address, reverted, succeeded};
 use crate::bindings::GradPay::{self, GradPayErrors};
-use crate::deployment::{ADMIN, STRANGER};
+use crate::deployment::{ADMIN, COORDINATOR, STRANGER, TREASURY, rich_balance};
 use crate::error::SimError;
 
 impl Driven<'_> {
@@ -28,7 +28,8 @@ impl Driven<'_> {
         what: &str,
     ) -> Result<(), SimError> {
         if self.plan.strangers_try {
-            self.expect_stranger_refused(call, value, what)?;
+            let outsider = self.outsider(role);
+            self.expect_unauthorized(outsider, call, value, what)?;
         }
         if self.plan.pause_tries {
             self.expect_paused_refused(role, call, value, what)?;
@@ -36,20 +37,56 @@ impl Driven<'_> {
         Ok(())
     }
 
-    fn expect_stranger_refused<C: SolCall>(
+    /// An account without `role`, rotating through the other role, the treasury, a node and a
+    /// stranger, so that no account stands in for another.
+    fn outsider(&mut self, role: Address) -> Address {
+        let other_role = if role == COORDINATOR {
+            ADMIN
+        } else {
+            COORDINATOR
+        };
+        let candidates = [STRANGER, other_role, TREASURY, node_address(0)];
+        let pick = candidates[self.report.strangers_rejected as usize % candidates.len()];
+        if self.dep.chain.balance(pick) < rich_balance() {
+            self.dep.chain.fund(pick, rich_balance());
+        }
+        pick
+    }
+
+    /// Every admin-only function sent by the coordinator and by a stranger: all refused.
+    pub(crate) fn probe_admin_functions(&mut self) -> Result<(), SimError> {
+        let role = self.dep.view(&GradPay::COORDINATOR_ROLECall {})?;
+        for outsider in [COORDINATOR, STRANGER] {
+            self.expect_unauthorized(outsider, &GradPay::pauseCall {}, U256::ZERO, "pause")?;
+            self.expect_unauthorized(outsider, &GradPay::unpauseCall {}, U256::ZERO, "unpause")?;
+            let treasury = GradPay::setTreasuryCall {
+                treasury_: outsider,
+            };
+            self.expect_unauthorized(outsider, &treasury, U256::ZERO, "setTreasury")?;
+            let grant = GradPay::grantRoleCall {
+                role,
+                account: STRANGER,
+            };
+            self.expect_unauthorized(outsider, &grant, U256::ZERO, "grantRole")?;
+        }
+        Ok(())
+    }
+
+    fn expect_unauthorized<C: SolCall>(
         &mut self,
+        outsider: Address,
         call: &C,
         value: U256,
         what: &str,
     ) -> Result<(), SimError> {
         let before = self.dep.chain.storage(self.dep.gradpay);
-        let sent = self.dep.send(STRANGER, call, value)?;
-        match reverted(sent, &format!("{what} by a stranger"))? {
-            GradPayErrors::AccessControlUnauthorizedAccount(e) if e.account == STRANGER => {}
-            other => return Err(mismatch(format!("{what} by a stranger: {other:?}"))),
+        let sent = self.dep.send(outsider, call, value)?;
+        match reverted(sent, &format!("{what} by {outsider}"))? {
+            GradPayErrors::AccessControlUnauthorizedAccount(e) if e.account == outsider => {}
+            other => return Err(mismatch(format!("{what} by {outsider}: {other:?}"))),
         }
         if self.dep.chain.storage(self.dep.gradpay) != before {
-            return Err(mismatch(format!("{what} by a stranger changed storage")));
+            return Err(mismatch(format!("{what} by {outsider} changed storage")));
         }
         self.report.strangers_rejected += 1;
         Ok(())
