@@ -109,18 +109,18 @@ abstract contract GradPayStorage is AccessControl, Pausable, ReentrancyGuardTran
         }
     }
 
-    /// @dev Reverts unless the session exists and is not yet Finalized.
+    /// @dev Reverts unless the session is Active or Completed (the states in which it can still change
+    ///      what finalization will see): an unknown session is asked to be Active, a Finalized one Completed.
     function _requireNotFinalized(uint64 sessionId, Session memory session) internal pure {
-        if (
-            session.state != ITrainingRegistry.SessionState.Active
-                && session.state != ITrainingRegistry.SessionState.Completed
-        ) {
+        ITrainingRegistry.SessionState state = session.state;
+        if (state == ITrainingRegistry.SessionState.None) {
             revert ITrainingRegistry.SessionInWrongState(
-                sessionId,
-                session.state,
-                session.state == ITrainingRegistry.SessionState.None
-                    ? ITrainingRegistry.SessionState.Active
-                    : ITrainingRegistry.SessionState.Completed
+                sessionId, state, ITrainingRegistry.SessionState.Active
+            );
+        }
+        if (state == ITrainingRegistry.SessionState.Finalized) {
+            revert ITrainingRegistry.SessionInWrongState(
+                sessionId, state, ITrainingRegistry.SessionState.Completed
             );
         }
     }

@@ -98,8 +98,10 @@ library RecordPacking {
     }
 
     /// @dev The entry's addition to a record: every summed field moved to its place, and e + 1.
-    ///      Field values are at most 32 bits, so the caller's overflow checks on c, a, j (and the
-    ///      session limits for the others) guarantee that adding this word carries into no neighbour.
+    ///      Precondition (checked by the tracker before it adds the word): each field's new sum fits its
+    ///      record field, i.e. c, a, j by explicit checks and k, p, the bps sums and e by the session
+    ///      limits. An entry outside that (e.g. accepted >= 2^27) spills into the next field: this word
+    ///      is only meaningful together with those checks.
     function entryDelta(uint256 entry) internal pure returns (uint256 delta) {
         delta = ((entry >> 32) & U32) | (((entry >> 64) & U32) << A_SHIFT)
             | (((entry >> 96) & U32) << J_SHIFT) | (((entry >> 128) & U32) << K_SHIFT)

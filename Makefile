@@ -1,0 +1,57 @@
+# gradpay: two commands work on a bare machine (Node.js + Rust): `make test` and `make demo`.
+# Everything else they need is installed from the pinned package-lock.json and Cargo.lock.
+
+BIN            := node_modules/.bin
+FORGE          := $(BIN)/forge
+CARGO_FLAGS    := --workspace --locked
+# CI=true raises the fuzz runs (foundry.toml profile `ci`).
+FORGE_PROFILE  := $(if $(filter true,$(CI)),ci,default)
+
+.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots cargo-test sim-deep clean
+
+## test: every check CI runs: formatting, build + size limit, forge tests, gas snapshots, cargo tests
+test: deps fmt-check build forge-test gas-check cargo-test
+
+## demo: a local chain, a full session with every strategy, and report.json + report.html
+demo: deps build
+	cargo run --locked --release -p gradpay-client --bin gradpay -- demo $(DEMO_ARGS)
+
+# npm ci only when node_modules is missing or older than the lockfile.
+deps: node_modules/.package-lock.json
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## build: compile, and fail if GradPay would not deploy on Ethereum (EIP-170 24,576-byte limit)
+build: deps
+	$(FORGE) build --sizes --skip 'test/**' --skip 'script/**' > /dev/null
+	$(FORGE) build
+
+fmt:
+	$(FORGE) fmt
+	cargo fmt --all
+
+fmt-check: deps
+	$(FORGE) fmt --check
+	cargo fmt --all --check
+
+forge-test: deps
+	FOUNDRY_PROFILE=$(FORGE_PROFILE) $(FORGE) test
+
+## gas-check: committed snapshots/*.json must equal what the gas tests measure (one tx per call)
+gas-check: deps
+	FOUNDRY_PROFILE=gas $(FORGE) test
+
+## snapshots: re-measure and rewrite snapshots/*.json after an intended gas change
+snapshots: deps
+	FORGE_SNAPSHOT_CHECK=false FOUNDRY_PROFILE=gas $(FORGE) test
+
+cargo-test: build
+	cargo test $(CARGO_FLAGS)
+
+## sim-deep: >= 1,000 random sessions, release build (see README)
+sim-deep: build
+	GRADPAY_SIM_CASES=1000 cargo test --locked --release -p gradpay-sim
+
+clean:
+	rm -rf out cache target broadcast report.json report.html
