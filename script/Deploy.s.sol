@@ -23,8 +23,8 @@ contract Deploy is Script {
         vm.serializeUint(json, "chain_id", block.chainid);
         vm.serializeUint(json, "block", block.number);
         json = vm.serializeAddress(json, "gradpay", address(gradpay));
-        vm.writeJson(
-            json, string.concat(vm.projectRoot(), "/deployments/", vm.toString(block.chainid), ".json")
-        );
+        string memory dir = string.concat(vm.projectRoot(), "/deployments");
+        vm.createDir(dir, true);
+        vm.writeJson(json, string.concat(dir, "/", vm.toString(block.chainid), ".json"));
     }
 }
