@@ -636,6 +636,17 @@ contract ClaimsTest is BaseTest {
         assertEq(gradpay.treasury(), treasury, "unchanged");
     }
 
+    /// @dev ITrainingRegistry.pause: "Stops every state-changing function"; the issue lists setTreasury among
+    ///      the distributor functions that must respect the pause.
+    function test_RevertWhen_setTreasury_paused() public {
+        vm.prank(admin);
+        gradpay.pause();
+        vm.prank(admin);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        gradpay.setTreasury(stranger);
+        assertEq(gradpay.treasury(), treasury, "unchanged while paused");
+    }
+
     // ------------------------------------------------------------------ pause
 
     function test_RevertWhen_paused_claimsAndSweep() public {

@@ -28,8 +28,10 @@ contract DistributorInvariantTest is BaseTest {
         targetContract(address(handler));
     }
 
+    /// forge-config: ci.invariant.runs = 128
+    /// forge-config: ci.invariant.depth = 64
     /// @dev One campaign checks every invariant after each call (one campaign per invariant function would
-    ///      multiply the suite's time by their number).
+    ///      multiply the suite's time by their number); CI runs twice the default campaign, not 8x.
     function invariant_distributorBooks() public view {
         _checkPaidNeverExceedsPool();
         _checkNoNodePaidTwice();

@@ -32,10 +32,10 @@ contract PayoutTest is Test {
         for (uint256 i; i < n; ++i) {
             uint256 h = uint256(keccak256(abi.encode(seed, i)));
             // Mix small and large magnitudes so that both extremes are common.
-            uint256 magnitude = bound(h >> 200, 0, 68);
+            uint256 magnitude = (h >> 200) % 69;
             uint256 cap = maxScore >> (68 - magnitude);
             nodes[i] = RewardModel.Node(
-                uint32(i), bound(h, 1, cap == 0 ? 1 : cap), bound(h >> 80, 0, BPS), bound(h >> 120, 0, BPS)
+                uint32(i), 1 + h % (cap == 0 ? 1 : cap), (h >> 80) % (BPS + 1), (h >> 120) % (BPS + 1)
             );
             if (h & 7 == 0) (nodes[i].quality, nodes[i].reliability) = (0, 0);
         }
@@ -286,6 +286,39 @@ contract PayoutTest is Test {
         // floor(a * b / b) = a for any a, b: the 512-bit path must be exact.
         assertEq(RewardModel.mulDiv(a, b, b), a, "a * b / b");
         assertEq(RewardModel.mulDiv(b, a, b), a, "b * a / b");
+    }
+
+    /// @dev The base-2^128 path (d < 2^128) and the bit-by-bit path agree with the defining identity
+    ///      q * d + r = a * b, r < d, checked in 512 bits with mulmod.
+    function testFuzz_modelMulDiv_identity(uint256 a, uint256 b, uint256 d, bool smallDivisor) public pure {
+        d = bound(d, 1, smallDivisor ? type(uint128).max : type(uint256).max);
+        // a < d keeps the quotient within 256 bits (a * b < d * 2^256).
+        a = bound(a, 0, d - 1);
+        uint256 lo;
+        uint256 hi;
+        unchecked {
+            lo = a * b;
+            uint256 mm = mulmod(a, b, type(uint256).max);
+            hi = mm - lo - (mm < lo ? 1 : 0);
+        }
+        uint256 q = RewardModel.mulDiv(a, b, d);
+        uint256 r = mulmod(a, b, d);
+        // q * d + r == a * b (mod 2^256) and the high halves match too.
+        unchecked {
+            assertEq(q * d + r, lo, "low half of q * d + r");
+        }
+        uint256 qdLo;
+        uint256 qdHi;
+        unchecked {
+            qdLo = q * d;
+            uint256 mm = mulmod(q, d, type(uint256).max);
+            qdHi = mm - qdLo - (mm < qdLo ? 1 : 0);
+        }
+        uint256 carry;
+        unchecked {
+            carry = qdLo + r < qdLo ? 1 : 0;
+        }
+        assertEq(qdHi + carry, hi, "high half of q * d + r");
     }
 
     function test_modelMulDiv_knownValues() public pure {

@@ -50,7 +50,15 @@ library RewardModel {
         }
         if (hi == 0) return lo / d;
         require(hi < d, "RewardModel: mulDiv overflow");
-        // Long division of (hi, lo) by d, one bit of lo at a time; the remainder starts at hi < d.
+        if (d <= type(uint128).max) {
+            // Schoolbook division in base 2^128: every partial dividend r * 2^128 + limb fits in 256 bits
+            // because the remainder r < d < 2^128.
+            uint256 x = (hi << 128) | (lo >> 128);
+            uint256 q1 = x / d;
+            x = ((x % d) << 128) | (lo & type(uint128).max);
+            return (q1 << 128) | (x / d);
+        }
+        // Otherwise long division of (hi, lo) by d, one bit of lo at a time; the remainder starts at hi < d.
         uint256 r = hi;
         for (uint256 i = 256; i > 0;) {
             unchecked {
