@@ -214,11 +214,12 @@ impl NetworkProfile {
     }
 }
 
-/// What `gradpay deploy` writes and the config can point at.
+/// What `gradpay deploy` (and `script/Deploy.s.sol`, in the same format) writes and the config
+/// can point at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Deployments {
     /// The chain deployed on.
+    #[serde(alias = "chainId")]
     pub chain_id: u64,
     /// The GradPay contract.
     #[serde(alias = "GradPay")]
@@ -395,6 +396,21 @@ mod tests {
         }
         let p = resolve_profile(Some((Path::new("x"), text)), Some("monad-testnet"), no_env).unwrap();
         assert_eq!(p.pool.strategy, Strategy::Hybrid);
+    }
+
+    #[test]
+    fn deployments_file_of_the_forge_script_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("31337.json");
+        std::fs::write(&path, r#"{"block":3,"chain_id":31337,"gradpay":"0x5FbDB2315678afecb367f032d93F642f64180aa3"}"#).unwrap();
+        let d = Deployments::read(&path).unwrap();
+        assert_eq!((d.chain_id, d.block), (31337, Some(3)));
+        let p = NetworkProfile { deployments: Some("31337.json".into()), ..NetworkProfile::builtin("local").unwrap() };
+        assert_eq!(p.gradpay_address(dir.path()).unwrap(), d.gradpay);
+        d.write(&dir.path().join("out/x.json")).unwrap();
+        assert_eq!(Deployments::read(&dir.path().join("out/x.json")).unwrap(), d);
+        let err = NetworkProfile { deployments: Some("none.json".into()), ..p }.gradpay_address(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("run `gradpay deploy`"), "{err}");
     }
 
     #[test]
