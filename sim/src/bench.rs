@@ -5,10 +5,11 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
 
 use crate::bindings::GradPay;
-use crate::deployment::{COORDINATOR, Deployment, Sent, rich_balance};
+use crate::deployment::{COORDINATOR, Deployment, rich_balance};
 use crate::driver::{node_address, pack_entry, sol_strategy};
 use crate::error::SimError;
 use crate::evm::Rules;
+use crate::evm::TX_GAS_CAP;
 use crate::model::{self, EpochEntry, Finalized, SessionLedger, Strategy};
 
 /// The client's default gas margin over the estimate (`client/src/config.rs`), in bps.
@@ -18,24 +19,31 @@ pub const REGISTER_CHUNK: u32 = 500;
 /// Entries per `recordContributionsBatch` when setting up large sessions.
 pub const RECORD_CHUNK: u32 = 1_000;
 
-/// Gas of one measured transaction.
+/// Gas of one measured transaction (or of several, summed).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Gas {
     /// Gas used (after refunds on Ethereum; Monad has none).
     pub used: u64,
     /// The limit a client sets: the bisected estimate plus the client's margin. Monad charges it.
     pub limit: u64,
+    /// Whether every transaction fitted under the 30M cap; when not, `used` was measured with
+    /// the cap lifted and `limit` is 0 (no client could send it).
+    pub oversize: bool,
 }
 
 impl Gas {
-    /// Sums of both fields.
+    /// Sums of the gas; oversize if either part is.
     pub fn plus(self, other: Gas) -> Gas {
         Gas {
             used: self.used + other.used,
             limit: self.limit + other.limit,
+            oversize: self.oversize || other.oversize,
         }
     }
 }
+
+/// The limit oversize operations are measured with once the cap is lifted.
+const OVERSIZE_LIMIT: u64 = 2_000_000_000;
 
 /// A realistic entry for node `node` in epoch `epoch`: every field non-zero and varied, so no
 /// storage write is a cheap zero-to-zero and no calldata byte is a cheap zero more than usual.
@@ -69,13 +77,11 @@ pub struct Bench {
 impl Bench {
     /// A fresh deployment under `rules`.
     pub fn new(rules: Rules) -> Result<Self, SimError> {
-        Ok(Self {
-            dep: Deployment::new(rules)?,
-            largest_tx_gas: 0,
-        })
+        Ok(Self { dep: Deployment::new(rules)?, largest_tx_gas: 0 })
     }
 
-    /// Sends `call` from `from` and measures it; it must succeed.
+    /// Sends `call` from `from` and measures it; it must succeed (above the cap, it is measured
+    /// with the cap lifted and marked oversize).
     pub fn measure<C: SolCall>(
         &mut self,
         from: Address,
@@ -86,17 +92,19 @@ impl Bench {
         let data = call.abi_encode().into();
         let gradpay = self.dep.gradpay;
         let estimate = self.dep.chain.estimate_gas(from, gradpay, &data, value)?;
-        let sent: Sent<C::Return> = self.dep.send(from, call, value)?;
-        let used = sent.receipt.gas_used;
-        self.largest_tx_gas = self.largest_tx_gas.max(used);
-        let returned = sent
-            .result
-            .map_err(|e| SimError::Unexpected(format!("{what} reverted: {e:?}")))?;
-        let estimate = estimate.ok_or_else(|| {
-            SimError::Unexpected(format!("{what}: no gas limit under the cap works"))
-        })?;
-        let limit = (estimate * (10_000 + CLIENT_GAS_MARGIN_BPS)).div_ceil(10_000);
-        Ok((returned, Gas { used, limit }))
+        let limit = estimate.map(|e| (e * (10_000 + CLIENT_GAS_MARGIN_BPS)).div_ceil(10_000));
+        if estimate.is_none() {
+            self.dep.chain.lift_gas_cap();
+        }
+        let tx_limit = if estimate.is_some() { TX_GAS_CAP } else { OVERSIZE_LIMIT };
+        let receipt = self.dep.chain.call(from, gradpay, data, value, tx_limit)?;
+        self.largest_tx_gas = self.largest_tx_gas.max(receipt.gas_used);
+        if !receipt.success {
+            return Err(SimError::Unexpected(format!("{what} reverted: {}", receipt.output)));
+        }
+        let returned = C::abi_decode_returns(&receipt.output).map_err(|e| SimError::Decode(e.to_string()))?;
+        let gas = Gas { used: receipt.gas_used, limit: limit.unwrap_or(0), oversize: estimate.is_none() };
+        Ok((returned, gas))
     }
 
     /// Sends `call` as the coordinator without measuring; it must succeed.
@@ -108,14 +116,12 @@ impl Bench {
     ) -> Result<C::Return, SimError> {
         let sent = self.dep.send(COORDINATOR, call, value)?;
         self.largest_tx_gas = self.largest_tx_gas.max(sent.receipt.gas_used);
-        sent.result
-            .map_err(|e| SimError::Unexpected(format!("{what} reverted: {e:?}")))
+        sent.result.map_err(|e| SimError::Unexpected(format!("{what} reverted: {e:?}")))
     }
 
     /// Creates session `id` (clipping off).
     pub fn create_session(&mut self, id: u64) -> Result<(), SimError> {
-        self.coordinate(&create_session(id), U256::ZERO, "createSession")
-            .map(drop)
+        self.coordinate(&create_session(id), U256::ZERO, "createSession").map(drop)
     }
 
     /// Registers nodes `first..first + count` (node addresses from [`node_address`]).
@@ -123,11 +129,7 @@ impl Bench {
         let mut next = first;
         while next < first + count {
             let end = (next + REGISTER_CHUNK).min(first + count);
-            self.coordinate(
-                &register_call(id, next, end),
-                U256::ZERO,
-                "registerNodesBatch",
-            )?;
+            self.coordinate(&register_call(id, next, end), U256::ZERO, "registerNodesBatch")?;
             next = end;
         }
         Ok(())
@@ -160,11 +162,7 @@ impl Bench {
         ledger: &SessionLedger,
         chunk: usize,
     ) -> Result<(Finalized, Gas, usize), SimError> {
-        self.coordinate(
-            &GradPay::completeSessionCall { sessionId: id },
-            U256::ZERO,
-            "completeSession",
-        )?;
+        self.coordinate(&GradPay::completeSessionCall { sessionId: id }, U256::ZERO, "completeSession")?;
         let finalized = model::finalize(ledger, 0)?;
         let start = GradPay::startFinalizationCall {
             sessionId: id,
@@ -180,10 +178,7 @@ impl Bench {
                 rankedIndices: indices.to_vec(),
                 lastChunk: i + 1 == chunks.len(),
             };
-            gas = gas.plus(
-                self.measure(COORDINATOR, &submit, U256::ZERO, "submitRanking")?
-                    .1,
-            );
+            gas = gas.plus(self.measure(COORDINATOR, &submit, U256::ZERO, "submitRanking")?.1);
         }
         let count = chunks.len();
         Ok((finalized, gas, count))
@@ -215,11 +210,7 @@ impl Bench {
 
 /// `createSession(id, …, clipK = 0)`.
 pub fn create_session(id: u64) -> GradPay::createSessionCall {
-    GradPay::createSessionCall {
-        sessionId: id,
-        modelHash: B256::repeat_byte(0x4d),
-        clipK: 0,
-    }
+    GradPay::createSessionCall { sessionId: id, modelHash: B256::repeat_byte(0x4d), clipK: 0 }
 }
 
 /// `registerNodesBatch` for nodes `first..end`.
@@ -227,9 +218,7 @@ pub fn register_call(id: u64, first: u32, end: u32) -> GradPay::registerNodesBat
     GradPay::registerNodesBatchCall {
         sessionId: id,
         nodes: (first..end).map(node_address).collect(),
-        nodeIds: (first..end)
-            .map(|i| B256::from(U256::from(i) + U256::from(1u8)))
-            .collect(),
+        nodeIds: (first..end).map(|i| B256::from(U256::from(i) + U256::from(1u8))).collect(),
     }
 }
 

@@ -32,8 +32,7 @@ pub enum Revert {
 
 impl Revert {
     fn decode(data: &Bytes) -> Self {
-        GradPay::GradPayErrors::abi_decode(data)
-            .map_or_else(|_| Revert::Raw(data.clone()), Revert::GradPay)
+        GradPay::GradPayErrors::abi_decode(data).map_or_else(|_| Revert::Raw(data.clone()), Revert::GradPay)
     }
 }
 
@@ -62,11 +61,7 @@ impl Deployment {
         for account in [ADMIN, COORDINATOR, TREASURY, STRANGER] {
             chain.fund(account, rich_balance());
         }
-        let args = GradPay::constructorCall {
-            admin: ADMIN,
-            coordinator: COORDINATOR,
-            treasury_: TREASURY,
-        };
+        let args = GradPay::constructorCall { admin: ADMIN, coordinator: COORDINATOR, treasury_: TREASURY };
         let init = [GradPay::BYTECODE.as_ref(), &args.abi_encode()].concat();
         let gradpay = chain.deploy(ADMIN, init.into())?;
         Ok(Self { chain, gradpay })
@@ -74,28 +69,19 @@ impl Deployment {
 
     /// Deploys a mock ERC20 and mints `supply` to the coordinator, approved for GradPay.
     pub fn deploy_token(&mut self, supply: U256) -> Result<Address, SimError> {
-        let args = MockERC20::constructorCall {
-            name_: "Reward".into(),
-            symbol_: "RWD".into(),
-            decimals_: 18,
-        };
+        let args =
+            MockERC20::constructorCall { name_: "Reward".into(), symbol_: "RWD".into(), decimals_: 18 };
         let init = [MockERC20::BYTECODE.as_ref(), &args.abi_encode()].concat();
         let token = self.chain.deploy(ADMIN, init.into())?;
         self.send_to(
             token,
             COORDINATOR,
-            &MockERC20::mintCall {
-                to: COORDINATOR,
-                amount: supply,
-            },
+            &MockERC20::mintCall { to: COORDINATOR, amount: supply },
             U256::ZERO,
         )?
         .result
         .map_err(|e| SimError::Unexpected(format!("mint reverted: {e:?}")))?;
-        let approve = MockERC20::approveCall {
-            spender: self.gradpay,
-            value: U256::MAX,
-        };
+        let approve = MockERC20::approveCall { spender: self.gradpay, value: U256::MAX };
         self.send_to(token, COORDINATOR, &approve, U256::ZERO)?
             .result
             .map_err(|e| SimError::Unexpected(format!("approve reverted: {e:?}")))?;
@@ -120,12 +106,9 @@ impl Deployment {
         call: &C,
         value: U256,
     ) -> Result<Sent<C::Return>, SimError> {
-        let receipt = self
-            .chain
-            .call(from, to, call.abi_encode().into(), value, TX_GAS_CAP)?;
+        let receipt = self.chain.call(from, to, call.abi_encode().into(), value, TX_GAS_CAP)?;
         let result = if receipt.success {
-            Ok(C::abi_decode_returns(&receipt.output)
-                .map_err(|e| SimError::Decode(e.to_string()))?)
+            Ok(C::abi_decode_returns(&receipt.output).map_err(|e| SimError::Decode(e.to_string()))?)
         } else {
             Err(Revert::decode(&receipt.output))
         };

@@ -1,9 +1,7 @@
 //! An in-memory chain over revm: Ethereum (Prague) or Monad (MonadTen) rules behind one switch.
 
 use alloy_primitives::{Address, Bytes, Log, U256};
-use monad_revm::{
-    DefaultMonadEvm, MonadBuilder, MonadContext, MonadHardfork, monad_context_with_db,
-};
+use monad_revm::{DefaultMonadEvm, MonadBuilder, MonadContext, MonadHardfork, monad_context_with_db};
 use revm::{
     Context, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext, MainnetEvm,
     context::{BlockEnv, TxEnv, result::ExecutionResult, result::Output},
@@ -75,6 +73,17 @@ pub struct Receipt {
     pub created: Option<Address>,
 }
 
+/// A storage slot a transaction read or wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlotTouch {
+    /// The slot.
+    pub slot: U256,
+    /// Its value before the transaction.
+    pub before: U256,
+    /// Its value after.
+    pub after: U256,
+}
+
 /// One in-memory chain.
 pub struct Chain {
     rules: Rules,
@@ -84,10 +93,7 @@ pub struct Chain {
 
 impl std::fmt::Debug for Chain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Chain")
-            .field("rules", &self.rules)
-            .field("timestamp", &self.timestamp)
-            .finish()
+        f.debug_struct("Chain").field("rules", &self.rules).field("timestamp", &self.timestamp).finish()
     }
 }
 
@@ -110,13 +116,18 @@ impl Chain {
                 Engine::Monad(Box::new(ctx.build_monad()))
             }
         };
-        let mut chain = Self {
-            rules,
-            engine,
-            timestamp: 0,
-        };
+        let mut chain = Self { rules, engine, timestamp: 0 };
         chain.set_timestamp(1_700_000_000);
         chain
+    }
+
+    /// Lifts the per-transaction gas cap (Monad's 30M) so an operation too large for one
+    /// transaction can still be measured; only the gas tables do this, and say so.
+    pub fn lift_gas_cap(&mut self) {
+        match &mut self.engine {
+            Engine::Ethereum(evm) => evm.ctx.cfg.tx_gas_limit_cap = Some(u64::MAX),
+            Engine::Monad(evm) => evm.0.ctx.cfg.0.tx_gas_limit_cap = Some(u64::MAX),
+        }
     }
 
     /// The rules this chain runs.
@@ -132,11 +143,8 @@ impl Chain {
     /// Moves the clock (every later transaction runs in a block at `timestamp`).
     pub fn set_timestamp(&mut self, timestamp: u64) {
         self.timestamp = timestamp;
-        let block = BlockEnv {
-            timestamp: U256::from(timestamp),
-            number: U256::from(1),
-            ..BlockEnv::default()
-        };
+        let block =
+            BlockEnv { timestamp: U256::from(timestamp), number: U256::from(1), ..BlockEnv::default() };
         match &mut self.engine {
             Engine::Ethereum(evm) => evm.set_block(block),
             Engine::Monad(evm) => evm.set_block(block),
@@ -153,29 +161,13 @@ impl Chain {
     /// Sets `account`'s balance to `wei`.
     pub fn fund(&mut self, account: Address, wei: U256) {
         let db = self.db_mut();
-        let info = db
-            .cache
-            .accounts
-            .get(&account)
-            .map(|a| a.info.clone())
-            .unwrap_or_default();
-        db.insert_account_info(
-            account,
-            AccountInfo {
-                balance: wei,
-                ..info
-            },
-        );
+        let info = db.cache.accounts.get(&account).map(|a| a.info.clone()).unwrap_or_default();
+        db.insert_account_info(account, AccountInfo { balance: wei, ..info });
     }
 
     /// `account`'s balance.
     pub fn balance(&mut self, account: Address) -> U256 {
-        self.db_mut()
-            .cache
-            .accounts
-            .get(&account)
-            .map(|a| a.info.balance)
-            .unwrap_or_default()
+        self.db_mut().cache.accounts.get(&account).map(|a| a.info.balance).unwrap_or_default()
     }
 
     /// `account`'s non-zero storage slots, sorted: equal snapshots mean equal storage.
@@ -185,13 +177,7 @@ impl Chain {
             .cache
             .accounts
             .get(&account)
-            .map(|a| {
-                a.storage
-                    .iter()
-                    .filter(|(_, v)| !v.is_zero())
-                    .map(|(k, v)| (*k, *v))
-                    .collect()
-            })
+            .map(|a| a.storage.iter().filter(|(_, v)| !v.is_zero()).map(|(k, v)| (*k, *v)).collect())
             .unwrap_or_default();
         slots.sort_unstable();
         slots
@@ -219,12 +205,7 @@ impl Chain {
     }
 
     /// Runs a call without committing anything (a view).
-    pub fn dry_run(
-        &mut self,
-        from: Address,
-        to: Address,
-        data: Bytes,
-    ) -> Result<Receipt, SimError> {
+    pub fn dry_run(&mut self, from: Address, to: Address, data: Bytes) -> Result<Receipt, SimError> {
         self.dry_run_with(from, to, data, U256::ZERO, TX_GAS_CAP)
     }
 
@@ -244,24 +225,46 @@ impl Chain {
         let (mut low, mut high) = (at_cap.gas_used.saturating_sub(1), TX_GAS_CAP);
         // Most calls need little above what they use (refunds, the 63/64 rule): try there first.
         let near = (at_cap.gas_used + at_cap.gas_used / 8 + 50_000).min(TX_GAS_CAP);
-        if self
-            .dry_run_with(from, to, data.clone(), value, near)?
-            .success
-        {
+        if self.dry_run_with(from, to, data.clone(), value, near)?.success {
             high = near;
         }
         while high - low > 1 {
             let mid = low + (high - low) / 2;
-            if self
-                .dry_run_with(from, to, data.clone(), value, mid)?
-                .success
-            {
+            if self.dry_run_with(from, to, data.clone(), value, mid)?.success {
                 high = mid;
             } else {
                 low = mid;
             }
         }
         Ok(Some(high))
+    }
+
+    /// Runs a call without committing it, and lists every storage slot of `account` it read or
+    /// wrote, with the value before and after: the raw material of a gas breakdown.
+    pub fn dry_run_touches(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Bytes,
+        account: Address,
+    ) -> Result<(Receipt, Vec<SlotTouch>), SimError> {
+        let tx = transaction(from, TxKind::Call(to), data, U256::ZERO, TX_GAS_CAP);
+        let outcome = with_engine!(&mut self.engine, evm => evm.transact(tx).map_err(|e| SimError::Evm(e.to_string())))?;
+        let touches = outcome
+            .state
+            .get(&account)
+            .map(|a| {
+                a.storage
+                    .iter()
+                    .map(|(slot, value)| SlotTouch {
+                        slot: *slot,
+                        before: value.original_value,
+                        after: value.present_value,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((receipt(outcome.result, TX_GAS_CAP), touches))
     }
 
     fn dry_run_with(
@@ -310,23 +313,11 @@ fn receipt(result: ExecutionResult, gas_limit: u64) -> Receipt {
                 Output::Create(_, address) => *address,
                 Output::Call(_) => None,
             };
-            Receipt {
-                success: true,
-                output: output.into_data(),
-                logs,
-                gas_used,
-                gas_limit,
-                created,
-            }
+            Receipt { success: true, output: output.into_data(), logs, gas_used, gas_limit, created }
         }
-        ExecutionResult::Revert { output, .. } => Receipt {
-            success: false,
-            output,
-            logs: Vec::new(),
-            gas_used,
-            gas_limit,
-            created: None,
-        },
+        ExecutionResult::Revert { output, .. } => {
+            Receipt { success: false, output, logs: Vec::new(), gas_used, gas_limit, created: None }
+        }
         ExecutionResult::Halt { .. } => Receipt {
             success: false,
             output: Bytes::new(),

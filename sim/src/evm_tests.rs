@@ -7,8 +7,7 @@ use alloy_primitives::hex;
 
 /// Runtime: with empty calldata, `revert(0, 0)`; else `sstore(cd[0], cd[32])`, then returns
 /// `sload(cd[0])` and logs it (LOG0).
-const STORE_RUNTIME: &str =
-    "3615601d57602035600035556000355460005260206000a060206000f35b60006000fd";
+const STORE_RUNTIME: &str = "3615601d57602035600035556000355460005260206000a060206000f35b60006000fd";
 /// Init code: copies the 0x23-byte runtime that follows it and returns it.
 const STORE_INIT: &str = "6023600c60003960236000f3";
 
@@ -34,34 +33,22 @@ fn deploys_calls_logs_and_reverts_under_both_rules() {
         chain.fund(ALICE, U256::from(10u64).pow(U256::from(24u64)));
         let store = deploy_store(&mut chain, ALICE);
 
-        let stored = chain
-            .call(ALICE, store, store_call(7, 42), U256::ZERO, 100_000)
-            .unwrap();
+        let stored = chain.call(ALICE, store, store_call(7, 42), U256::ZERO, 100_000).unwrap();
         assert!(stored.success, "{rules:?}");
         assert_eq!(stored.output.as_ref(), &word(42), "{rules:?}");
         assert_eq!(stored.logs.len(), 1);
         assert_eq!(stored.logs[0].address, store);
         assert_eq!(stored.logs[0].data.data.as_ref(), &word(42));
 
-        let reverted = chain
-            .call(ALICE, store, Bytes::new(), U256::ZERO, 100_000)
-            .unwrap();
+        let reverted = chain.call(ALICE, store, Bytes::new(), U256::ZERO, 100_000).unwrap();
         assert!(!reverted.success && reverted.logs.is_empty(), "{rules:?}");
 
         let read_back = chain.dry_run(ALICE, store, store_call(7, 42)).unwrap();
-        assert_eq!(
-            read_back.output.as_ref(),
-            &word(42),
-            "state committed, {rules:?}"
-        );
+        assert_eq!(read_back.output.as_ref(), &word(42), "state committed, {rules:?}");
         let changed = chain.dry_run(ALICE, store, store_call(7, 9)).unwrap();
         assert_eq!(changed.output.as_ref(), &word(9));
         let unchanged = chain.dry_run(ALICE, store, store_call(7, 42)).unwrap();
-        assert_eq!(
-            unchanged.output.as_ref(),
-            &word(42),
-            "a dry run commits nothing"
-        );
+        assert_eq!(unchanged.output.as_ref(), &word(42), "a dry run commits nothing");
     }
 }
 
@@ -71,12 +58,8 @@ fn fresh_slot_premium(rules: Rules) -> u64 {
     let mut chain = Chain::new(rules);
     chain.fund(ALICE, U256::from(10u64).pow(U256::from(24u64)));
     let store = deploy_store(&mut chain, ALICE);
-    let fresh = chain
-        .call(ALICE, store, store_call(300, 5), U256::ZERO, 200_000)
-        .unwrap();
-    let same = chain
-        .call(ALICE, store, store_call(300, 5), U256::ZERO, 200_000)
-        .unwrap();
+    let fresh = chain.call(ALICE, store, store_call(300, 5), U256::ZERO, 200_000).unwrap();
+    let same = chain.call(ALICE, store, store_call(300, 5), U256::ZERO, 200_000).unwrap();
     assert!(fresh.success && same.success);
     fresh.gas_used - same.gas_used
 }
@@ -96,15 +79,8 @@ fn clearing_discount(rules: Rules) -> u64 {
         let mut chain = Chain::new(rules);
         chain.fund(ALICE, U256::from(10u64).pow(U256::from(24u64)));
         let store = deploy_store(&mut chain, ALICE);
-        assert!(
-            chain
-                .call(ALICE, store, store_call(9, 5), U256::ZERO, 200_000)
-                .unwrap()
-                .success
-        );
-        let receipt = chain
-            .call(ALICE, store, store_call(9, value), U256::ZERO, 200_000)
-            .unwrap();
+        assert!(chain.call(ALICE, store, store_call(9, 5), U256::ZERO, 200_000).unwrap().success);
+        let receipt = chain.call(ALICE, store, store_call(9, value), U256::ZERO, 200_000).unwrap();
         assert!(receipt.success);
         receipt.gas_used
     };

@@ -3,8 +3,11 @@
 
 use alloy_primitives::{Address, U256};
 
+use alloy_sol_types::SolCall;
+
 use crate::bench::{Bench, Gas, record_call, register_call, typical_entry};
 use crate::bindings::GradPay;
+use crate::breakdown::{Breakdown, breakdown};
 use crate::deployment::{COORDINATOR, STRANGER};
 use crate::driver::node_address;
 use crate::error::SimError;
@@ -28,12 +31,10 @@ pub struct Row {
 }
 
 fn row(operation: impl Into<String>, units: u64, transactions: usize, gas: Gas) -> Row {
-    Row {
-        operation: operation.into(),
-        units,
-        transactions,
-        gas,
-    }
+    let operation = operation.into();
+    // Progress on stderr: the large rows take a while.
+    eprintln!("{operation}: {gas:?}");
+    Row { operation, units, transactions, gas }
 }
 
 /// Every row of the table under `rules`, in a fixed order.
@@ -47,29 +48,16 @@ pub fn measure_all(rules: Rules) -> Result<Vec<Row>, SimError> {
     };
 
     let id = fresh_id();
-    let (_, gas) = bench.measure(
-        COORDINATOR,
-        &crate::bench::create_session(id),
-        U256::ZERO,
-        "createSession",
-    )?;
+    let (_, gas) =
+        bench.measure(COORDINATOR, &crate::bench::create_session(id), U256::ZERO, "createSession")?;
     rows.push(row("createSession", 1, 1, gas));
 
     for count in [1u32, 10, 100, 1_000] {
         let id = fresh_id();
         bench.create_session(id)?;
-        let (_, gas) = bench.measure(
-            COORDINATOR,
-            &register_call(id, 0, count),
-            U256::ZERO,
-            "registerNodesBatch",
-        )?;
-        rows.push(row(
-            format!("registerNodesBatch, {count} nodes"),
-            count.into(),
-            1,
-            gas,
-        ));
+        let (_, gas) =
+            bench.measure(COORDINATOR, &register_call(id, 0, count), U256::ZERO, "registerNodesBatch")?;
+        rows.push(row(format!("registerNodesBatch, {count} nodes"), count.into(), 1, gas));
     }
 
     for count in [1u32, 10, 100, 1_000] {
@@ -78,12 +66,8 @@ pub fn measure_all(rules: Rules) -> Result<Vec<Row>, SimError> {
         bench.register(id, 0, 1_000)?;
         for (epoch, label) in [(1u32, "first epoch"), (2, "later epoch")] {
             let entries: Vec<EpochEntry> = (0..count).map(|n| typical_entry(n, epoch)).collect();
-            let (_, gas) = bench.measure(
-                COORDINATOR,
-                &record_call(id, epoch, 0, &entries),
-                U256::ZERO,
-                "record",
-            )?;
+            let (_, gas) =
+                bench.measure(COORDINATOR, &record_call(id, epoch, 0, &entries), U256::ZERO, "record")?;
             rows.push(row(
                 format!("recordContributionsBatch, {count} node-epochs, {label}"),
                 count.into(),
@@ -128,22 +112,15 @@ fn finalize_session(
 fn pool_and_claim_rows(bench: &mut Bench, id: u64) -> Result<Vec<Row>, SimError> {
     let mut rows = Vec::new();
     finalize_session(bench, id, 100, 2)?;
-    let token = bench
-        .dep
-        .deploy_token(U256::from(10u64).pow(U256::from(30u64)))?;
+    let token = bench.dep.deploy_token(U256::from(10u64).pow(U256::from(30u64)))?;
     let amount = U256::from(10u64).pow(U256::from(21u64));
     let (eth_pool, gas) = bench.create_pool(id, Address::ZERO, amount, Strategy::Proportional)?;
     rows.push(row("createRewardPool, ETH", 1, 1, gas));
     let (token_pool, gas) = bench.create_pool(id, token, amount, Strategy::Proportional)?;
     rows.push(row("createRewardPool, ERC20", 1, 1, gas));
-    let hybrid = Strategy::Hybrid {
-        score_bps: 7_000,
-        quality_bps: 2_000,
-        reliability_bps: 1_000,
-    };
+    let hybrid = Strategy::Hybrid { score_bps: 7_000, quality_bps: 2_000, reliability_bps: 1_000 };
     let (eth_hybrid, _) = bench.create_pool(id, Address::ZERO, amount, hybrid)?;
-    let (token_tiered, _) =
-        bench.create_pool(id, token, amount, Strategy::Tiered { base_bps: 8_500 })?;
+    let (token_tiered, _) = bench.create_pool(id, token, amount, Strategy::Tiered { base_bps: 8_500 })?;
 
     let (_, gas) = bench.measure(
         node_address(0),
@@ -158,12 +135,7 @@ fn pool_and_claim_rows(bench: &mut Bench, id: u64) -> Result<Vec<Row>, SimError>
         U256::ZERO,
         "claim ERC20",
     )?;
-    rows.push(row(
-        "claimReward, ERC20 (proportional, first token receipt)",
-        1,
-        1,
-        gas,
-    ));
+    rows.push(row("claimReward, ERC20 (proportional, first token receipt)", 1, 1, gas));
     let (_, gas) = bench.measure(
         node_address(2),
         &GradPay::claimRewardCall { poolId: eth_hybrid },
@@ -171,69 +143,33 @@ fn pool_and_claim_rows(bench: &mut Bench, id: u64) -> Result<Vec<Row>, SimError>
         "claim hybrid",
     )?;
     rows.push(row("claimReward, ETH (hybrid)", 1, 1, gas));
-    let for_call = GradPay::claimRewardForCall {
-        poolId: eth_pool,
-        node: node_address(3),
-    };
+    let for_call = GradPay::claimRewardForCall { poolId: eth_pool, node: node_address(3) };
     let (_, gas) = bench.measure(STRANGER, &for_call, U256::ZERO, "claimRewardFor")?;
     rows.push(row("claimRewardFor, ETH (by a third party)", 1, 1, gas));
-    let batch = GradPay::claimRewardsBatchCall {
-        poolIds: vec![eth_pool, eth_hybrid, token_pool, token_tiered],
-    };
+    let batch =
+        GradPay::claimRewardsBatchCall { poolIds: vec![eth_pool, eth_hybrid, token_pool, token_tiered] };
     let (_, gas) = bench.measure(node_address(4), &batch, U256::ZERO, "claimRewardsBatch")?;
-    rows.push(row(
-        "claimRewardsBatch, 4 pools (2 ETH + 2 ERC20, 2 transfers)",
-        4,
-        1,
-        gas,
-    ));
+    rows.push(row("claimRewardsBatch, 4 pools (2 ETH + 2 ERC20, 2 transfers)", 4, 1, gas));
     Ok(rows)
 }
 
 /// The seed's reference session: 5 nodes × 3 epochs, one ETH pool, finalize, 5 claims; every
 /// transaction from `createSession` to the last claim, summed.
 fn reference_session(bench: &mut Bench, id: u64) -> Result<Row, SimError> {
-    let mut total = bench
-        .measure(
-            COORDINATOR,
-            &crate::bench::create_session(id),
-            U256::ZERO,
-            "createSession",
-        )?
-        .1;
-    total = total.plus(
-        bench
-            .measure(
-                COORDINATOR,
-                &register_call(id, 0, 5),
-                U256::ZERO,
-                "register",
-            )?
-            .1,
-    );
+    let mut total =
+        bench.measure(COORDINATOR, &crate::bench::create_session(id), U256::ZERO, "createSession")?.1;
+    total = total.plus(bench.measure(COORDINATOR, &register_call(id, 0, 5), U256::ZERO, "register")?.1);
     let mut ledger = SessionLedger::new(5);
     for epoch in 1..=3u32 {
         let entries: Vec<EpochEntry> = (0..5).map(|n| typical_entry(n, epoch)).collect();
-        total = total.plus(
-            bench
-                .measure(
-                    COORDINATOR,
-                    &record_call(id, epoch, 0, &entries),
-                    U256::ZERO,
-                    "record",
-                )?
-                .1,
-        );
+        total = total
+            .plus(bench.measure(COORDINATOR, &record_call(id, epoch, 0, &entries), U256::ZERO, "record")?.1);
         ledger
             .record_batch(epoch, crate::bench::TYPICAL_ROUNDS, &entries)
             .map_err(|r| SimError::Unexpected(format!("{r:?}")))?;
     }
     let complete = GradPay::completeSessionCall { sessionId: id };
-    total = total.plus(
-        bench
-            .measure(COORDINATOR, &complete, U256::ZERO, "complete")?
-            .1,
-    );
+    total = total.plus(bench.measure(COORDINATOR, &complete, U256::ZERO, "complete")?.1);
     let finalized = crate::model::finalize(&ledger, 0)?;
     let start = GradPay::startFinalizationCall {
         sessionId: id,
@@ -267,12 +203,7 @@ fn reference_session(bench: &mut Bench, id: u64) -> Result<Row, SimError> {
         }
         total = total.plus(gas);
     }
-    Ok(row(
-        "reference session total (5 nodes × 3 epochs, 1 pool, 5 claims)",
-        15,
-        14,
-        total,
-    ))
+    Ok(row("reference session total (5 nodes × 3 epochs, 1 pool, 5 claims)", 1, 14, total))
 }
 
 /// Ethereum and Monad rows side by side as a markdown table.
@@ -283,18 +214,25 @@ pub fn markdown(ethereum: &[Row], monad: &[Row]) -> String {
     );
     for (eth, mon) in ethereum.iter().zip(monad) {
         let per = |gas: u64| gas / eth.units.max(1);
+        let used = |gas: Gas| {
+            let mark = if gas.oversize { " ⚠" } else { "" };
+            format!("{}{mark} | {}", thousands(gas.used), thousands(per(gas.used)))
+        };
+        let limit = if mon.gas.oversize {
+            "does not fit in 30M | —".to_string()
+        } else {
+            format!("{} | {}", thousands(mon.gas.limit), thousands(per(mon.gas.limit)))
+        };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} |\n",
             eth.operation,
             eth.transactions,
-            thousands(eth.gas.used),
-            thousands(per(eth.gas.used)),
-            thousands(mon.gas.used),
-            thousands(per(mon.gas.used)),
-            thousands(mon.gas.limit),
-            thousands(per(mon.gas.limit)),
+            used(eth.gas),
+            used(mon.gas),
+            limit,
         ));
     }
+    out.push_str("\n⚠ = more than the 30M per-transaction cap: measured with the cap lifted, not sendable as one transaction.\n");
     out
 }
 
@@ -309,4 +247,81 @@ pub fn thousands(value: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// The gas of the batch-size-dependent operations split by what it pays for, per unit.
+pub fn breakdown_markdown() -> Result<String, SimError> {
+    let mut out = String::from(
+        "| rules | operation | units | total / unit | intrinsic | calldata | cold storage reads | storage writes | new slots | execution (rest) | slots | pages |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for rules in Rules::ALL {
+        for (operation, units, b) in breakdown_rows(rules)? {
+            let per = |gas: u64| thousands(gas / units);
+            out.push_str(&format!(
+                "| {} | {operation} | {units} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                rules.name(),
+                per(b.total),
+                per(b.intrinsic),
+                per(b.calldata),
+                per(b.cold_reads),
+                per(b.writes),
+                per(b.new_slots),
+                per(b.execution),
+                b.slots,
+                b.pages,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn breakdown_rows(rules: Rules) -> Result<Vec<(String, u64, Breakdown)>, SimError> {
+    let mut rows = Vec::new();
+    let mut bench = Bench::new(rules)?;
+    let (id, gradpay) = (3u64, bench.dep.gradpay);
+    bench.create_session(id)?;
+    let data = register_call(id, 0, 100).abi_encode().into();
+    rows.push((
+        "registerNodesBatch".to_string(),
+        100,
+        breakdown(&mut bench.dep.chain, COORDINATOR, gradpay, data)?,
+    ));
+    bench.register(id, 0, 1_000)?;
+    let entries =
+        |count: u32, epoch: u32| (0..count).map(|n| typical_entry(n, epoch)).collect::<Vec<EpochEntry>>();
+    let first = record_call(id, 1, 0, &entries(100, 1)).abi_encode().into();
+    rows.push((
+        "record, first epoch".to_string(),
+        100,
+        breakdown(&mut bench.dep.chain, COORDINATOR, gradpay, first)?,
+    ));
+    let mut ledger = SessionLedger::new(1_000);
+    bench.record_epoch(id, 1, 1_000, &mut ledger)?;
+    for count in [100u32, 1_000] {
+        let later = record_call(id, 2, 0, &entries(count, 2)).abi_encode().into();
+        rows.push((
+            "record, later epoch".to_string(),
+            count.into(),
+            breakdown(&mut bench.dep.chain, COORDINATOR, gradpay, later)?,
+        ));
+    }
+    bench.coordinate(&GradPay::completeSessionCall { sessionId: id }, U256::ZERO, "completeSession")?;
+    let finalized = crate::model::finalize(&ledger, 0)?;
+    let start = GradPay::startFinalizationCall {
+        sessionId: id,
+        eligibleCount: finalized.eligible_count,
+        sumScore: finalized.sum_score,
+        sumScoreSquared: finalized.sum_score_squared,
+    };
+    bench.coordinate(&start, U256::ZERO, "startFinalization")?;
+    let chunk = finalized.ranking.get(..FINALIZE_CHUNK).unwrap_or(&finalized.ranking).to_vec();
+    let submit = GradPay::submitRankingCall { sessionId: id, rankedIndices: chunk, lastChunk: false };
+    let data = submit.abi_encode().into();
+    rows.push((
+        "submitRanking chunk".to_string(),
+        FINALIZE_CHUNK as u64,
+        breakdown(&mut bench.dep.chain, COORDINATOR, gradpay, data)?,
+    ));
+    Ok(rows)
 }

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bindings;
+pub mod breakdown;
 pub mod deployment;
 pub mod driver;
 pub mod error;

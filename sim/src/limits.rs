@@ -35,8 +35,7 @@ pub fn first_overflow(
     if opens_epoch && ledger.total_rounds() + u128::from(rounds) > MAX_TOTAL_ROUNDS {
         return Some(Capacity::TotalRounds);
     }
-    let mut added: std::collections::HashMap<u32, (u128, u128, u128)> =
-        std::collections::HashMap::new();
+    let mut added: std::collections::HashMap<u32, (u128, u128, u128)> = std::collections::HashMap::new();
     for (position, entry) in entries.iter().enumerate() {
         let Some(sums) = ledger.sums(entry.node) else {
             continue;

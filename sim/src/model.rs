@@ -186,10 +186,7 @@ impl SessionLedger {
 
     /// Whether node `index` already has an entry in the current epoch.
     pub fn recorded_in_current_epoch(&self, index: u32) -> bool {
-        self.recorded_this_epoch
-            .get(index as usize)
-            .copied()
-            .unwrap_or(false)
+        self.recorded_this_epoch.get(index as usize).copied().unwrap_or(false)
     }
 
     /// Excludes node `index` from every reward; its records stay.
@@ -223,12 +220,7 @@ impl SessionLedger {
             let Some(seen) = seen_in_batch.get_mut(index) else {
                 return Err(BatchRejection::UnknownNode { position });
             };
-            let earlier = same_epoch
-                && self
-                    .recorded_this_epoch
-                    .get(index)
-                    .copied()
-                    .unwrap_or(false);
+            let earlier = same_epoch && self.recorded_this_epoch.get(index).copied().unwrap_or(false);
             if *seen || earlier {
                 return Err(BatchRejection::AlreadyRecorded { position });
             }
@@ -249,16 +241,13 @@ impl SessionLedger {
             self.current_epoch = Some(epoch);
             self.current_epoch_rounds = epoch_rounds;
             self.total_rounds += u128::from(epoch_rounds);
-            self.recorded_this_epoch
-                .iter_mut()
-                .for_each(|flag| *flag = false);
+            self.recorded_this_epoch.iter_mut().for_each(|flag| *flag = false);
         }
         for entry in entries {
             let index = entry.node as usize;
-            if let (Some(sums), Some(flag)) = (
-                self.sums.get_mut(index),
-                self.recorded_this_epoch.get_mut(index),
-            ) {
+            if let (Some(sums), Some(flag)) =
+                (self.sums.get_mut(index), self.recorded_this_epoch.get_mut(index))
+            {
                 sums.add(entry);
                 *flag = true;
             }
@@ -294,8 +283,7 @@ pub struct NodeScore {
 
 /// `floor(num / den)`, 0 when `den == 0`: the page's `x > 0 ? ... : 0` guards.
 fn ratio_or_zero(num: u128, den: u128) -> u64 {
-    num.checked_div(den)
-        .map_or(0, |q| u64::try_from(q).unwrap_or(u64::MAX))
+    num.checked_div(den).map_or(0, |q| u64::try_from(q).unwrap_or(u64::MAX))
 }
 
 /// Page §2 for one node's sums, in a session of `total_rounds` (`T`).
@@ -309,9 +297,8 @@ pub fn score_node(sums: &NodeSums, total_rounds: u128, excluded: bool) -> NodeSc
     let network = ratio_or_zero(sums.network, sums.epochs);
     let uptime = ratio_or_zero(sums.uptime, sums.epochs);
     let reliability = (5000 * participation + 3000 * network + 2000 * uptime) / BPS;
-    let score = U256::from(sums.compute_seconds)
-        * U256::from(5000 + quality)
-        * U256::from(20_000 + reliability);
+    let score =
+        U256::from(sums.compute_seconds) * U256::from(5000 + quality) * U256::from(20_000 + reliability);
     NodeScore {
         eligible: sums.compute_seconds > 0 && !excluded,
         acceptance,
@@ -400,9 +387,8 @@ pub struct Finalized {
 /// Page §3-§4: clipping, rank and tiers for a session with clip factor `clip_k`.
 pub fn finalize(ledger: &SessionLedger, clip_k: u64) -> Result<Finalized, SimError> {
     let scores = score_session(ledger);
-    let mut ranking: Vec<u32> = (0..ledger.node_count())
-        .filter(|&i| scores.get(i as usize).is_some_and(|s| s.eligible))
-        .collect();
+    let mut ranking: Vec<u32> =
+        (0..ledger.node_count()).filter(|&i| scores.get(i as usize).is_some_and(|s| s.eligible)).collect();
     let score_of = |i: u32| scores.get(i as usize).map(|s| s.score).unwrap_or_default();
     ranking.sort_by(|&x, &y| score_of(y).cmp(&score_of(x)).then(x.cmp(&y)));
     let n = u32::try_from(ranking.len()).map_err(|_| SimError::Model("too many nodes".into()))?;
@@ -442,10 +428,7 @@ pub fn finalize(ledger: &SessionLedger, clip_k: u64) -> Result<Finalized, SimErr
         } else {
             0
         };
-        if let (Some(e), Some(t)) = (
-            effective.get_mut(i as usize),
-            tier_weight.get_mut(i as usize),
-        ) {
+        if let (Some(e), Some(t)) = (effective.get_mut(i as usize), tier_weight.get_mut(i as usize)) {
             *e = s_eff;
             *t = w;
         }
@@ -525,11 +508,9 @@ impl Finalized {
                     let floor = mul_div(amount, U256::from(floor_bps), bps * n)?;
                     floor + by_score(amount - n * floor, i)?
                 }
-                Strategy::Hybrid {
-                    quality_bps,
-                    reliability_bps,
-                    ..
-                } => self.hybrid_reward(amount, quality_bps, reliability_bps, i)?,
+                Strategy::Hybrid { quality_bps, reliability_bps, .. } => {
+                    self.hybrid_reward(amount, quality_bps, reliability_bps, i)?
+                }
             };
             if let Some(slot) = paid.get_mut(i) {
                 *slot = reward;
@@ -547,11 +528,7 @@ impl Finalized {
     ) -> Result<U256, SimError> {
         let bps = U256::from(BPS);
         let share_if = |has: bool, part: u16| -> Result<U256, SimError> {
-            if has {
-                mul_div(amount, U256::from(part), bps)
-            } else {
-                Ok(U256::ZERO)
-            }
+            if has { mul_div(amount, U256::from(part), bps) } else { Ok(U256::ZERO) }
         };
         let quality_share = share_if(!self.sum_quality.is_zero(), quality_bps)?;
         let reliability_share = share_if(!self.sum_reliability.is_zero(), reliability_bps)?;
@@ -563,11 +540,7 @@ impl Finalized {
             reward += mul_div(quality_share, U256::from(score.quality), self.sum_quality)?;
         }
         if !self.sum_reliability.is_zero() {
-            reward += mul_div(
-                reliability_share,
-                U256::from(score.reliability),
-                self.sum_reliability,
-            )?;
+            reward += mul_div(reliability_share, U256::from(score.reliability), self.sum_reliability)?;
         }
         Ok(reward)
     }

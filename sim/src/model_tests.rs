@@ -6,17 +6,7 @@
 use super::*;
 
 #[allow(clippy::too_many_arguments)] // one argument per column of the page's table
-fn entry(
-    node: u32,
-    c: u32,
-    a: u32,
-    j: u32,
-    k: u32,
-    p: u32,
-    cons: u16,
-    net: u16,
-    up: u16,
-) -> EpochEntry {
+fn entry(node: u32, c: u32, a: u32, j: u32, k: u32, p: u32, cons: u16, net: u16, up: u16) -> EpochEntry {
     EpochEntry {
         node,
         compute_seconds: c,
@@ -37,9 +27,7 @@ fn worked_example() -> SessionLedger {
         entry(1, 100, 10, 10, 5, 10, 5000, 5000, 5000),
         entry(2, 200, 40, 0, 10, 10, 10000, 10000, 10000),
     ];
-    ledger
-        .record_batch(1, 10, &entries)
-        .expect("the example's batch is valid");
+    ledger.record_batch(1, 10, &entries).expect("the example's batch is valid");
     ledger
 }
 
@@ -53,42 +41,16 @@ const ONE_ETHER: u64 = 1_000_000_000_000_000_000;
 fn worked_example_scores_match_the_page() {
     let scores = score_session(&worked_example());
     let node0 = scores[0];
+    assert_eq!((node0.acceptance, node0.consistency, node0.success, node0.quality), (9000, 8000, 9000, 8700));
     assert_eq!(
-        (
-            node0.acceptance,
-            node0.consistency,
-            node0.success,
-            node0.quality
-        ),
-        (9000, 8000, 9000, 8700)
-    );
-    assert_eq!(
-        (
-            node0.participation,
-            node0.network,
-            node0.uptime,
-            node0.reliability
-        ),
+        (node0.participation, node0.network, node0.uptime, node0.reliability),
         (10000, 9000, 10000, 9700)
     );
     assert_eq!(node0.score, U256::from(61_033_500_000u64));
     let node1 = scores[1];
+    assert_eq!((node1.acceptance, node1.consistency, node1.success, node1.quality), (5000, 5000, 5000, 5000));
     assert_eq!(
-        (
-            node1.acceptance,
-            node1.consistency,
-            node1.success,
-            node1.quality
-        ),
-        (5000, 5000, 5000, 5000)
-    );
-    assert_eq!(
-        (
-            node1.participation,
-            node1.network,
-            node1.uptime,
-            node1.reliability
-        ),
+        (node1.participation, node1.network, node1.uptime, node1.reliability),
         (10000, 5000, 5000, 7500)
     );
     assert_eq!(node1.score, U256::from(27_500_000_000u64));
@@ -119,11 +81,7 @@ fn worked_example_proportional() {
     assert_payouts(
         0,
         Strategy::Proportional,
-        [
-            "341860211108839517",
-            "154032716548995006",
-            "504107072342165475",
-        ],
+        ["341860211108839517", "154032716548995006", "504107072342165475"],
     );
 }
 
@@ -132,11 +90,7 @@ fn worked_example_tiered() {
     assert_payouts(
         0,
         Strategy::Tiered { base_bps: 8500 },
-        [
-            "347728591898389103",
-            "139510821360640455",
-            "512760586740970439",
-        ],
+        ["347728591898389103", "139510821360640455", "512760586740970439"],
     );
 }
 
@@ -145,11 +99,7 @@ fn worked_example_minimum_guarantee() {
     assert_payouts(
         0,
         Strategy::MinimumGuarantee { floor_bps: 5000 },
-        [
-            "337596772221086425",
-            "243683024941164169",
-            "418720202837749404",
-        ],
+        ["337596772221086425", "243683024941164169", "418720202837749404"],
     );
 }
 
@@ -157,16 +107,8 @@ fn worked_example_minimum_guarantee() {
 fn worked_example_hybrid() {
     assert_payouts(
         0,
-        Strategy::Hybrid {
-            score_bps: 7000,
-            quality_bps: 2000,
-            reliability_bps: 1000,
-        },
-        [
-            "348381634001057355",
-            "177590523823065428",
-            "474027842175877212",
-        ],
+        Strategy::Hybrid { score_bps: 7000, quality_bps: 2000, reliability_bps: 1000 },
+        ["348381634001057355", "177590523823065428", "474027842175877212"],
     );
 }
 
@@ -175,36 +117,15 @@ fn worked_example_proportional_clipped_at_one_sigma() {
     assert_payouts(
         ONE_ETHER,
         Strategy::Proportional,
-        [
-            "351610132742135475",
-            "158425760449732123",
-            "489964106808132401",
-        ],
+        ["351610132742135475", "158425760449732123", "489964106808132401"],
     );
 }
 
 #[test]
 fn isqrt_is_the_floor_root() {
-    for v in [
-        0u64,
-        1,
-        2,
-        3,
-        4,
-        15,
-        16,
-        17,
-        99,
-        100,
-        101,
-        u32::MAX as u64,
-        u64::MAX,
-    ] {
+    for v in [0u64, 1, 2, 3, 4, 15, 16, 17, 99, 100, 101, u32::MAX as u64, u64::MAX] {
         let r = isqrt(U512::from(v));
-        assert!(
-            r * r <= U512::from(v) && (r + U512::from(1)) * (r + U512::from(1)) > U512::from(v),
-            "{v}"
-        );
+        assert!(r * r <= U512::from(v) && (r + U512::from(1)) * (r + U512::from(1)) > U512::from(v), "{v}");
     }
     let big = U512::MAX >> 2;
     let r = isqrt(big);
@@ -214,20 +135,11 @@ fn isqrt_is_the_floor_root() {
 #[test]
 fn nodes_without_compute_or_excluded_are_not_paid() {
     let mut ledger = SessionLedger::new(3);
-    let entries = [
-        entry(0, 0, 5, 0, 1, 1, 10000, 10000, 10000),
-        entry(1, 10, 1, 0, 1, 1, 0, 0, 0),
-    ];
+    let entries = [entry(0, 0, 5, 0, 1, 1, 10000, 10000, 10000), entry(1, 10, 1, 0, 1, 1, 0, 0, 0)];
     ledger.record_batch(0, 1, &entries).unwrap();
     let fin = finalize(&ledger, 0).unwrap();
-    assert_eq!(
-        fin.ranking,
-        vec![1],
-        "node 0 has c = 0, node 2 never reported"
-    );
-    let paid = fin
-        .payouts(U256::from(1000u64), Strategy::Proportional)
-        .unwrap();
+    assert_eq!(fin.ranking, vec![1], "node 0 has c = 0, node 2 never reported");
+    let paid = fin.payouts(U256::from(1000u64), Strategy::Proportional).unwrap();
     assert_eq!(paid, vec![U256::ZERO, U256::from(1000u64), U256::ZERO]);
 
     ledger.exclude(1);
@@ -236,11 +148,7 @@ fn nodes_without_compute_or_excluded_are_not_paid() {
     let paid = fin
         .payouts(
             U256::from(1000u64),
-            Strategy::Hybrid {
-                score_bps: 7000,
-                quality_bps: 2000,
-                reliability_bps: 1000,
-            },
+            Strategy::Hybrid { score_bps: 7000, quality_bps: 2000, reliability_bps: 1000 },
         )
         .unwrap();
     assert!(paid.iter().all(|r| r.is_zero()));
@@ -250,39 +158,20 @@ fn nodes_without_compute_or_excluded_are_not_paid() {
 fn equal_scores_rank_by_index_and_share_equally() {
     let mut ledger = SessionLedger::new(4);
     let same = |node| entry(node, 7, 1, 1, 1, 2, 100, 200, 300);
-    ledger
-        .record_batch(3, 2, &[same(3), same(1), same(0), same(2)])
-        .unwrap();
+    ledger.record_batch(3, 2, &[same(3), same(1), same(0), same(2)]).unwrap();
     let fin = finalize(&ledger, 0).unwrap();
     assert_eq!(fin.ranking, vec![0, 1, 2, 3]);
-    assert_eq!(
-        fin.tier_weight,
-        vec![3, 3, 1, 1],
-        "top = 2, mid = ceil(3.2) = 4"
-    );
+    assert_eq!(fin.tier_weight, vec![3, 3, 1, 1], "top = 2, mid = ceil(3.2) = 4");
 }
 
 #[test]
 fn hybrid_with_no_quality_moves_that_share_to_score() {
     // Every Q and R is 0: c > 0 but no accepted work, no rounds, zero bps.
     let mut ledger = SessionLedger::new(2);
-    ledger
-        .record_batch(
-            0,
-            0,
-            &[
-                entry(0, 1, 0, 0, 0, 0, 0, 0, 0),
-                entry(1, 3, 0, 0, 0, 0, 0, 0, 0),
-            ],
-        )
-        .unwrap();
+    ledger.record_batch(0, 0, &[entry(0, 1, 0, 0, 0, 0, 0, 0, 0), entry(1, 3, 0, 0, 0, 0, 0, 0, 0)]).unwrap();
     let fin = finalize(&ledger, 0).unwrap();
     assert!(fin.sum_quality.is_zero() && fin.sum_reliability.is_zero());
-    let hybrid = Strategy::Hybrid {
-        score_bps: 7000,
-        quality_bps: 2000,
-        reliability_bps: 1000,
-    };
+    let hybrid = Strategy::Hybrid { score_bps: 7000, quality_bps: 2000, reliability_bps: 1000 };
     let paid = fin.payouts(U256::from(400u64), hybrid).unwrap();
     assert_eq!(paid, vec![U256::from(100u64), U256::from(300u64)]);
 }
@@ -291,44 +180,21 @@ fn hybrid_with_no_quality_moves_that_share_to_score() {
 fn batches_break_the_page_rules_whole() {
     let mut ledger = SessionLedger::new(2);
     let ok = entry(0, 1, 1, 0, 1, 1, 1, 1, 1);
-    let bad_bps = EpochEntry {
-        network_bps: 10001,
-        node: 1,
-        ..ok
-    };
+    let bad_bps = EpochEntry { network_bps: 10001, node: 1, ..ok };
     assert_eq!(
         ledger.record_batch(1, 1, &[ok, bad_bps]),
-        Err(BatchRejection::OutOfBounds {
-            position: 1,
-            bound: EntryBound::NetworkBps
-        })
+        Err(BatchRejection::OutOfBounds { position: 1, bound: EntryBound::NetworkBps })
     );
-    assert_eq!(
-        ledger.sums(0),
-        Some(&NodeSums::default()),
-        "nothing applied"
-    );
+    assert_eq!(ledger.sums(0), Some(&NodeSums::default()), "nothing applied");
     assert_eq!(
         ledger.record_batch(1, 1, &[ok, EpochEntry { node: 2, ..ok }]),
         Err(BatchRejection::UnknownNode { position: 1 })
     );
-    assert_eq!(
-        ledger.record_batch(1, 1, &[ok, ok]),
-        Err(BatchRejection::AlreadyRecorded { position: 1 })
-    );
+    assert_eq!(ledger.record_batch(1, 1, &[ok, ok]), Err(BatchRejection::AlreadyRecorded { position: 1 }));
     ledger.record_batch(1, 1, &[ok]).unwrap();
-    assert_eq!(
-        ledger.record_batch(1, 1, &[ok]),
-        Err(BatchRejection::AlreadyRecorded { position: 0 })
-    );
-    assert_eq!(
-        ledger.record_batch(1, 2, &[]),
-        Err(BatchRejection::EpochRoundsMismatch)
-    );
-    assert_eq!(
-        ledger.record_batch(0, 1, &[]),
-        Err(BatchRejection::EpochOutOfOrder)
-    );
+    assert_eq!(ledger.record_batch(1, 1, &[ok]), Err(BatchRejection::AlreadyRecorded { position: 0 }));
+    assert_eq!(ledger.record_batch(1, 2, &[]), Err(BatchRejection::EpochRoundsMismatch));
+    assert_eq!(ledger.record_batch(0, 1, &[]), Err(BatchRejection::EpochOutOfOrder));
     ledger.record_batch(2, 5, &[ok]).unwrap();
     assert_eq!(ledger.total_rounds(), 6, "each epoch's rounds count once");
     assert_eq!(ledger.sums(0).unwrap().epochs, 2);

@@ -13,9 +13,7 @@ pub fn run(args: &[String]) -> Result<String, SimError> {
         Some("gas") => gas_section(),
         Some("scale") => crate::scale::run(number(100_000)),
         Some("throughput") => crate::throughput::run(number(200)),
-        _ => Err(SimError::Unexpected(
-            "usage: measure gas | scale [nodes] | throughput [sessions]".into(),
-        )),
+        _ => Err(SimError::Unexpected("usage: measure gas | scale [nodes] | throughput [sessions]".into())),
     }
 }
 
@@ -23,8 +21,9 @@ fn gas_section() -> Result<String, SimError> {
     let started = Instant::now();
     let ethereum = gas::measure_all(Rules::Ethereum)?;
     let monad = gas::measure_all(Rules::Monad)?;
+    let breakdown = gas::breakdown_markdown()?;
     Ok(format!(
-        "{}\n_measured in {:.1} s_\n",
+        "{}\n{breakdown}\n_measured in {:.1} s_\n",
         gas::markdown(&ethereum, &monad),
         started.elapsed().as_secs_f64()
     ))

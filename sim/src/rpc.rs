@@ -27,28 +27,10 @@ impl Anvil {
     /// Starts `anvil` (from `node_modules/.bin` under `repo_root`) on a free port, Prague rules,
     /// zero fees, every sender impersonated, and waits until it answers.
     pub fn start(repo_root: &Path) -> Result<Self, SimError> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(rpc_error)?
-            .port();
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(rpc_error)?.port();
         let child = Command::new(repo_root.join("node_modules/.bin/anvil"))
-            .args([
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-                "--hardfork",
-                "prague",
-                "--silent",
-            ])
-            .args([
-                "--auto-impersonate",
-                "--base-fee",
-                "0",
-                "--gas-price",
-                "0",
-                "--disable-min-priority-fee",
-            ])
+            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--hardfork", "prague", "--silent"])
+            .args(["--auto-impersonate", "--base-fee", "0", "--gas-price", "0", "--disable-min-priority-fee"])
             .args(["--gas-limit", "1000000000", "--disable-code-size-limit"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -87,34 +69,24 @@ impl Rpc {
         let stream = TcpStream::connect(("127.0.0.1", port)).map_err(rpc_error)?;
         stream.set_nodelay(true).map_err(rpc_error)?;
         let writer = stream.try_clone().map_err(rpc_error)?;
-        Ok(Self {
-            reader: BufReader::new(stream),
-            writer,
-            next_id: 1,
-        })
+        Ok(Self { reader: BufReader::new(stream), writer, next_id: 1 })
     }
 
     /// Calls `method` with `params`; the `result`, or the node's error as [`SimError::Rpc`].
     pub fn call(&mut self, method: &str, params: &Value) -> Result<Value, SimError> {
         let body =
-            json!({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
-                .to_string();
+            json!({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params}).to_string();
         self.next_id += 1;
         let request = format!(
             "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
-        self.writer
-            .write_all(request.as_bytes())
-            .map_err(rpc_error)?;
+        self.writer.write_all(request.as_bytes()).map_err(rpc_error)?;
         let mut reply: Value = serde_json::from_slice(&self.read_body()?).map_err(rpc_error)?;
         if let Some(error) = reply.get("error") {
             return Err(rpc_error(format!("{method}: {error}")));
         }
-        Ok(reply
-            .get_mut("result")
-            .map(Value::take)
-            .unwrap_or(Value::Null))
+        Ok(reply.get_mut("result").map(Value::take).unwrap_or(Value::Null))
     }
 
     fn read_body(&mut self) -> Result<Vec<u8>, SimError> {

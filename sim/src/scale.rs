@@ -23,7 +23,7 @@ pub const EPOCHS: u32 = 3;
 /// Runs the scale scenario with `nodes` nodes under both rule sets; a markdown section.
 pub fn run(nodes: u32) -> Result<String, SimError> {
     let mut out = format!(
-        "| rules | nodes | register | record {EPOCHS} epochs | finalize (chunks of {SCALE_FINALIZE_CHUNK}) | largest finalize tx gas | {SAMPLED_CLAIMS} claims = model | wall time | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| rules | nodes | register | record {EPOCHS} epochs | finalize (chunks of {SCALE_FINALIZE_CHUNK}) | largest tx gas | {SAMPLED_CLAIMS} claims = model | wall time | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     for rules in Rules::ALL {
         out.push_str(&run_once(rules, nodes)?);
@@ -60,14 +60,10 @@ fn run_once(rules: Rules, nodes: u32) -> Result<String, SimError> {
         if !claimed.insert(node) {
             continue;
         }
-        let sent = bench.dep.send(
-            node_address(node),
-            &GradPay::claimRewardCall { poolId: pool },
-            U256::ZERO,
-        )?;
-        let paid = sent
-            .result
-            .map_err(|e| SimError::Unexpected(format!("claim of node {node} reverted: {e:?}")))?;
+        let sent =
+            bench.dep.send(node_address(node), &GradPay::claimRewardCall { poolId: pool }, U256::ZERO)?;
+        let paid =
+            sent.result.map_err(|e| SimError::Unexpected(format!("claim of node {node} reverted: {e:?}")))?;
         if paid != owed[node as usize] {
             return Err(SimError::Unexpected(format!(
                 "node {node} paid {paid}, model {}",

@@ -184,33 +184,22 @@ struct RawEntry {
 }
 
 fn raw_entry(wide: bool) -> impl Strategy<Value = RawEntry> {
-    (
-        metric_u32(true),
-        metric_u32(wide),
-        metric_u32(wide),
-        share(),
-        share(),
-        bps(),
-        bps(),
-        bps(),
+    (metric_u32(true), metric_u32(wide), metric_u32(wide), share(), share(), bps(), bps(), bps()).prop_map(
+        |(compute_seconds, accepted, rejected, joined_share, ok_share, c, n, u)| RawEntry {
+            compute_seconds,
+            accepted,
+            rejected,
+            joined_share,
+            ok_share,
+            consistency_bps: c,
+            network_bps: n,
+            uptime_bps: u,
+        },
     )
-        .prop_map(
-            |(compute_seconds, accepted, rejected, joined_share, ok_share, c, n, u)| RawEntry {
-                compute_seconds,
-                accepted,
-                rejected,
-                joined_share,
-                ok_share,
-                consistency_bps: c,
-                network_bps: n,
-                uptime_bps: u,
-            },
-        )
 }
 
 fn fit(raw: RawEntry, node: u32, rounds: u32) -> EpochEntry {
-    let part =
-        |whole: u32, thousandths: u32| (u64::from(whole) * u64::from(thousandths) / 1000) as u32;
+    let part = |whole: u32, thousandths: u32| (u64::from(whole) * u64::from(thousandths) / 1000) as u32;
     let rounds_joined = part(rounds, raw.joined_share);
     EpochEntry {
         node,
@@ -237,19 +226,12 @@ enum Profile {
 }
 
 fn profile(node: u32) -> impl Strategy<Value = Profile> {
-    let twin = if node == 0 {
-        Just(Profile::Reports).boxed()
-    } else {
-        (0..node).prop_map(Profile::TwinOf).boxed()
-    };
+    let twin =
+        if node == 0 { Just(Profile::Reports).boxed() } else { (0..node).prop_map(Profile::TwinOf).boxed() };
     prop_oneof![12 => Just(Profile::Reports), 1 => Just(Profile::Silent), 2 => twin]
 }
 
-fn epochs(
-    node_count: u32,
-    epoch_count: usize,
-    wide: bool,
-) -> impl Strategy<Value = Vec<EpochPlan>> {
+fn epochs(node_count: u32, epoch_count: usize, wide: bool) -> impl Strategy<Value = Vec<EpochPlan>> {
     let profiles = (0..node_count).map(profile).collect::<Vec<_>>();
     let per_epoch = (
         0u32..3,
@@ -280,11 +262,7 @@ fn epochs(
                     }
                 }
                 shuffle(&mut entries, order_seed);
-                EpochPlan {
-                    epoch,
-                    rounds,
-                    batches: split(entries, &cuts),
-                }
+                EpochPlan { epoch, rounds, batches: split(entries, &cuts) }
             })
             .collect()
     })
@@ -293,26 +271,30 @@ fn epochs(
 /// Deterministic Fisher-Yates from a seed, so the order shrinks with the seed.
 fn shuffle<T>(items: &mut [T], mut seed: u64) {
     for i in (1..items.len()).rev() {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         let j = (seed >> 33) as usize % (i + 1);
         items.swap(i, j);
     }
 }
 
-/// Cuts `entries` at the given sizes (cycled); at least one batch, possibly empty.
+/// Most entries in one generated batch: a first-epoch batch this size stays well under the
+/// 30M transaction cap under both rule sets.
+pub const MAX_BATCH: u32 = 500;
+
+/// Cuts `entries` at the given sizes (cycled, at most [`MAX_BATCH`]); at least one batch,
+/// possibly empty.
 fn split(entries: Vec<EpochEntry>, cuts: &[u32]) -> Vec<Vec<EpochEntry>> {
-    if cuts.is_empty() || entries.is_empty() {
+    if entries.is_empty() {
         return vec![entries];
     }
+    let cuts = if cuts.is_empty() { &[MAX_BATCH][..] } else { cuts };
     let mut batches = Vec::new();
     let mut rest = entries.as_slice();
     for &cut in cuts.iter().cycle() {
         if rest.is_empty() {
             break;
         }
-        let (head, tail) = rest.split_at((cut as usize).min(rest.len()));
+        let (head, tail) = rest.split_at((cut.min(MAX_BATCH) as usize).min(rest.len()));
         batches.push(head.to_vec());
         rest = tail;
     }
@@ -322,24 +304,15 @@ fn split(entries: Vec<EpochEntry>, cuts: &[u32]) -> Vec<Vec<EpochEntry>> {
 fn payout_strategy() -> impl Strategy<Value = PayoutStrategy> {
     let hybrid = (0u16..=10_000, 0u16..=10_000).prop_map(|(a, b)| {
         let (low, high) = (a.min(b), a.max(b));
-        PayoutStrategy::Hybrid {
-            score_bps: low,
-            quality_bps: high - low,
-            reliability_bps: 10_000 - high,
-        }
+        PayoutStrategy::Hybrid { score_bps: low, quality_bps: high - low, reliability_bps: 10_000 - high }
     });
     prop_oneof![
         Just(PayoutStrategy::Proportional),
-        prop_oneof![Just(8500u16), 0u16..=10_000]
-            .prop_map(|base_bps| PayoutStrategy::Tiered { base_bps }),
+        prop_oneof![Just(8500u16), 0u16..=10_000].prop_map(|base_bps| PayoutStrategy::Tiered { base_bps }),
         prop_oneof![Just(5000u16), 0u16..=10_000]
             .prop_map(|floor_bps| PayoutStrategy::MinimumGuarantee { floor_bps }),
         prop_oneof![
-            Just(PayoutStrategy::Hybrid {
-                score_bps: 7000,
-                quality_bps: 2000,
-                reliability_bps: 1000
-            }),
+            Just(PayoutStrategy::Hybrid { score_bps: 7000, quality_bps: 2000, reliability_bps: 1000 }),
             hybrid
         ],
     ]
@@ -372,11 +345,7 @@ fn pool() -> impl Strategy<Value = PoolPlan> {
 
 fn claim() -> impl Strategy<Value = ClaimPlan> {
     let route = prop_oneof![4 => Just(ClaimRoute::Own), 2 => Just(ClaimRoute::ForByStranger), 1 => Just(ClaimRoute::Batch)];
-    (any::<u32>(), any::<u8>(), route).prop_map(|(node, pool, route)| ClaimPlan {
-        node,
-        pool,
-        route,
-    })
+    (any::<u32>(), any::<u8>(), route).prop_map(|(node, pool, route)| ClaimPlan { node, pool, route })
 }
 
 fn spoil() -> impl Strategy<Value = Spoil> {
@@ -396,12 +365,8 @@ fn finalization_fault() -> impl Strategy<Value = FinalizationFault> {
         any::<u32>().prop_map(FinalizationFault::Missing),
         any::<u32>().prop_map(FinalizationFault::Duplicated),
         Just(FinalizationFault::IneligibleListed),
-        any::<i8>()
-            .prop_filter("non-zero", |d| *d != 0)
-            .prop_map(FinalizationFault::SumOff),
-        any::<i8>()
-            .prop_filter("non-zero", |d| *d != 0)
-            .prop_map(FinalizationFault::SquaresOff),
+        any::<i8>().prop_filter("non-zero", |d| *d != 0).prop_map(FinalizationFault::SumOff),
+        any::<i8>().prop_filter("non-zero", |d| *d != 0).prop_map(FinalizationFault::SquaresOff),
         Just(FinalizationFault::CountOff),
     ]
 }
@@ -423,58 +388,56 @@ fn node_count(max_nodes: u32) -> impl Strategy<Value = u32> {
         12 => 1u32..=cap.min(12),
         6 => 1u32..=cap.min(60),
         3 => 1u32..=cap.min(300),
-        1 => 1u32..=cap,
+        1 => cap.min(301)..=cap,
     ]
 }
 
 /// Whole sessions of at most `max_nodes` nodes and `max_epochs` epochs.
 pub fn session_plan(max_nodes: u32, max_epochs: usize) -> impl Strategy<Value = SessionPlan> {
     let wide = prop::bool::weighted(0.1);
-    (node_count(max_nodes), 1..=max_epochs.max(1), wide).prop_flat_map(
-        |(node_count, epoch_count, wide)| {
-            let shape = (
-                epochs(node_count, epoch_count, wide),
-                1u32..=node_count.clamp(1, 300),
-                clip_k(),
-                prop::option::weighted(0.2, clip_k()),
-                vec(0..node_count, 0..=node_count.min(3) as usize),
-            );
-            let faults = (
-                vec((any::<u16>(), spoil()), 0..3),
-                prop::bool::weighted(0.5),
-                prop::bool::weighted(0.3),
-                prop::bool::weighted(0.3),
-                vec(finalization_fault(), 0..3),
-            );
-            let payouts = (
-                prop_oneof![Just(node_count), 1u32..=node_count],
-                vec(pool(), 1..=4),
-                vec(claim(), 0..=(node_count as usize * 2).min(400)),
-                prop::bool::weighted(0.5),
-            );
-            (shape, faults, payouts).prop_map(
-                move |(
-                    (epochs, registration_chunk, clip_k, clip_k_change, excluded),
-                    (spoiled, replay_batches, strangers_try, pause_tries, finalization_faults),
-                    (ranking_chunk, pools, claims, claim_rest),
-                )| SessionPlan {
-                    node_count,
-                    registration_chunk,
-                    clip_k,
-                    clip_k_change,
-                    epochs,
-                    excluded,
-                    spoiled,
-                    replay_batches,
-                    strangers_try,
-                    pause_tries,
-                    finalization_faults,
-                    ranking_chunk,
-                    pools,
-                    claims,
-                    claim_rest,
-                },
-            )
-        },
-    )
+    (node_count(max_nodes), 1..=max_epochs.max(1), wide).prop_flat_map(|(node_count, epoch_count, wide)| {
+        let shape = (
+            epochs(node_count, epoch_count, wide),
+            1u32..=node_count.clamp(1, 300),
+            clip_k(),
+            prop::option::weighted(0.2, clip_k()),
+            vec(0..node_count, 0..=node_count.min(3) as usize),
+        );
+        let faults = (
+            vec((any::<u16>(), spoil()), 0..3),
+            prop::bool::weighted(0.5),
+            prop::bool::weighted(0.3),
+            prop::bool::weighted(0.3),
+            vec(finalization_fault(), 0..3),
+        );
+        let payouts = (
+            prop_oneof![Just(node_count.min(1_000)), 1u32..=node_count.min(1_000)],
+            vec(pool(), 1..=4),
+            vec(claim(), 0..=(node_count as usize * 2).min(400)),
+            prop::bool::weighted(0.5),
+        );
+        (shape, faults, payouts).prop_map(
+            move |(
+                (epochs, registration_chunk, clip_k, clip_k_change, excluded),
+                (spoiled, replay_batches, strangers_try, pause_tries, finalization_faults),
+                (ranking_chunk, pools, claims, claim_rest),
+            )| SessionPlan {
+                node_count,
+                registration_chunk,
+                clip_k,
+                clip_k_change,
+                epochs,
+                excluded,
+                spoiled,
+                replay_batches,
+                strangers_try,
+                pause_tries,
+                finalization_faults,
+                ranking_chunk,
+                pools,
+                claims,
+                claim_rest,
+            },
+        )
+    })
 }

@@ -34,12 +34,7 @@ struct Step {
 }
 
 fn step<C: SolCall>(from: Address, call: &C, value: U256, owed: Option<U256>) -> Step {
-    Step {
-        from,
-        data: call.abi_encode().into(),
-        value,
-        owed,
-    }
+    Step { from, data: call.abi_encode().into(), value, owed }
 }
 
 fn reference_steps(id: u64) -> Result<Vec<Step>, SimError> {
@@ -50,12 +45,7 @@ fn reference_steps(id: u64) -> Result<Vec<Step>, SimError> {
     let mut ledger = SessionLedger::new(NODES);
     for epoch in 1..=EPOCHS {
         let entries: Vec<EpochEntry> = (0..NODES).map(|n| typical_entry(n, epoch)).collect();
-        steps.push(step(
-            COORDINATOR,
-            &record_call(id, epoch, 0, &entries),
-            U256::ZERO,
-            None,
-        ));
+        steps.push(step(COORDINATOR, &record_call(id, epoch, 0, &entries), U256::ZERO, None));
         ledger
             .record_batch(epoch, TYPICAL_ROUNDS, &entries)
             .map_err(|r| SimError::Unexpected(format!("{r:?}")))?;
@@ -83,26 +73,14 @@ fn reference_steps(id: u64) -> Result<Vec<Step>, SimError> {
         params,
         claimDeadline: deadline,
     };
-    steps.push(step(
-        COORDINATOR,
-        &GradPay::completeSessionCall { sessionId: id },
-        U256::ZERO,
-        None,
-    ));
+    steps.push(step(COORDINATOR, &GradPay::completeSessionCall { sessionId: id }, U256::ZERO, None));
     steps.push(step(COORDINATOR, &start, U256::ZERO, None));
     steps.push(step(COORDINATOR, &submit, U256::ZERO, None));
     steps.push(step(COORDINATOR, &pool, amount, None));
     let owed = finalized.payouts(amount, Strategy::Proportional)?;
-    let claim = GradPay::claimRewardCall {
-        poolId: U256::from(id) << 8,
-    };
+    let claim = GradPay::claimRewardCall { poolId: U256::from(id) << 8 };
     for node in 0..NODES {
-        steps.push(step(
-            node_address(node),
-            &claim,
-            U256::ZERO,
-            owed.get(node as usize).copied(),
-        ));
+        steps.push(step(node_address(node), &claim, U256::ZERO, owed.get(node as usize).copied()));
     }
     Ok(steps)
 }
@@ -115,13 +93,7 @@ struct Outcome {
 
 trait Backend {
     fn deploy(&mut self, init: Bytes) -> Result<Address, SimError>;
-    fn send(
-        &mut self,
-        from: Address,
-        to: Address,
-        data: Bytes,
-        value: U256,
-    ) -> Result<Outcome, SimError>;
+    fn send(&mut self, from: Address, to: Address, data: Bytes, value: U256) -> Result<Outcome, SimError>;
 }
 
 fn claimed_amount(data: &[u8]) -> Option<U256> {
@@ -133,13 +105,7 @@ impl Backend for Chain {
         Chain::deploy(self, ADMIN, init)
     }
 
-    fn send(
-        &mut self,
-        from: Address,
-        to: Address,
-        data: Bytes,
-        value: U256,
-    ) -> Result<Outcome, SimError> {
+    fn send(&mut self, from: Address, to: Address, data: Bytes, value: U256) -> Result<Outcome, SimError> {
         let receipt = self.call(from, to, data, value, TX_GAS_CAP)?;
         let claimed = receipt
             .logs
@@ -147,17 +113,14 @@ impl Backend for Chain {
             .filter(|log| log.topics().first() == Some(&GradPay::RewardClaimed::SIGNATURE_HASH))
             .filter_map(|log| claimed_amount(&log.data.data))
             .collect();
-        Ok(Outcome {
-            success: receipt.success,
-            claimed,
-        })
+        Ok(Outcome { success: receipt.success, claimed })
     }
 }
 
 impl Backend for Rpc {
     fn deploy(&mut self, init: Bytes) -> Result<Address, SimError> {
-        let receipt = self
-            .transact(&json!({"from": ADMIN, "data": init, "gas": format!("{TX_GAS_CAP:#x}")}))?;
+        let receipt =
+            self.transact(&json!({"from": ADMIN, "data": init, "gas": format!("{TX_GAS_CAP:#x}")}))?;
         receipt
             .get("contractAddress")
             .and_then(Value::as_str)
@@ -165,14 +128,10 @@ impl Backend for Rpc {
             .ok_or_else(|| SimError::Rpc(format!("deployment failed: {receipt}")))
     }
 
-    fn send(
-        &mut self,
-        from: Address,
-        to: Address,
-        data: Bytes,
-        value: U256,
-    ) -> Result<Outcome, SimError> {
-        let receipt = self.transact(&json!({"from": from, "to": to, "data": data, "value": value, "gas": format!("{TX_GAS_CAP:#x}")}))?;
+    fn send(&mut self, from: Address, to: Address, data: Bytes, value: U256) -> Result<Outcome, SimError> {
+        let receipt = self.transact(
+            &json!({"from": from, "to": to, "data": data, "value": value, "gas": format!("{TX_GAS_CAP:#x}")}),
+        )?;
         let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
         let signature = format!("{:#x}", GradPay::RewardClaimed::SIGNATURE_HASH);
         let claimed = receipt
@@ -180,15 +139,8 @@ impl Backend for Rpc {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter(|log| {
-                log.pointer("/topics/0").and_then(Value::as_str) == Some(signature.as_str())
-            })
-            .filter_map(|log| {
-                log.get("data")
-                    .and_then(Value::as_str)?
-                    .parse::<Bytes>()
-                    .ok()
-            })
+            .filter(|log| log.pointer("/topics/0").and_then(Value::as_str) == Some(signature.as_str()))
+            .filter_map(|log| log.get("data").and_then(Value::as_str)?.parse::<Bytes>().ok())
             .filter_map(|data| claimed_amount(&data))
             .collect();
         Ok(Outcome { success, claimed })
@@ -205,24 +157,14 @@ impl Rpc {
 
 /// Deploys GradPay on `backend` and runs `sessions` reference sessions, checking each claim.
 fn run_sessions(backend: &mut dyn Backend, scripts: &[Vec<Step>]) -> Result<f64, SimError> {
-    let args = GradPay::constructorCall {
-        admin: ADMIN,
-        coordinator: COORDINATOR,
-        treasury_: TREASURY,
-    };
-    let gradpay = backend.deploy(
-        [GradPay::BYTECODE.as_ref(), &args.abi_encode()]
-            .concat()
-            .into(),
-    )?;
+    let args = GradPay::constructorCall { admin: ADMIN, coordinator: COORDINATOR, treasury_: TREASURY };
+    let gradpay = backend.deploy([GradPay::BYTECODE.as_ref(), &args.abi_encode()].concat().into())?;
     let started = Instant::now();
     for (session, steps) in scripts.iter().enumerate() {
         for (i, step) in steps.iter().enumerate() {
             let outcome = backend.send(step.from, gradpay, step.data.clone(), step.value)?;
             if !outcome.success {
-                return Err(SimError::Unexpected(format!(
-                    "session {session}, step {i} reverted"
-                )));
+                return Err(SimError::Unexpected(format!("session {session}, step {i} reverted")));
             }
             if let Some(owed) = step.owed
                 && outcome.claimed != [owed]
@@ -239,9 +181,7 @@ fn run_sessions(backend: &mut dyn Backend, scripts: &[Vec<Step>]) -> Result<f64,
 
 /// Runs `sessions` reference sessions in revm and on anvil; a markdown section.
 pub fn run(sessions: u32) -> Result<String, SimError> {
-    let scripts: Vec<Vec<Step>> = (1..=u64::from(sessions))
-        .map(reference_steps)
-        .collect::<Result<_, _>>()?;
+    let scripts: Vec<Vec<Step>> = (1..=u64::from(sessions)).map(reference_steps).collect::<Result<_, _>>()?;
     let mut chain = Chain::new(Rules::Ethereum);
     for account in [ADMIN, COORDINATOR] {
         chain.fund(account, rich_balance());

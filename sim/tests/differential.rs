@@ -10,7 +10,7 @@ proptest! {
     #![proptest_config(common::config(48))]
 
     #[test]
-    fn claims_match_the_model_to_the_wei(plan in session_plan(300, 20).prop_map(common::plain), monad in any::<bool>()) {
+    fn claims_match_the_model_to_the_wei(plan in session_plan(2_000, 20).prop_map(common::plain), monad in any::<bool>()) {
         let rules = if monad { Rules::Monad } else { Rules::Ethereum };
         let report = run_session(rules, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(report.pools_swept as usize, plan.pools.len());

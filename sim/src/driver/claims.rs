@@ -37,11 +37,7 @@ pub fn sol_strategy(strategy: Strategy) -> (u8, PoolParams) {
             params.floorBps = floor_bps;
             2
         }
-        Strategy::Hybrid {
-            score_bps,
-            quality_bps,
-            reliability_bps,
-        } => {
+        Strategy::Hybrid { score_bps, quality_bps, reliability_bps } => {
             (params.scoreBps, params.qualityBps, params.reliabilityBps) =
                 (score_bps, quality_bps, reliability_bps);
             3
@@ -59,11 +55,8 @@ impl Driven<'_> {
             .iter()
             .filter(|p| p.funding == Funding::Erc20)
             .fold(U256::ZERO, |s, p| s.saturating_add(p.amount));
-        let token = if token_supply.is_zero() {
-            Address::ZERO
-        } else {
-            self.dep.deploy_token(token_supply)?
-        };
+        let token =
+            if token_supply.is_zero() { Address::ZERO } else { self.dep.deploy_token(token_supply)? };
         let mut pools = Vec::new();
         for (index, plan) in self.plan.pools.iter().enumerate() {
             pools.push(self.create_pool(index, plan, token, deadline, finalized)?);
@@ -76,9 +69,7 @@ impl Driven<'_> {
         if self.plan.claim_rest {
             for pool in 0..pools.len() {
                 for node in 0..self.plan.node_count {
-                    if !pools[pool].claimed[node as usize]
-                        && !pools[pool].owed[node as usize].is_zero()
-                    {
+                    if !pools[pool].claimed[node as usize] && !pools[pool].owed[node as usize].is_zero() {
                         self.claim(&mut pools, node, pool, ClaimRoute::Own)?;
                     }
                 }
@@ -110,23 +101,16 @@ impl Driven<'_> {
             claimDeadline: deadline.try_into().unwrap_or_default(),
         };
         self.probe_with_value(COORDINATOR, &create, value, "createRewardPool")?;
-        let id = succeeded(
-            self.dep.send(COORDINATOR, &create, value)?,
-            "createRewardPool",
-        )?;
+        let id = succeeded(self.dep.send(COORDINATOR, &create, value)?, "createRewardPool")?;
         let expected_id = (U256::from(SESSION_ID) << 8) | U256::from(index);
         if id != expected_id {
-            return Err(mismatch(format!(
-                "pool id {id:#x}, expected {expected_id:#x}"
-            )));
+            return Err(mismatch(format!("pool id {id:#x}, expected {expected_id:#x}")));
         }
         let owed = finalized.payouts(plan.amount, plan.strategy)?;
         self.check_dust(plan, &owed, finalized.eligible_count)?;
         for (node, want) in owed.iter().enumerate() {
-            let got = self.dep.view(&GradPay::rewardOfCall {
-                poolId: id,
-                node: node_address(node as u32),
-            })?;
+            let got =
+                self.dep.view(&GradPay::rewardOfCall { poolId: id, node: node_address(node as u32) })?;
             if got != *want {
                 return Err(mismatch(format!(
                     "rewardOf(pool {index}, node {node}) under {:?}: contract {got}, model {want}",
@@ -135,31 +119,16 @@ impl Driven<'_> {
             }
         }
         let claimed = vec![false; owed.len()];
-        Ok(LivePool {
-            id,
-            token,
-            amount: plan.amount,
-            owed,
-            claimed,
-            paid: U256::ZERO,
-        })
+        Ok(LivePool { id, token, amount: plan.amount, owed, claimed, paid: U256::ZERO })
     }
 
-    fn check_dust(
-        &mut self,
-        plan: &PoolPlan,
-        owed: &[U256],
-        eligible: u32,
-    ) -> Result<(), SimError> {
+    fn check_dust(&mut self, plan: &PoolPlan, owed: &[U256], eligible: u32) -> Result<(), SimError> {
         let total = owed
             .iter()
             .try_fold(U256::ZERO, |s, r| s.checked_add(*r))
             .ok_or_else(|| mismatch("Σ owed overflows"))?;
         if total > plan.amount {
-            return Err(mismatch(format!(
-                "model owes {total} from a pool of {}",
-                plan.amount
-            )));
+            return Err(mismatch(format!("model owes {total} from a pool of {}", plan.amount)));
         }
         let dust = plan.amount - total;
         if eligible > 0 && dust > U256::from(3 * u64::from(eligible)) {
@@ -169,10 +138,7 @@ impl Driven<'_> {
                 plan.strategy
             )));
         }
-        self.report.worst_dust =
-            self.report
-                .worst_dust
-                .max(if eligible > 0 { dust } else { U256::ZERO });
+        self.report.worst_dust = self.report.worst_dust.max(if eligible > 0 { dust } else { U256::ZERO });
         Ok(())
     }
 
@@ -186,42 +152,24 @@ impl Driven<'_> {
         let account = node_address(node);
         let i = node as usize;
         let what = format!("claim of node {node} on pool {pool} ({route:?})");
-        let targets: Vec<usize> = if route == ClaimRoute::Batch {
-            (0..pools.len()).collect()
-        } else {
-            vec![pool]
-        };
-        let payable = targets
-            .iter()
-            .all(|&p| !pools[p].claimed[i] && !pools[p].owed[i].is_zero());
+        let targets: Vec<usize> =
+            if route == ClaimRoute::Batch { (0..pools.len()).collect() } else { vec![pool] };
+        let payable = targets.iter().all(|&p| !pools[p].claimed[i] && !pools[p].owed[i].is_zero());
         let balances_before: Vec<U256> = targets
             .iter()
             .map(|&p| self.dep.balance_of(pools[p].token, account))
             .collect::<Result<_, _>>()?;
         let amounts = match route {
             ClaimRoute::Own => {
-                let call = GradPay::claimRewardCall {
-                    poolId: pools[pool].id,
-                };
-                self.dep
-                    .send(account, &call, U256::ZERO)?
-                    .result
-                    .map(|a| vec![a])
+                let call = GradPay::claimRewardCall { poolId: pools[pool].id };
+                self.dep.send(account, &call, U256::ZERO)?.result.map(|a| vec![a])
             }
             ClaimRoute::ForByStranger => {
-                let call = GradPay::claimRewardForCall {
-                    poolId: pools[pool].id,
-                    node: account,
-                };
-                self.dep
-                    .send(STRANGER, &call, U256::ZERO)?
-                    .result
-                    .map(|a| vec![a])
+                let call = GradPay::claimRewardForCall { poolId: pools[pool].id, node: account };
+                self.dep.send(STRANGER, &call, U256::ZERO)?.result.map(|a| vec![a])
             }
             ClaimRoute::Batch => {
-                let call = GradPay::claimRewardsBatchCall {
-                    poolIds: pools.iter().map(|p| p.id).collect(),
-                };
+                let call = GradPay::claimRewardsBatchCall { poolIds: pools.iter().map(|p| p.id).collect() };
                 self.dep.send(account, &call, U256::ZERO)?.result
             }
         };
@@ -243,9 +191,7 @@ impl Driven<'_> {
         let amounts = amounts.map_err(|revert| mismatch(format!("{what} reverted: {revert:?}")))?;
         let expected: Vec<U256> = targets.iter().map(|&p| pools[p].owed[i]).collect();
         if amounts != expected {
-            return Err(mismatch(format!(
-                "{what}: contract paid {amounts:?}, model {expected:?}"
-            )));
+            return Err(mismatch(format!("{what}: contract paid {amounts:?}, model {expected:?}")));
         }
         for (k, &p) in targets.iter().enumerate() {
             pools[p].claimed[i] = true;
@@ -287,10 +233,7 @@ impl Driven<'_> {
     fn sweep_all(&mut self, pools: &mut [LivePool], deadline: u64) -> Result<(), SimError> {
         if let Some(first) = pools.first() {
             let early = GradPay::sweepPoolCall { poolId: first.id };
-            match reverted(
-                self.dep.send(ADMIN, &early, U256::ZERO)?,
-                "sweep before the deadline",
-            )? {
+            match reverted(self.dep.send(ADMIN, &early, U256::ZERO)?, "sweep before the deadline")? {
                 GradPayErrors::ClaimWindowOpen(_) => {}
                 other => return Err(mismatch(format!("sweep before the deadline: {other:?}"))),
             }

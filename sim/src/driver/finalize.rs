@@ -55,18 +55,10 @@ impl Driven<'_> {
         let mut from = 0u32;
         while from < self.plan.node_count {
             let count = SCORE_PAGE.min(self.plan.node_count - from);
-            let page = self.dep.view(&GradPay::getScoresCall {
-                sessionId: SESSION_ID,
-                from,
-                count,
-            })?;
+            let page = self.dep.view(&GradPay::getScoresCall { sessionId: SESSION_ID, from, count })?;
             for (offset, got) in page.iter().enumerate() {
                 let index = from + offset as u32;
-                let want = finalized
-                    .scores
-                    .get(index as usize)
-                    .copied()
-                    .unwrap_or_default();
+                let want = finalized.scores.get(index as usize).copied().unwrap_or_default();
                 let got_fields = [
                     got.acceptance,
                     got.consistency,
@@ -93,9 +85,7 @@ impl Driven<'_> {
                     || got_fields != want_fields
                     || got.score != want.score
                 {
-                    return Err(mismatch(format!(
-                        "node {index} scores: contract {got:?}, model {want:?}"
-                    )));
+                    return Err(mismatch(format!("node {index} scores: contract {got:?}, model {want:?}")));
                 }
             }
             self.report.scores_compared += count;
@@ -135,12 +125,7 @@ impl Driven<'_> {
                 return Ok(Some(revert));
             }
         }
-        let state = self
-            .dep
-            .view(&GradPay::getSessionCall {
-                sessionId: SESSION_ID,
-            })?
-            .state;
+        let state = self.dep.view(&GradPay::getSessionCall { sessionId: SESSION_ID })?.state;
         if state != FINALIZED {
             return Err(mismatch(format!(
                 "every finalization call succeeded but the session is in state {state:?}"
@@ -149,25 +134,14 @@ impl Driven<'_> {
         Ok(None)
     }
 
-    fn expect_refused(
-        &mut self,
-        wrong: &Attempt,
-        fault: FinalizationFault,
-    ) -> Result<(), SimError> {
+    fn expect_refused(&mut self, wrong: &Attempt, fault: FinalizationFault) -> Result<(), SimError> {
         let Some(revert) = self.attempt(wrong)? else {
-            return Err(mismatch(format!(
-                "finalization with fault {fault:?} was accepted"
-            )));
+            return Err(mismatch(format!("finalization with fault {fault:?} was accepted")));
         };
         let expected = match (&revert, fault) {
+            (Revert::GradPay(GradPayErrors::RankingOutOfOrder(_)), FinalizationFault::Swapped(_)) => true,
             (
-                Revert::GradPay(GradPayErrors::RankingOutOfOrder(_)),
-                FinalizationFault::Swapped(_),
-            ) => true,
-            (
-                Revert::GradPay(
-                    GradPayErrors::RankingIncomplete(_) | GradPayErrors::ClaimedTotalTooHigh(_),
-                ),
+                Revert::GradPay(GradPayErrors::RankingIncomplete(_) | GradPayErrors::ClaimedTotalTooHigh(_)),
                 FinalizationFault::Missing(_),
             ) => true,
             (
@@ -180,9 +154,7 @@ impl Driven<'_> {
             ) => true,
             // An extra node makes the list one too long; a chunk that checks length first says so.
             (
-                Revert::GradPay(
-                    GradPayErrors::RankedNodeNotEligible(_) | GradPayErrors::RankingTooLong(_),
-                ),
+                Revert::GradPay(GradPayErrors::RankedNodeNotEligible(_) | GradPayErrors::RankingTooLong(_)),
                 FinalizationFault::IneligibleListed,
             ) => true,
             (
@@ -193,10 +165,7 @@ impl Driven<'_> {
                 ),
                 FinalizationFault::SumOff(_) | FinalizationFault::SquaresOff(_),
             ) => true,
-            (
-                Revert::GradPay(GradPayErrors::EligibleCountMismatch(_)),
-                FinalizationFault::CountOff,
-            ) => true,
+            (Revert::GradPay(GradPayErrors::EligibleCountMismatch(_)), FinalizationFault::CountOff) => true,
             _ => false,
         };
         if !expected {
@@ -204,12 +173,7 @@ impl Driven<'_> {
                 "finalization fault {fault:?} refused with an unexpected error {revert:?}"
             )));
         }
-        let state = self
-            .dep
-            .view(&GradPay::getSessionCall {
-                sessionId: SESSION_ID,
-            })?
-            .state;
+        let state = self.dep.view(&GradPay::getSessionCall { sessionId: SESSION_ID })?.state;
         if state == FINALIZED {
             return Err(mismatch(format!(
                 "finalization fault {fault:?} was refused, but only after finalizing"
@@ -220,9 +184,7 @@ impl Driven<'_> {
     }
 
     fn compare_basis(&mut self, finalized: &Finalized) -> Result<(), SimError> {
-        let basis = self.dep.view(&GradPay::getRewardBasisCall {
-            sessionId: SESSION_ID,
-        })?;
+        let basis = self.dep.view(&GradPay::getRewardBasisCall { sessionId: SESSION_ID })?;
         let cap = finalized.clip_cap.unwrap_or(U256::from(NO_CAP));
         let got = (
             basis.eligibleCount,
@@ -257,25 +219,17 @@ impl Driven<'_> {
 }
 
 /// The honest attempt with `fault` applied, or `None` when the session is too small for it.
-fn spoil_attempt(
-    honest: &Attempt,
-    fault: FinalizationFault,
-    finalized: &Finalized,
-) -> Option<Attempt> {
+fn spoil_attempt(honest: &Attempt, fault: FinalizationFault, finalized: &Finalized) -> Option<Attempt> {
     let mut wrong = honest.clone();
     let n = honest.ranking.len();
     let offset = |delta: i8, value: U256| {
         let magnitude = U256::from(delta.unsigned_abs());
-        if delta > 0 {
-            value.wrapping_add(magnitude)
-        } else {
-            value.wrapping_sub(magnitude)
-        }
+        if delta > 0 { value.wrapping_add(magnitude) } else { value.wrapping_sub(magnitude) }
     };
     match fault {
-        FinalizationFault::Swapped(at) if n >= 2 => wrong
-            .ranking
-            .swap(at as usize % (n - 1), at as usize % (n - 1) + 1),
+        FinalizationFault::Swapped(at) if n >= 2 => {
+            wrong.ranking.swap(at as usize % (n - 1), at as usize % (n - 1) + 1)
+        }
         FinalizationFault::Missing(at) if n >= 1 => {
             wrong.ranking.remove(at as usize % n);
         }
@@ -290,9 +244,7 @@ fn spoil_attempt(
             wrong.ranking.insert(n / 2, u32::try_from(outsider).ok()?);
         }
         FinalizationFault::SumOff(delta) if n >= 1 => wrong.sum = offset(delta, honest.sum),
-        FinalizationFault::SquaresOff(delta) if n >= 1 => {
-            wrong.squares = offset(delta, honest.squares)
-        }
+        FinalizationFault::SquaresOff(delta) if n >= 1 => wrong.squares = offset(delta, honest.squares),
         FinalizationFault::CountOff => wrong.count = honest.count.wrapping_add(1),
         _ => return None,
     }

@@ -76,8 +76,7 @@ pub(crate) fn mismatch(what: impl Into<String>) -> SimError {
 
 /// The call must have succeeded; its return value.
 pub(crate) fn succeeded<R>(sent: Sent<R>, what: &str) -> Result<R, SimError> {
-    sent.result
-        .map_err(|revert| mismatch(format!("{what} reverted: {revert:?}")))
+    sent.result.map_err(|revert| mismatch(format!("{what} reverted: {revert:?}")))
 }
 
 /// The call must have reverted; its decoded error.
@@ -85,9 +84,7 @@ pub(crate) fn reverted<R>(sent: Sent<R>, what: &str) -> Result<GradPay::GradPayE
     match sent.result {
         Ok(_) => Err(mismatch(format!("{what} succeeded but must revert"))),
         Err(Revert::GradPay(error)) => Ok(error),
-        Err(Revert::Raw(data)) => Err(mismatch(format!(
-            "{what} reverted without a GradPay error: {data}"
-        ))),
+        Err(Revert::Raw(data)) => Err(mismatch(format!("{what} reverted without a GradPay error: {data}"))),
     }
 }
 
@@ -123,14 +120,8 @@ impl Driven<'_> {
         while first < self.plan.node_count {
             let last = (first + chunk).min(self.plan.node_count);
             let nodes: Vec<Address> = (first..last).map(node_address).collect();
-            let ids = (first..last)
-                .map(|i| B256::from(U256::from(i) + U256::from(1u8)))
-                .collect();
-            let register = GradPay::registerNodesBatchCall {
-                sessionId: SESSION_ID,
-                nodes,
-                nodeIds: ids,
-            };
+            let ids = (first..last).map(|i| B256::from(U256::from(i) + U256::from(1u8))).collect();
+            let register = GradPay::registerNodesBatchCall { sessionId: SESSION_ID, nodes, nodeIds: ids };
             let first_index = self.coordinator_write(&register, "registerNodesBatch")?;
             if first_index != first {
                 return Err(mismatch(format!(
@@ -162,18 +153,10 @@ impl Driven<'_> {
                 }
             }
         }
-        self.coordinator_write(
-            &GradPay::completeSessionCall {
-                sessionId: SESSION_ID,
-            },
-            "completeSession",
-        )?;
+        self.coordinator_write(&GradPay::completeSessionCall { sessionId: SESSION_ID }, "completeSession")?;
         if let Some(clip_k) = self.plan.clip_k_change {
             self.coordinator_write(
-                &GradPay::setClipKCall {
-                    sessionId: SESSION_ID,
-                    clipK: clip_k,
-                },
+                &GradPay::setClipKCall { sessionId: SESSION_ID, clipK: clip_k },
                 "setClipK",
             )?;
         }
@@ -186,11 +169,7 @@ impl Driven<'_> {
     }
 
     /// A coordinator write that must succeed, after the plan's stranger and pause probes.
-    pub(crate) fn coordinator_write<C>(
-        &mut self,
-        call: &C,
-        what: &str,
-    ) -> Result<C::Return, SimError>
+    pub(crate) fn coordinator_write<C>(&mut self, call: &C, what: &str) -> Result<C::Return, SimError>
     where
         C: alloy_sol_types::SolCall,
     {

@@ -10,12 +10,7 @@ use crate::error::SimError;
 
 impl Driven<'_> {
     /// The plan's probes for a write `role` is about to make.
-    pub(crate) fn probe<C: SolCall>(
-        &mut self,
-        role: Address,
-        call: &C,
-        what: &str,
-    ) -> Result<(), SimError> {
+    pub(crate) fn probe<C: SolCall>(&mut self, role: Address, call: &C, what: &str) -> Result<(), SimError> {
         self.probe_with_value(role, call, U256::ZERO, what)
     }
 
@@ -40,11 +35,7 @@ impl Driven<'_> {
     /// An account without `role`, rotating through the other role, the treasury, a node and a
     /// stranger, so that no account stands in for another.
     fn outsider(&mut self, role: Address) -> Address {
-        let other_role = if role == COORDINATOR {
-            ADMIN
-        } else {
-            COORDINATOR
-        };
+        let other_role = if role == COORDINATOR { ADMIN } else { COORDINATOR };
         let candidates = [STRANGER, other_role, TREASURY, node_address(0)];
         let pick = candidates[self.report.strangers_rejected as usize % candidates.len()];
         if self.dep.chain.balance(pick) < rich_balance() {
@@ -59,14 +50,9 @@ impl Driven<'_> {
         for outsider in [COORDINATOR, STRANGER] {
             self.expect_unauthorized(outsider, &GradPay::pauseCall {}, U256::ZERO, "pause")?;
             self.expect_unauthorized(outsider, &GradPay::unpauseCall {}, U256::ZERO, "unpause")?;
-            let treasury = GradPay::setTreasuryCall {
-                treasury_: outsider,
-            };
+            let treasury = GradPay::setTreasuryCall { treasury_: outsider };
             self.expect_unauthorized(outsider, &treasury, U256::ZERO, "setTreasury")?;
-            let grant = GradPay::grantRoleCall {
-                role,
-                account: STRANGER,
-            };
+            let grant = GradPay::grantRoleCall { role, account: STRANGER };
             self.expect_unauthorized(outsider, &grant, U256::ZERO, "grantRole")?;
         }
         Ok(())
@@ -100,19 +86,13 @@ impl Driven<'_> {
         what: &str,
     ) -> Result<(), SimError> {
         let before = self.dep.chain.storage(self.dep.gradpay);
-        succeeded(
-            self.dep.send(ADMIN, &GradPay::pauseCall {}, U256::ZERO)?,
-            "pause",
-        )?;
+        succeeded(self.dep.send(ADMIN, &GradPay::pauseCall {}, U256::ZERO)?, "pause")?;
         let sent = self.dep.send(role, call, value)?;
         match reverted(sent, &format!("{what} while paused"))? {
             GradPayErrors::EnforcedPause(_) => {}
             other => return Err(mismatch(format!("{what} while paused: {other:?}"))),
         }
-        succeeded(
-            self.dep.send(ADMIN, &GradPay::unpauseCall {}, U256::ZERO)?,
-            "unpause",
-        )?;
+        succeeded(self.dep.send(ADMIN, &GradPay::unpauseCall {}, U256::ZERO)?, "unpause")?;
         if self.dep.chain.storage(self.dep.gradpay) != before {
             return Err(mismatch(format!("{what} while paused changed storage")));
         }

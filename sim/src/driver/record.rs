@@ -23,9 +23,7 @@ pub fn pack_entry(entry: &EpochEntry) -> U256 {
         (entry.network_bps.into(), 208),
         (entry.uptime_bps.into(), 224),
     ];
-    fields.iter().fold(U256::ZERO, |word, &(value, shift)| {
-        word | (U256::from(value) << shift)
-    })
+    fields.iter().fold(U256::ZERO, |word, &(value, shift)| word | (U256::from(value) << shift))
 }
 
 /// What the contract must do with a batch.
@@ -52,13 +50,7 @@ impl Driven<'_> {
                 *slot += 1;
                 for &(at, spoil) in &self.plan.spoiled {
                     if at % (self.plan.epochs.len() as u16 * 4).max(1) == ordinal {
-                        self.send_spoiled(
-                            epoch_plan.epoch,
-                            batch,
-                            epoch_plan.rounds,
-                            entries,
-                            spoil,
-                        )?;
+                        self.send_spoiled(epoch_plan.epoch, batch, epoch_plan.rounds, entries, spoil)?;
                     }
                 }
                 ordinal = ordinal.wrapping_add(1);
@@ -80,11 +72,7 @@ impl Driven<'_> {
         if page.is_none() && capacity.is_none() && reserved_bits_at.is_none() {
             Expected::Accept
         } else {
-            Expected::Reject {
-                page,
-                capacity,
-                reserved_bits_at,
-            }
+            Expected::Reject { page, capacity, reserved_bits_at }
         }
     }
 
@@ -105,17 +93,14 @@ impl Driven<'_> {
         };
         let what = format!("batch {batch} of epoch {epoch} ({} entries)", entries.len());
         if entries.is_empty() {
-            return self
-                .expect_rejected(&call, &what, |e| matches!(e, GradPayErrors::EmptyList(_)));
+            return self.expect_rejected(&call, &what, |e| matches!(e, GradPayErrors::EmptyList(_)));
         }
         match self.expected(epoch, rounds, entries, None) {
             Expected::Accept => {
                 self.coordinator_write(&call, &what)?;
                 self.ledger
                     .record_batch(epoch, rounds, entries)
-                    .map_err(|r| {
-                        mismatch(format!("model refused a batch it had accepted: {r:?}"))
-                    })?;
+                    .map_err(|r| mismatch(format!("model refused a batch it had accepted: {r:?}")))?;
                 self.report.batches_recorded += 1;
                 if self.plan.replay_batches {
                     self.expect_rejected(&call, &format!("replay of {what}"), |e| {
@@ -125,13 +110,9 @@ impl Driven<'_> {
                 }
                 Ok(())
             }
-            Expected::Reject {
-                page,
-                capacity,
-                reserved_bits_at,
-            } => self.expect_rejected(&call, &what, |e| {
-                rejection_matches(e, page, capacity, reserved_bits_at)
-            }),
+            Expected::Reject { page, capacity, reserved_bits_at } => {
+                self.expect_rejected(&call, &what, |e| rejection_matches(e, page, capacity, reserved_bits_at))
+            }
         }
     }
 
@@ -159,11 +140,8 @@ impl Driven<'_> {
             }
             Spoil::BpsAboveMax(which) => {
                 let entry = &mut spoiled[position];
-                *[
-                    &mut entry.consistency_bps,
-                    &mut entry.network_bps,
-                    &mut entry.uptime_bps,
-                ][usize::from(which % 3)] = 10_001;
+                *[&mut entry.consistency_bps, &mut entry.network_bps, &mut entry.uptime_bps]
+                    [usize::from(which % 3)] = 10_001;
             }
             Spoil::UnknownNode => spoiled[position].node = self.plan.node_count,
             Spoil::DuplicateNode => spoiled.push(first),
@@ -175,12 +153,7 @@ impl Driven<'_> {
             words[at] |= U256::from(1u8) << 255;
         }
         let expected = self.expected(epoch, rounds, &spoiled, reserved_bits_at);
-        let Expected::Reject {
-            page,
-            capacity,
-            reserved_bits_at,
-        } = expected
-        else {
+        let Expected::Reject { page, capacity, reserved_bits_at } = expected else {
             return Err(mismatch(format!("spoil {spoil:?} left the batch valid")));
         };
         let call = GradPay::recordContributionsBatchCall {
@@ -191,9 +164,7 @@ impl Driven<'_> {
             entries: words,
         };
         let what = format!("spoiled ({spoil:?}) batch {batch} of epoch {epoch}");
-        self.expect_rejected(&call, &what, |e| {
-            rejection_matches(e, page, capacity, reserved_bits_at)
-        })?;
+        self.expect_rejected(&call, &what, |e| rejection_matches(e, page, capacity, reserved_bits_at))?;
         self.report.batches_rejected += 1;
         Ok(())
     }
@@ -232,10 +203,9 @@ fn rejection_matches(
     reserved_bits_at: Option<usize>,
 ) -> bool {
     let page_ok = match (page, error) {
-        (
-            Some(BatchRejection::OutOfBounds { position, bound }),
-            GradPayErrors::EntryOutOfBounds(e),
-        ) => e.position == U256::from(position) && e.field == field_code(bound),
+        (Some(BatchRejection::OutOfBounds { position, bound }), GradPayErrors::EntryOutOfBounds(e)) => {
+            e.position == U256::from(position) && e.field == field_code(bound)
+        }
         (Some(BatchRejection::UnknownNode { position }), GradPayErrors::EntryUnknownNode(e)) => {
             e.position == U256::from(position)
         }

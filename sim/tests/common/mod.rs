@@ -8,10 +8,7 @@ use proptest::test_runner::{Config, RngSeed};
 /// Cases per property: small by default so `make test` stays quick in debug builds;
 /// `GRADPAY_SIM_CASES=1000` (release) for deep runs.
 pub(crate) fn cases(default: u32) -> u32 {
-    std::env::var("GRADPAY_SIM_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var("GRADPAY_SIM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// The generator seed: fixed by default so CI runs are reproducible; `GRADPAY_SIM_SEED=<u64>`
