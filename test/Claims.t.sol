@@ -118,6 +118,43 @@ contract ClaimsTest is BaseTest {
         assertEq(held, pool.remaining, "contract holds exactly what remains");
     }
 
+    /// @dev Nodes 0 and 2 have equal scores but straddle the tier-1/tier-2 boundary (rank 2 / rank 3):
+    ///      the lower index is tier 1 and earns the larger bonus.
+    function test_claimReward_tiedScoresSplitByTier() public {
+        _fixture();
+        uint256 poolId =
+            _createPool(SESSION, address(0), 1e18, IRewardDistributor.Strategy.Tiered, _tieredParams(8500));
+        uint256 tier1 = gradpay.rewardOf(poolId, nodes[0]);
+        uint256 tier2 = gradpay.rewardOf(poolId, nodes[2]);
+        IRewardDistributor.RewardBasis memory rb = gradpay.getRewardBasis(SESSION);
+        uint256 base = 85e16 * 45_000_000_000 / rb.sumEffectiveScore;
+        uint256 bonusUnit = 15e16 * 45_000_000_000 / rb.sumTierWeighted;
+        assertEq(tier1, base + 15e16 * 3 * 45_000_000_000 / rb.sumTierWeighted, "tier 1: base + 3x bonus");
+        assertEq(tier2, base + bonusUnit, "tier 2: base + 1x bonus");
+        assertEq(
+            gradpay.rewardOf(poolId, nodes[4]), 85e16 * 13_717_500_000 / rb.sumEffectiveScore, "tier 3: base"
+        );
+    }
+
+    /// @dev No node has any quality or reliability (QS = RS = 0): the hybrid pool is split by score alone.
+    function test_claimReward_hybridUnearnableSharesGoToScore() public {
+        nodes = _createSession(SESSION, 0, 2);
+        uint256[] memory entries = new uint256[](2);
+        entries[0] = _entry(0, 100, 0, 0, 0, 0, 0, 0, 0);
+        entries[1] = _entry(1, 300, 0, 0, 0, 0, 0, 0, 0);
+        _record(SESSION, 0, 0, 10, entries);
+        _finalize(SESSION);
+        IRewardDistributor.RewardBasis memory rb = gradpay.getRewardBasis(SESSION);
+        assertEq(rb.sumQuality, 0, "QS = 0");
+        assertEq(rb.sumReliability, 0, "RS = 0");
+        uint256 poolId = _createPool(
+            SESSION, address(0), 4 ether, IRewardDistributor.Strategy.Hybrid, _hybridParams(7000, 2000, 1000)
+        );
+        assertEq(_claim(nodes[0], poolId), 1 ether, "a quarter by score");
+        assertEq(_claim(nodes[1], poolId), 3 ether, "three quarters by score");
+        assertEq(gradpay.getPool(poolId).remaining, 0, "nothing stranded");
+    }
+
     function test_claimReward_emitsAndPaysOnce() public {
         _fixture();
         uint256 poolId = _ethPool(10 ether);
