@@ -268,7 +268,7 @@ pub fn resolve_profile(
         .unwrap_or_else(|| "local".to_owned());
     let mut profile = match (NetworkProfile::builtin(&name), parsed.networks.get(&name)) {
         (Some(builtin), _) => builtin,
-        (None, Some(_)) => NetworkProfile { name: name.clone(), ..NetworkProfile::builtin("local").ok_or_else(|| unreachable_profile())? },
+        (None, Some(_)) => NetworkProfile { name: name.clone(), ..NetworkProfile::builtin("local").ok_or_else(unreachable_profile)? },
         (None, None) => {
             let mut known: Vec<String> = ["local", "monad-testnet", "monad"].map(String::from).to_vec();
             known.extend(parsed.networks.keys().cloned());
@@ -335,6 +335,7 @@ pub fn load(path: &Path, path_was_explicit: bool, requested: Option<&str>) -> Re
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -139,7 +139,7 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
         pool.left = info.remaining.to_string();
     }
     progress("done", 1, 1);
-    let report = Report::new(&c, options, node_reports, pools, record_summaries, c.gas_records(), started.elapsed().as_millis());
+    let report = Report::new(&c, options, node_reports, pools, record_summaries, &c.gas_records(), started.elapsed().as_millis());
     anvil.stop()?;
     Ok(report)
 }

@@ -234,6 +234,7 @@ fn ratio_bps(part: u64, whole: u64) -> u16 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -147,9 +147,9 @@ pub struct Report {
 
 impl Report {
     /// Assembles the report.
-    pub fn new(c: &Coordinator, options: &DemoOptions, nodes: Vec<NodeReport>, pools: Vec<PoolReport>, records: Vec<RecordSummary>, gas: Vec<GasRecord>, millis: u128) -> Self {
+    pub fn new(c: &Coordinator, options: &DemoOptions, nodes: Vec<NodeReport>, pools: Vec<PoolReport>, records: Vec<RecordSummary>, gas: &[GasRecord], millis: u128) -> Self {
         let mut by_op: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
-        for g in &gas {
+        for g in gas {
             // "createRewardPool (tiered)" and friends group under their function.
             let op = g.operation.split(" (").next().unwrap_or(&g.operation).to_owned();
             let e = by_op.entry(op).or_default();

@@ -1,6 +1,6 @@
 //! reward-math.md §6 recorded through the client pays exactly the table's wei, for every strategy.
 
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod common;
 
