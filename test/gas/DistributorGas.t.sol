@@ -30,17 +30,24 @@ contract DistributorGasTest is BaseTest {
     }
 
     /// @dev A Completed session of n nodes with one epoch recorded.
-    function _completedSession(uint64 sessionId, uint256 n) internal returns (address[] memory nodes) {
-        nodes = _createSession(sessionId, 1e18, n);
+    function _completedSession(uint64 sessionId, uint256 n, uint64 clipK)
+        internal
+        returns (address[] memory nodes)
+    {
+        nodes = _createSession(sessionId, clipK, n);
         _record(sessionId, 0, 0, 10, _entries(n, 0));
         vm.prank(coordinator);
         gradpay.completeSession(sessionId);
     }
 
-    function _finalizeMeasured(uint64 sessionId, uint256 n) internal returns (uint256 start, uint256 submit) {
-        _completedSession(sessionId, n);
+    function _finalizeMeasured(uint64 sessionId, uint256 n, uint64 clipK)
+        internal
+        returns (uint256 start, uint256 submit)
+    {
+        _completedSession(sessionId, n, clipK);
         (uint32[] memory ranked, uint256 sumScore, uint256 sumSquares) = _ranking(sessionId);
-        string memory label = string.concat("finalize_", vm.toString(n), "_nodes");
+        string memory label =
+            string.concat("finalize_", vm.toString(n), clipK == 0 ? "_nodes" : "_nodes_clipped");
 
         vm.prank(coordinator);
         gradpay.startFinalization(sessionId, uint32(n), sumScore, sumSquares);
@@ -57,8 +64,10 @@ contract DistributorGasTest is BaseTest {
     }
 
     function test_gas_finalize() public {
-        (uint256 start10, uint256 submit10) = _finalizeMeasured(10, 10);
-        (uint256 start100, uint256 submit100) = _finalizeMeasured(100, 100);
+        (uint256 start10, uint256 submit10) = _finalizeMeasured(10, 10, 0);
+        (uint256 start100, uint256 submit100) = _finalizeMeasured(100, 100, 0);
+        // With clipK = 1 sigma about 1 node in 6 is an outlier: one OutlierClipped event each.
+        _finalizeMeasured(101, 100, 1e18);
         uint256 marginal = (submit100 - submit10) / 90;
         vm.snapshotValue(GROUP, "finalize_per_node_marginal", marginal);
         console.log("marginal cost per ranked node", marginal);
