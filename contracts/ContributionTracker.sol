@@ -165,8 +165,72 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         ctx.recordBase = NodeRecords.baseSlot(sessionId);
     }
 
-    /// @dev Validates one entry against every bound of §1 and adds it to the node's record.
+    /// @dev Validates one entry against every bound of §1 and adds it to the node's record. The hot path
+    ///      tests every bound in one branch-free expression (assembly: Solidity's short-circuit `||`
+    ///      costs a jump per bound); only when one fails does `_revertInvalidEntry` /
+    ///      `_revertUnrecordable` work out which, so the error still names the position and the bound.
     function _applyEntry(BatchContext memory ctx, uint256 position, uint256 entry) private {
+        uint256 nodeCount = ctx.nodeCount;
+        uint256 epochRounds = ctx.epochRounds;
+        bool outOfBounds;
+        assembly ("memory-safe") {
+            let joined := and(shr(160, entry), 0xffffffff)
+            outOfBounds := or(
+                or(
+                    or(shr(240, entry), iszero(lt(and(entry, 0xffffffff), nodeCount))),
+                    or(gt(joined, epochRounds), gt(and(shr(128, entry), 0xffffffff), joined))
+                ),
+                or(
+                    or(gt(and(shr(192, entry), 0xffff), 10000), gt(and(shr(208, entry), 0xffff), 10000)),
+                    gt(and(shr(224, entry), 0xffff), 10000)
+                )
+            )
+        }
+        if (outOfBounds) _revertInvalidEntry(ctx, position, entry);
+
+        uint256 index = uint32(entry);
+        uint256 record = NodeRecords.load(ctx.recordBase, index);
+        uint256 ordinal = ctx.ordinal;
+        uint256 computeSeconds = (entry >> 32) & RecordPacking.U32;
+        uint256 accepted = (entry >> 64) & RecordPacking.U32;
+        uint256 rejected = (entry >> 96) & RecordPacking.U32;
+        bool unrecordable;
+        bool newlyEligible;
+        assembly ("memory-safe") {
+            let previousCompute := and(record, 0xffffffffff) // c, 40 bits
+            let sumMask := 0x7ffffff // a and j, 27 bits
+            unrecordable := or(
+                or(
+                    eq(and(shr(242, record), 0x1fff), ordinal),
+                    gt(add(previousCompute, computeSeconds), 0xffffffffff)
+                ),
+                or(
+                    gt(add(and(shr(40, record), sumMask), accepted), sumMask),
+                    gt(add(and(shr(67, record), sumMask), rejected), sumMask)
+                )
+            )
+            newlyEligible := and(
+                and(iszero(previousCompute), gt(computeSeconds, 0)),
+                iszero(shr(255, record))
+            )
+        }
+        if (unrecordable) _revertUnrecordable(ctx, position, entry, record);
+
+        unchecked {
+            if (newlyEligible) ++ctx.newlyEligible;
+            // Fields cannot carry into each other: c, a, j were checked above, the rest are bounded by
+            // the session limits (see RecordPacking).
+            record = ((record + entry.entryDelta()) & ~RecordPacking.ORDINAL_FIELD)
+                | (ordinal << RecordPacking.ORDINAL_SHIFT);
+            ctx.computeSeconds += computeSeconds;
+            ctx.accepted += accepted;
+            ctx.rejected += rejected;
+        }
+        NodeRecords.store(ctx.recordBase, index, record);
+    }
+
+    /// @dev Names the first bound of §1 that `entry` breaks, in the order the fields are listed.
+    function _revertInvalidEntry(BatchContext memory ctx, uint256 position, uint256 entry) private pure {
         if (entry >> 240 != 0) revert EntryOutOfBounds(position, EntryField.ReservedBits, entry >> 240, 0);
         uint32 index = uint32(entry);
         if (index >= ctx.nodeCount) revert EntryUnknownNode(position, index, uint32(ctx.nodeCount));
@@ -181,37 +245,26 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         _checkBps(position, EntryField.ConsistencyBps, (entry >> 192) & RecordPacking.U16);
         _checkBps(position, EntryField.NetworkBps, (entry >> 208) & RecordPacking.U16);
         _checkBps(position, EntryField.UptimeBps, (entry >> 224) & RecordPacking.U16);
+    }
 
-        uint256 record = NodeRecords.load(ctx.recordBase, index);
+    /// @dev Names why a valid entry cannot join the node's record: a second entry this epoch, or a sum
+    ///      that would outgrow its packed field.
+    function _revertUnrecordable(BatchContext memory ctx, uint256 position, uint256 entry, uint256 record)
+        private
+        pure
+    {
+        uint32 index = uint32(entry);
         if (record.lastEpochOrdinal() == ctx.ordinal) {
             revert NodeAlreadyRecordedInEpoch(position, index, ctx.epoch);
         }
-
-        uint256 computeSeconds = (entry >> 32) & RecordPacking.U32;
-        uint256 accepted = (entry >> 64) & RecordPacking.U32;
-        uint256 rejected = (entry >> 96) & RecordPacking.U32;
-        uint256 previousCompute = record.computeSeconds();
-        if (previousCompute + computeSeconds > RecordPacking.MAX_COMPUTE_SECONDS) {
+        if (record.computeSeconds() + ((entry >> 32) & RecordPacking.U32) > RecordPacking.MAX_COMPUTE_SECONDS)
+        {
             revert RecordOverflow(position, index, EntryField.ComputeSeconds);
         }
-        if (record.accepted() + accepted > RecordPacking.MAX_SUBMISSIONS) {
+        if (record.accepted() + ((entry >> 64) & RecordPacking.U32) > RecordPacking.MAX_SUBMISSIONS) {
             revert RecordOverflow(position, index, EntryField.Accepted);
         }
-        if (record.rejected() + rejected > RecordPacking.MAX_SUBMISSIONS) {
-            revert RecordOverflow(position, index, EntryField.Rejected);
-        }
-        if (previousCompute == 0 && computeSeconds != 0 && !record.isExcluded()) ++ctx.newlyEligible;
-
-        unchecked {
-            // Fields cannot carry into each other: c, a, j were checked above, the rest are bounded by
-            // the session limits (see RecordPacking).
-            record = ((record + entry.entryDelta()) & ~RecordPacking.ORDINAL_FIELD)
-                | (ctx.ordinal << RecordPacking.ORDINAL_SHIFT);
-            ctx.computeSeconds += computeSeconds;
-            ctx.accepted += accepted;
-            ctx.rejected += rejected;
-        }
-        NodeRecords.store(ctx.recordBase, index, record);
+        revert RecordOverflow(position, index, EntryField.Rejected);
     }
 
     function _closeBatch(Session memory session, BatchContext memory ctx, uint32 batch, uint256 entryCount)
