@@ -187,6 +187,11 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
         address node = nodeSeed % 4 == 0 ? _pickNode(p.sessionId, nodeSeed >> 2) : _pickOwed(p, nodeSeed >> 2);
         address caller = forOther ? _pickCaller(callerSeed) : node;
         bool mustSucceed = _claimable(p, node);
+        // The views agree with the books: entitlement always, pending only while claimable.
+        uint256 expected = expectedReward[p.poolId][node];
+        if (gradpay.rewardOf(p.poolId, node) != expected) ++claimMismatches;
+        if (gradpay.pendingReward(p.poolId, node) != (mustSucceed ? expected : 0)) ++claimMismatches;
+        if (gradpay.hasClaimed(p.poolId, node) != (timesPaid[p.poolId][node] > 0)) ++claimMismatches;
         uint256 nodeBefore = _balanceOf(p.token, node);
         uint256 callerBefore = _balanceOf(p.token, caller);
 
