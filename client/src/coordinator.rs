@@ -8,7 +8,7 @@ use std::{
 };
 
 use alloy::{
-    network::{ReceiptResponse, TransactionBuilder},
+    network::{EthereumWallet, NetworkTransactionBuilder, ReceiptResponse, TransactionBuilder},
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider},
     rpc::types::{TransactionReceipt, TransactionRequest},
@@ -22,6 +22,9 @@ use crate::{
     provider::{build_provider, check_chain, check_code},
     Error, NetworkProfile, Result,
 };
+
+/// Attempts at handing one signed transaction to the node when the transport fails.
+const SEND_ATTEMPTS: u32 = 5;
 
 /// Gas of one mined transaction, for the session summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,6 +50,9 @@ pub struct Fees {
 #[derive(Debug, Clone)]
 pub struct Coordinator {
     provider: DynProvider,
+    /// Signs locally so that a transaction's hash is known before it is sent: a send lost in
+    /// transit is re-sent as the very same transaction, never as a second one.
+    wallet: Option<EthereumWallet>,
     contract: GradPay::GradPayInstance<DynProvider>,
     profile: Arc<NetworkProfile>,
     sender: Address,
@@ -57,17 +63,24 @@ impl Coordinator {
     /// Connects to the profile's RPC as `signer`, checking the chain id and that `gradpay` has code.
     pub async fn connect(profile: NetworkProfile, gradpay: Address, signer: PrivateKeySigner) -> Result<Self> {
         let sender = signer.address();
-        let provider = build_provider(&profile.rpc_url, Some(signer))?;
+        let provider = build_provider(&profile.rpc_url, Some(signer.clone()))?;
         check_chain(&provider, &profile.rpc_url, profile.chain_id).await?;
         check_code(&provider, "GradPay", gradpay, profile.chain_id).await?;
         tracing::info!(%sender, %gradpay, chain = profile.chain_id, "connected");
-        Ok(Self::from_parts(provider, profile, gradpay, sender))
+        Ok(Self::from_parts(provider, profile, gradpay, sender).with_signer(signer))
+    }
+
+    /// Signs this handle's transactions locally with `signer` (which must be the sender).
+    pub fn with_signer(mut self, signer: PrivateKeySigner) -> Self {
+        self.sender = signer.address();
+        self.wallet = Some(EthereumWallet::from(signer));
+        self
     }
 
     /// Wraps an already checked provider.
     pub fn from_parts(provider: DynProvider, profile: NetworkProfile, gradpay: Address, sender: Address) -> Self {
         let contract = GradPay::new(gradpay, provider.clone());
-        Self { provider, contract, profile: Arc::new(profile), sender, gas: Arc::default() }
+        Self { provider, wallet: None, contract, profile: Arc::new(profile), sender, gas: Arc::default() }
     }
 
     /// The typed contract.
@@ -187,8 +200,7 @@ impl Coordinator {
         self.ensure_funds(value, gas_limit, fees).await?;
         let nonce = self.pending_nonce().await?;
         let tx = with_fees(tx, fees).with_gas_limit(gas_limit).with_nonce(nonce);
-        let pending = self.provider.send_transaction(tx.clone()).await.map_err(|e| self.rpc_error(action, &e))?;
-        let hash = *pending.tx_hash();
+        let hash = self.send(action, tx.clone()).await?;
         tracing::debug!(%hash, action, gas_limit, "sent");
         let receipt = self.wait_receipt(hash, Duration::from_secs(self.profile.receipt_timeout_secs)).await?;
         let Some(receipt) = receipt else {
@@ -199,6 +211,40 @@ impl Coordinator {
         }
         self.record_gas(action, receipt.gas_used(), gas_limit);
         Ok(receipt)
+    }
+
+    /// Sends a fully specified transaction (nonce, gas, fees set) and returns its hash. Signed
+    /// locally when a signer is known, so that a transport failure is retried with exponential
+    /// backoff as the same signed bytes: a node that already has it answers "already known" or
+    /// "nonce too low" and we wait for the receipt of that hash. Reverts are never retried.
+    pub async fn send(&self, action: &str, tx: TransactionRequest) -> Result<B256> {
+        let Some(wallet) = &self.wallet else {
+            let pending = self.provider.send_transaction(tx).await.map_err(|e| self.rpc_error(action, &e))?;
+            return Ok(*pending.tx_hash());
+        };
+        let tx = tx.with_chain_id(self.profile.chain_id);
+        let envelope = tx.build(wallet).await.map_err(|e| Error::Rpc { action: action.to_owned(), reason: format!("cannot sign: {e}") })?;
+        let hash = *envelope.tx_hash();
+        let mut backoff = Duration::from_millis(200);
+        for attempt in 1.. {
+            match self.provider.send_tx_envelope(envelope.clone()).await {
+                Ok(_) => return Ok(hash),
+                Err(e) => {
+                    let message = e.to_string().to_lowercase();
+                    if attempt > 1 && (message.contains("already known") || message.contains("nonce too low")) {
+                        // An earlier attempt reached the node after all.
+                        return Ok(hash);
+                    }
+                    if e.as_error_resp().is_some() || attempt >= SEND_ATTEMPTS {
+                        return Err(self.rpc_error(action, &e));
+                    }
+                    tracing::warn!(%hash, attempt, error = %e, ?backoff, "send failed in transit; re-sending the same transaction");
+                    tokio::time::sleep(backoff).await;
+                    backoff *= 2;
+                }
+            }
+        }
+        Err(Error::NotMined { hash, seconds: 0 })
     }
 
     /// Re-runs a failed transaction as a call at its block's parent to recover the revert reason.

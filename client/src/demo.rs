@@ -120,7 +120,8 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
             c.profile().clone(),
             c.address(),
             signer.address(),
-        );
+        )
+        .with_signer(signer.clone());
         let before = node.rewards(DEMO_SESSION, signer.address()).await?;
         let claimed = node.claim_all(DEMO_SESSION).await?;
         for record in node.gas_records() {

@@ -258,14 +258,13 @@ impl Coordinator {
             let Some(gas_limit) = limit else { continue };
             let tx = with_fees(request, fees).with_gas_limit(gas_limit).with_nonce(nonce);
             sent_requests.push((batch.number, tx.clone()));
-            let hash = match self.provider().send_transaction(tx).await {
-                Ok(pending) => *pending.tx_hash(),
+            let hash = match self.send("sending batch", tx).await {
+                Ok(hash) => hash,
+                // The node is gone: the next round (after a backoff) starts over from the chain.
+                Err(e @ Error::RpcUnreachable { .. }) => return Err(e),
                 Err(e) => {
                     // Already known / nonce too low / replacement underpriced: the next round re-checks the chain.
                     tracing::warn!(epoch, batch = batch.number, error = %e, "send failed");
-                    if e.as_error_resp().is_none() {
-                        return Err(self.rpc_error("sending batch", &e));
-                    }
                     continue;
                 }
             };
