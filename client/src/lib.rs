@@ -1,6 +1,27 @@
 //! gradpay coordinator library: typed access to the GradPay contracts for the coordinator's own
 //! Rust code and for the `gradpay` command. The reward math lives on chain; this crate reads the
 //! contracts' views and never recomputes rewards.
+//!
+//! A coordinator's session, in the order the contract wants it:
+//!
+//! ```text
+//! let (profile, dir) = gradpay::config::load("gradpay.toml".as_ref(), false, Some("monad-testnet"))?;
+//! let signer = gradpay::KeySource::default().load()?;            // GRADPAY_PRIVATE_KEY or a keystore
+//! let c = Coordinator::connect(profile.clone(), profile.gradpay_address(&dir)?, signer).await?;
+//! c.create_session(id, model_hash, clip_k).await?;
+//! c.register_nodes(id, &nodes).await?;                             // batched, idempotent
+//! let mut journal = Journal::open(&path, scope)?;                  // resumes after a crash
+//! for epoch in .. {
+//!     let entries = activity.aggregate(index, rounds)?;            // reward-math.md §1 fields
+//!     c.record_epoch(&mut journal, id, epoch, rounds, &entries, SendMode::Pipelined, &|_, _| {}).await?;
+//! }
+//! c.complete_session(id).await?;
+//! c.finalize(id, &|_, _| {}).await?;                               // ranking from getScores, chunked
+//! let pool = c.create_pool(id, spec).await?;
+//! // nodes: c.rewards(id, node), c.claim(pool), c.claim_all(id)
+//! ```
+//!
+//! Every failure is one [`Error`] variant that names the cause and the fix.
 
 pub mod anvil;
 pub mod bindings;

@@ -46,7 +46,7 @@ async fn rpc(provider: &DynProvider, method: &'static str, params: serde_json::V
 /// A coordinator with small batches and a short receipt timeout, on a session with NODES nodes.
 async fn coordinator(c: &Coordinator, url: &str, dir: &std::path::Path) -> Coordinator {
     common::register(c, SESSION, &common::nodes(NODES)).await;
-    let profile = gradpay::NetworkProfile { batch_size: BATCH, receipt_timeout_secs: 2, ..common::profile(url, dir) };
+    let profile = gradpay::NetworkProfile { batch_size: BATCH, receipt_timeout_secs: 3, ..common::profile(url, dir) };
     Coordinator::connect(profile, c.address(), dev_signer(0).unwrap()).await.unwrap()
 }
 

@@ -37,9 +37,10 @@ impl RecordArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
         // Parse and validate the whole file before touching the network: bad input sends nothing.
         let epochs = read_metrics_file(&self.metrics)?;
+        let (_, base_dir) = super::profile(g)?;
         let c = super::connect(g).await?;
         let scope = JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: self.session };
-        let path = self.journal.clone().unwrap_or_else(|| Journal::path_for(&c.profile().journal_dir, &scope));
+        let path = self.journal.clone().unwrap_or_else(|| Journal::path_for(&base_dir.join(&c.profile().journal_dir), &scope));
         let mut journal = Journal::open(&path, scope)?;
         let mode = if self.sequential { SendMode::Sequential } else { SendMode::Pipelined };
         let mut indices: BTreeMap<Address, u32> = BTreeMap::new();
