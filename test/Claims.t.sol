@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {IRewardDistributor} from "../contracts/interfaces/IRewardDistributor.sol";
 import {ITrainingRegistry} from "../contracts/interfaces/ITrainingRegistry.sol";
+import {MockERC20} from "./mocks/MockERC20.sol";
 import {BaseTest} from "./utils/BaseTest.sol";
 import {RewardModel} from "./utils/RewardModel.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
@@ -153,6 +154,65 @@ contract ClaimsTest is BaseTest {
         assertEq(_claim(nodes[0], poolId), 1 ether, "a quarter by score");
         assertEq(_claim(nodes[1], poolId), 3 ether, "three quarters by score");
         assertEq(gradpay.getPool(poolId).remaining, 0, "nothing stranded");
+    }
+
+    /// @dev "A pool may be any uint256 amount" (§5): token pools up to 2^256 - 1, every strategy, pay the model.
+    function testFuzz_claimReward_hugeTokenPool(uint8 strategy, uint256 amount, uint16 paramA, uint16 paramB)
+        public
+    {
+        strategy = uint8(bound(strategy, 0, 3));
+        amount = bound(amount, 2 ** 200, type(uint256).max);
+        _recordFixture(SESSION, 5e17);
+        _finalize(SESSION);
+        MockERC20 big = new MockERC20("Big", "BIG", 18);
+        big.mint(coordinator, amount);
+        vm.prank(coordinator);
+        big.approve(address(gradpay), type(uint256).max);
+        IRewardDistributor.PoolParams memory params = _strategyParams(strategy, paramA, paramB);
+        uint256 poolId =
+            _createPool(SESSION, address(big), amount, IRewardDistributor.Strategy(strategy), params);
+
+        RewardModel.Node[] memory ranked = RewardModel.rankedNodes(gradpay, SESSION);
+        uint256[] memory expected =
+            RewardModel.payouts(ranked, 5e17, IRewardDistributor.Strategy(strategy), params, amount);
+        uint256 paid;
+        for (uint256 i; i < ranked.length; ++i) {
+            address node = nodes[ranked[i].index];
+            if (expected[i] == 0) continue;
+            assertEq(_claim(node, poolId), expected[i], "claimed = model");
+            assertEq(big.balanceOf(node), expected[i], "received = model");
+            paid += expected[i];
+        }
+        assertLe(paid, amount, "sum paid <= F");
+        assertLt(amount - paid, 3 * ranked.length, "dust < 3 n");
+        assertEq(big.balanceOf(address(gradpay)), amount - paid, "held = remaining");
+    }
+
+    /// @dev Pool index 223 uses the last claim bit (bit 255) of the node slot, whose low 32 bits hold the
+    ///      node index: claiming it must neither disturb the index nor any other pool's bit.
+    function test_claimReward_lastPoolIndexClaimBit() public {
+        _fixture();
+        uint256 first = _ethPool(1 ether);
+        for (uint256 i = 1; i < 223; ++i) {
+            _ethPool(1);
+        }
+        uint256 last = _ethPool(1 ether);
+        assertEq(last, (uint256(SESSION) << 8) | 223, "pool index 223");
+        uint256 owed = gradpay.rewardOf(first, nodes[1]);
+        assertEq(gradpay.rewardOf(last, nodes[1]), owed, "same share in both 1 ether pools");
+
+        assertEq(_claim(nodes[1], last), owed, "last pool claimed");
+        assertTrue(gradpay.hasClaimed(last, nodes[1]), "bit 255 set");
+        assertFalse(gradpay.hasClaimed(first, nodes[1]), "pool 0 untouched");
+        assertFalse(gradpay.hasClaimed(last - 1, nodes[1]), "pool 222 untouched");
+        assertEq(gradpay.nodeIndex(SESSION, nodes[1]), 1, "node index intact");
+        assertEq(gradpay.rewardOf(first, nodes[1]), owed, "entitlement intact");
+        assertEq(_claim(nodes[1], first), owed, "pool 0 still claimable, same amount");
+        vm.prank(nodes[1]);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.RewardAlreadyClaimed.selector, last, nodes[1])
+        );
+        gradpay.claimReward(last);
     }
 
     function test_claimReward_emitsAndPaysOnce() public {
