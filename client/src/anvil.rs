@@ -11,7 +11,7 @@ use std::{
 
 use alloy::signers::local::PrivateKeySigner;
 
-use crate::{keys::parse_private_key, Error, Result};
+use crate::{Error, Result, keys::parse_private_key};
 
 /// Private keys of anvil's default accounts 0 and 1 (the public "test … junk" mnemonic): dev-only.
 pub const DEV_KEYS: [&str; 2] = [
@@ -63,7 +63,10 @@ impl Anvil {
                 return Ok(found);
             }
         }
-        Err(Error::Anvil("node_modules/.bin/anvil not found; run `npm ci` at the repository root or set GRADPAY_ANVIL".into()))
+        Err(Error::Anvil(
+            "node_modules/.bin/anvil not found; run `npm ci` at the repository root or set GRADPAY_ANVIL"
+                .into(),
+        ))
     }
 
     /// Starts anvil and waits until it accepts connections.
@@ -109,7 +112,10 @@ impl Anvil {
             if let Some(child) = self.child.as_mut()
                 && let Ok(Some(status)) = child.try_wait()
             {
-                return Err(Error::Anvil(format!("exited during start-up ({status}); is port {} taken?", self.port)));
+                return Err(Error::Anvil(format!(
+                    "exited during start-up ({status}); is port {} taken?",
+                    self.port
+                )));
             }
             if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
                 return Ok(());
@@ -136,7 +142,8 @@ impl Anvil {
 
     fn stop_inner(&mut self) -> Result<()> {
         let Some(mut child) = self.child.take() else { return Ok(()) };
-        let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().is_ok_and(|s| s.success());
+        let interrupted =
+            Command::new("kill").args(["-INT", &child.id().to_string()]).status().is_ok_and(|s| s.success());
         if interrupted {
             let deadline = Instant::now() + Duration::from_secs(20);
             while Instant::now() < deadline {
@@ -189,7 +196,11 @@ pub fn simulated_node_signer(i: u32) -> Result<PrivateKeySigner> {
 }
 
 /// Sets `address`'s balance on an anvil chain (`anvil_setBalance`).
-pub async fn set_balance(provider: &alloy::providers::DynProvider, address: alloy::primitives::Address, wei: alloy::primitives::U256) -> Result<()> {
+pub async fn set_balance(
+    provider: &alloy::providers::DynProvider,
+    address: alloy::primitives::Address,
+    wei: alloy::primitives::U256,
+) -> Result<()> {
     use alloy::providers::Provider;
     provider
         .raw_request::<_, serde_json::Value>("anvil_setBalance".into(), (address, wei))

@@ -9,8 +9,8 @@ use alloy::{
 use serde::Serialize;
 
 use crate::{
-    bindings::{GradPay, IRewardDistributor::PoolParams, IERC20},
     Coordinator, Error, Result, Strategy, StrategyParams,
+    bindings::{GradPay, IERC20, IRewardDistributor::PoolParams},
 };
 
 /// A pool to create.
@@ -71,30 +71,57 @@ impl Coordinator {
         if let Some(token) = spec.token {
             self.approve_token(token, spec.amount).await?;
         }
-        let now = self.provider().get_block_by_number(Default::default()).await.map_err(|e| self.rpc_error("reading the latest block", &e))?;
+        let now = self
+            .provider()
+            .get_block_by_number(Default::default())
+            .await
+            .map_err(|e| self.rpc_error("reading the latest block", &e))?;
         let now = now.map_or(0, |b| b.header.timestamp);
         let deadline = alloy::primitives::aliases::U40::from(now + spec.claim_window_secs);
         let p = spec.params;
-        let params = PoolParams { tierBaseBps: p.tier_base_bps, floorBps: p.floor_bps, scoreBps: p.score_bps, qualityBps: p.quality_bps, reliabilityBps: p.reliability_bps };
-        let call = self.contract().createRewardPool(session_id, spec.token.unwrap_or_default(), spec.amount, spec.strategy.as_u8(), params, deadline);
+        let params = PoolParams {
+            tierBaseBps: p.tier_base_bps,
+            floorBps: p.floor_bps,
+            scoreBps: p.score_bps,
+            qualityBps: p.quality_bps,
+            reliabilityBps: p.reliability_bps,
+        };
+        let call = self.contract().createRewardPool(
+            session_id,
+            spec.token.unwrap_or_default(),
+            spec.amount,
+            spec.strategy.as_u8(),
+            params,
+            deadline,
+        );
         let mut request = self.request(call.calldata().clone());
         if spec.token.is_none() {
             request = request.with_value(spec.amount);
         }
         let receipt = self.transact(&format!("createRewardPool ({})", spec.strategy), request).await?;
-        receipt
-            .decoded_log::<GradPay::RewardPoolCreated>()
-            .map(|log| log.data.poolId)
-            .ok_or_else(|| Error::Rpc { action: "createRewardPool".into(), reason: "no RewardPoolCreated event in the receipt".into() })
+        receipt.decoded_log::<GradPay::RewardPoolCreated>().map(|log| log.data.poolId).ok_or_else(|| {
+            Error::Rpc {
+                action: "createRewardPool".into(),
+                reason: "no RewardPoolCreated event in the receipt".into(),
+            }
+        })
     }
 
     async fn approve_token(&self, token: Address, amount: U256) -> Result<()> {
         let erc20 = IERC20::new(token, self.provider().clone());
-        let balance = erc20.balanceOf(self.sender()).call().await.map_err(|e| self.call_error("reading token balance", &e))?;
+        let balance = erc20
+            .balanceOf(self.sender())
+            .call()
+            .await
+            .map_err(|e| self.call_error("reading token balance", &e))?;
         if balance < amount {
             return Err(Error::InsufficientFunds { address: self.sender(), balance, needed: amount });
         }
-        let allowance = erc20.allowance(self.sender(), self.address()).call().await.map_err(|e| self.call_error("reading allowance", &e))?;
+        let allowance = erc20
+            .allowance(self.sender(), self.address())
+            .call()
+            .await
+            .map_err(|e| self.call_error("reading allowance", &e))?;
         if allowance < amount {
             let input = erc20.approve(self.address(), amount).calldata().clone();
             let request = self.request(input).with_to(token);
@@ -126,10 +153,23 @@ impl Coordinator {
         for id in self.pool_ids(session_id).await? {
             let c = self.contract();
             let pool = c.getPool(id).call().await.map_err(|e| self.call_error("reading pool", &e))?;
-            let pending = c.pendingReward(id, node).call().await.map_err(|e| self.call_error("reading pending reward", &e))?;
-            let entitled = c.rewardOf(id, node).call().await.map_err(|e| self.call_error("reading reward", &e))?;
-            let claimed = c.hasClaimed(id, node).call().await.map_err(|e| self.call_error("reading claim", &e))?;
-            rewards.push(PoolReward { pool_id: id, token: pool.token, strategy: Strategy::from_u8(pool.strategy), pending, entitled, claimed });
+            let pending = c
+                .pendingReward(id, node)
+                .call()
+                .await
+                .map_err(|e| self.call_error("reading pending reward", &e))?;
+            let entitled =
+                c.rewardOf(id, node).call().await.map_err(|e| self.call_error("reading reward", &e))?;
+            let claimed =
+                c.hasClaimed(id, node).call().await.map_err(|e| self.call_error("reading claim", &e))?;
+            rewards.push(PoolReward {
+                pool_id: id,
+                token: pool.token,
+                strategy: Strategy::from_u8(pool.strategy),
+                pending,
+                entitled,
+                claimed,
+            });
         }
         Ok(rewards)
     }
@@ -137,7 +177,12 @@ impl Coordinator {
     /// Claims the sender's reward from `pool_id`; returns the amount paid.
     pub async fn claim(&self, pool_id: U256) -> Result<U256> {
         self.check_pool(pool_id).await?;
-        let pending = self.contract().pendingReward(pool_id, self.sender()).call().await.map_err(|e| self.call_error("reading pending reward", &e))?;
+        let pending = self
+            .contract()
+            .pendingReward(pool_id, self.sender())
+            .call()
+            .await
+            .map_err(|e| self.call_error("reading pending reward", &e))?;
         let input = self.contract().claimReward(pool_id).calldata().clone();
         self.transact("claimReward", self.request(input)).await?;
         Ok(pending)
@@ -156,7 +201,8 @@ impl Coordinator {
         if due.is_empty() {
             return Ok(due);
         }
-        let input = self.contract().claimRewardsBatch(due.iter().map(|(id, _)| *id).collect()).calldata().clone();
+        let input =
+            self.contract().claimRewardsBatch(due.iter().map(|(id, _)| *id).collect()).calldata().clone();
         let receipt = self.transact("claimRewardsBatch", self.request(input)).await?;
         tracing::debug!(gas = receipt.gas_used(), pools = due.len(), "claimed");
         Ok(due)

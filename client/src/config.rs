@@ -178,10 +178,14 @@ impl NetworkProfile {
             ));
         }
         if !(self.rpc_url.starts_with("http://") || self.rpc_url.starts_with("https://")) {
-            return bad(format!("profile `{}`: rpc-url `{}` must start with http:// or https://", self.name, self.rpc_url));
+            return bad(format!(
+                "profile `{}`: rpc-url `{}` must start with http:// or https://",
+                self.name, self.rpc_url
+            ));
         }
         let p = &self.pool;
-        if p.hybrid_score_bps as u32 + p.hybrid_quality_bps as u32 + p.hybrid_reliability_bps as u32 != 10_000 {
+        if p.hybrid_score_bps as u32 + p.hybrid_quality_bps as u32 + p.hybrid_reliability_bps as u32 != 10_000
+        {
             return bad(format!("profile `{}`: hybrid weights must sum to 10000 bps", self.name));
         }
         if p.tier_base_bps > 10_000 || p.floor_bps > 10_000 {
@@ -258,7 +262,8 @@ pub fn resolve_profile(
 ) -> Result<NetworkProfile> {
     let origin = file.map(|(p, _)| p.display().to_string()).unwrap_or_else(|| "built-in defaults".into());
     let parsed: ConfigFile = match file {
-        Some((_, text)) => toml::from_str(text).map_err(|e| Error::Config { origin: origin.clone(), reason: e.to_string() })?,
+        Some((_, text)) => toml::from_str(text)
+            .map_err(|e| Error::Config { origin: origin.clone(), reason: e.to_string() })?,
         None => ConfigFile::default(),
     };
     let name = requested
@@ -268,7 +273,10 @@ pub fn resolve_profile(
         .unwrap_or_else(|| "local".to_owned());
     let mut profile = match (NetworkProfile::builtin(&name), parsed.networks.get(&name)) {
         (Some(builtin), _) => builtin,
-        (None, Some(_)) => NetworkProfile { name: name.clone(), ..NetworkProfile::builtin("local").ok_or_else(unreachable_profile)? },
+        (None, Some(_)) => NetworkProfile {
+            name: name.clone(),
+            ..NetworkProfile::builtin("local").ok_or_else(unreachable_profile)?
+        },
         (None, None) => {
             let mut known: Vec<String> = ["local", "monad-testnet", "monad"].map(String::from).to_vec();
             known.extend(parsed.networks.keys().cloned());
@@ -293,7 +301,10 @@ fn apply_env(profile: &mut NetworkProfile, env: &impl Fn(&str) -> Option<String>
     where
         T::Err: std::fmt::Display,
     {
-        value.trim().parse().map_err(|e: T::Err| Error::Config { origin: var.to_owned(), reason: format!("`{value}`: {e}") })
+        value
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| Error::Config { origin: var.to_owned(), reason: format!("`{value}`: {e}") })
     }
     if let Some(v) = env("GRADPAY_RPC_URL") {
         profile.rpc_url = v;
@@ -322,7 +333,11 @@ fn apply_env(profile: &mut NetworkProfile, env: &impl Fn(&str) -> Option<String>
 /// Loads `path` if it exists (a missing default file just means built-in profiles) and resolves
 /// the profile against the process environment. Returns the profile and the directory relative
 /// paths resolve against.
-pub fn load(path: &Path, path_was_explicit: bool, requested: Option<&str>) -> Result<(NetworkProfile, PathBuf)> {
+pub fn load(
+    path: &Path,
+    path_was_explicit: bool,
+    requested: Option<&str>,
+) -> Result<(NetworkProfile, PathBuf)> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     match std::fs::read_to_string(path) {
@@ -362,7 +377,10 @@ mod tests {
         "#;
         let path = Path::new("gradpay.toml");
         let p = resolve_profile(Some((path, text)), None, no_env).unwrap();
-        assert_eq!((p.name.as_str(), p.chain_id, p.rpc_url.as_str(), p.batch_size), ("monad-testnet", 10143, "http://10.0.0.1:8545", 50));
+        assert_eq!(
+            (p.name.as_str(), p.chain_id, p.rpc_url.as_str(), p.batch_size),
+            ("monad-testnet", 10143, "http://10.0.0.1:8545", 50)
+        );
         let env = |k: &str| (k == "GRADPAY_BATCH_SIZE").then(|| "7".to_owned());
         assert_eq!(resolve_profile(Some((path, text)), None, env).unwrap().batch_size, 7);
     }
@@ -381,7 +399,8 @@ mod tests {
         let text = "[networks.local]\ngas-margin-bps = 9000\n";
         let err = resolve_profile(Some((Path::new("g.toml"), text)), None, no_env).unwrap_err();
         assert!(err.to_string().contains("gas-margin-bps 9000"), "{err}");
-        let err = resolve_profile(Some((Path::new("g.toml"), "[networks.local]\nbogus = 1\n")), None, no_env).unwrap_err();
+        let err = resolve_profile(Some((Path::new("g.toml"), "[networks.local]\nbogus = 1\n")), None, no_env)
+            .unwrap_err();
         assert!(err.to_string().contains("bogus"), "{err}");
         let env = |k: &str| (k == "GRADPAY_BATCH_SIZE").then(|| "many".to_owned());
         let err = resolve_profile(None, None, env).unwrap_err();
@@ -392,7 +411,8 @@ mod tests {
     fn example_config_parses() {
         let text = include_str!("../gradpay.example.toml");
         for name in ["local", "monad-testnet", "monad"] {
-            let p = resolve_profile(Some((Path::new("gradpay.example.toml"), text)), Some(name), no_env).unwrap();
+            let p =
+                resolve_profile(Some((Path::new("gradpay.example.toml"), text)), Some(name), no_env).unwrap();
             assert_eq!(p.name, name);
         }
         let p = resolve_profile(Some((Path::new("x"), text)), Some("monad-testnet"), no_env).unwrap();
@@ -403,20 +423,33 @@ mod tests {
     fn deployments_file_of_the_forge_script_is_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("31337.json");
-        std::fs::write(&path, r#"{"block":3,"chain_id":31337,"gradpay":"0x5FbDB2315678afecb367f032d93F642f64180aa3"}"#).unwrap();
+        std::fs::write(
+            &path,
+            r#"{"block":3,"chain_id":31337,"gradpay":"0x5FbDB2315678afecb367f032d93F642f64180aa3"}"#,
+        )
+        .unwrap();
         let d = Deployments::read(&path).unwrap();
         assert_eq!((d.chain_id, d.block), (31337, Some(3)));
-        let p = NetworkProfile { deployments: Some("31337.json".into()), ..NetworkProfile::builtin("local").unwrap() };
+        let p = NetworkProfile {
+            deployments: Some("31337.json".into()),
+            ..NetworkProfile::builtin("local").unwrap()
+        };
         assert_eq!(p.gradpay_address(dir.path()).unwrap(), d.gradpay);
         d.write(&dir.path().join("out/x.json")).unwrap();
         assert_eq!(Deployments::read(&dir.path().join("out/x.json")).unwrap(), d);
-        let err = NetworkProfile { deployments: Some("none.json".into()), ..p }.gradpay_address(dir.path()).unwrap_err();
+        let err = NetworkProfile { deployments: Some("none.json".into()), ..p }
+            .gradpay_address(dir.path())
+            .unwrap_err();
         assert!(err.to_string().contains("run `gradpay deploy`"), "{err}");
     }
 
     #[test]
     fn gas_limit_adds_margin_within_cap() {
-        let p = NetworkProfile { gas_margin_bps: 1000, max_tx_gas: 1_000_000, ..NetworkProfile::builtin("local").unwrap() };
+        let p = NetworkProfile {
+            gas_margin_bps: 1000,
+            max_tx_gas: 1_000_000,
+            ..NetworkProfile::builtin("local").unwrap()
+        };
         assert_eq!(p.gas_limit(100_000), 110_000);
         assert_eq!(p.gas_limit(990_000), 1_000_000);
     }

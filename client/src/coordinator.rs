@@ -18,9 +18,9 @@ use alloy::{
 use serde::Serialize;
 
 use crate::{
-    bindings::{describe_revert, GradPay, ITrainingRegistry},
-    provider::{build_provider, check_chain, check_code},
     Error, NetworkProfile, Result,
+    bindings::{GradPay, ITrainingRegistry, describe_revert},
+    provider::{build_provider, check_chain, check_code},
 };
 
 /// Attempts at handing one signed transaction to the node when the transport fails.
@@ -61,7 +61,11 @@ pub struct Coordinator {
 
 impl Coordinator {
     /// Connects to the profile's RPC as `signer`, checking the chain id and that `gradpay` has code.
-    pub async fn connect(profile: NetworkProfile, gradpay: Address, signer: PrivateKeySigner) -> Result<Self> {
+    pub async fn connect(
+        profile: NetworkProfile,
+        gradpay: Address,
+        signer: PrivateKeySigner,
+    ) -> Result<Self> {
         let sender = signer.address();
         let provider = build_provider(&profile.rpc_url, Some(signer.clone()))?;
         check_chain(&provider, &profile.rpc_url, profile.chain_id).await?;
@@ -78,7 +82,12 @@ impl Coordinator {
     }
 
     /// Wraps an already checked provider.
-    pub fn from_parts(provider: DynProvider, profile: NetworkProfile, gradpay: Address, sender: Address) -> Self {
+    pub fn from_parts(
+        provider: DynProvider,
+        profile: NetworkProfile,
+        gradpay: Address,
+        sender: Address,
+    ) -> Self {
         let contract = GradPay::new(gradpay, provider.clone());
         Self { provider, wallet: None, contract, profile: Arc::new(profile), sender, gas: Arc::default() }
     }
@@ -148,7 +157,8 @@ impl Coordinator {
 
     /// Current fee caps, multiplied by `bump_percent` / 100 (to replace a stuck transaction).
     pub async fn fees(&self, bump_percent: u128) -> Result<Fees> {
-        let estimate = self.provider.estimate_eip1559_fees().await.map_err(|e| self.rpc_error("estimating fees", &e))?;
+        let estimate =
+            self.provider.estimate_eip1559_fees().await.map_err(|e| self.rpc_error("estimating fees", &e))?;
         let bump = |fee: u128| fee.saturating_mul(bump_percent.max(100)) / 100;
         Ok(Fees {
             max_fee_per_gas: bump(estimate.max_fee_per_gas),
@@ -158,7 +168,11 @@ impl Coordinator {
 
     /// Fails with [`Error::InsufficientFunds`] unless the sender can pay `value` plus `gas` at `fees`.
     pub async fn ensure_funds(&self, value: U256, gas: u64, fees: Fees) -> Result<()> {
-        let balance = self.provider.get_balance(self.sender).await.map_err(|e| self.rpc_error("reading balance", &e))?;
+        let balance = self
+            .provider
+            .get_balance(self.sender)
+            .await
+            .map_err(|e| self.rpc_error("reading balance", &e))?;
         let needed = value + U256::from(gas) * U256::from(fees.max_fee_per_gas);
         if balance < needed {
             return Err(Error::InsufficientFunds { address: self.sender, balance, needed });
@@ -169,7 +183,8 @@ impl Coordinator {
     /// Estimates `tx`'s gas and returns the limit to send it with (estimate plus margin), refusing
     /// an operation above the per-transaction cap.
     pub async fn gas_limit_for(&self, action: &str, tx: &TransactionRequest) -> Result<u64> {
-        let estimate = self.provider.estimate_gas(tx.clone()).await.map_err(|e| self.rpc_error(action, &e))?;
+        let estimate =
+            self.provider.estimate_gas(tx.clone()).await.map_err(|e| self.rpc_error(action, &e))?;
         if estimate > self.profile.max_tx_gas {
             return Err(Error::Rpc {
                 action: action.to_owned(),
@@ -184,7 +199,11 @@ impl Coordinator {
 
     /// The next nonce of the sender, counting transactions still in the pool.
     pub async fn pending_nonce(&self) -> Result<u64> {
-        self.provider.get_transaction_count(self.sender).pending().await.map_err(|e| self.rpc_error("reading nonce", &e))
+        self.provider
+            .get_transaction_count(self.sender)
+            .pending()
+            .await
+            .map_err(|e| self.rpc_error("reading nonce", &e))
     }
 
     /// Sends `tx` (gas from an estimate plus margin, funds checked) and waits for its receipt;
@@ -223,7 +242,10 @@ impl Coordinator {
             return Ok(*pending.tx_hash());
         };
         let tx = tx.with_chain_id(self.profile.chain_id);
-        let envelope = tx.build(wallet).await.map_err(|e| Error::Rpc { action: action.to_owned(), reason: format!("cannot sign: {e}") })?;
+        let envelope = tx
+            .build(wallet)
+            .await
+            .map_err(|e| Error::Rpc { action: action.to_owned(), reason: format!("cannot sign: {e}") })?;
         let hash = *envelope.tx_hash();
         let mut backoff = Duration::from_millis(200);
         for attempt in 1.. {
@@ -231,7 +253,8 @@ impl Coordinator {
                 Ok(_) => return Ok(hash),
                 Err(e) => {
                     let message = e.to_string().to_lowercase();
-                    if attempt > 1 && (message.contains("already known") || message.contains("nonce too low")) {
+                    if attempt > 1 && (message.contains("already known") || message.contains("nonce too low"))
+                    {
                         // An earlier attempt reached the node after all.
                         return Ok(hash);
                     }
@@ -248,7 +271,13 @@ impl Coordinator {
     }
 
     /// Re-runs a failed transaction as a call at its block's parent to recover the revert reason.
-    pub(crate) async fn explain_failure(&self, action: &str, tx: TransactionRequest, gas_limit: u64, receipt: &TransactionReceipt) -> Error {
+    pub(crate) async fn explain_failure(
+        &self,
+        action: &str,
+        tx: TransactionRequest,
+        gas_limit: u64,
+        receipt: &TransactionReceipt,
+    ) -> Error {
         let block = receipt.block_number.map(|b| b.saturating_sub(1)).unwrap_or_default();
         match self.provider.call(tx).block(block.into()).await {
             Err(e) => self.rpc_error(action, &e),
@@ -311,7 +340,12 @@ impl Coordinator {
             missing.extend_from_slice(nodes);
         } else {
             for &(node, id) in nodes {
-                let registered = self.contract.isRegistered(session_id, node).call().await.map_err(|e| self.call_error("reading registration", &e))?;
+                let registered = self
+                    .contract
+                    .isRegistered(session_id, node)
+                    .call()
+                    .await
+                    .map_err(|e| self.call_error("reading registration", &e))?;
                 if !registered {
                     missing.push((node, id));
                 }
@@ -335,7 +369,11 @@ impl Coordinator {
 
     /// The dense index of `node` in the session.
     pub async fn node_index(&self, session_id: u64, node: Address) -> Result<u32> {
-        self.contract.nodeIndex(session_id, node).call().await.map_err(|e| self.call_error("reading node index", &e))
+        self.contract
+            .nodeIndex(session_id, node)
+            .call()
+            .await
+            .map_err(|e| self.call_error("reading node index", &e))
     }
 
     /// Excludes `node` from every reward of the session.

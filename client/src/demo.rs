@@ -11,14 +11,14 @@ use alloy::{
 };
 
 use crate::{
-    anvil::{dev_signer, set_balance, simulated_node_signer, Anvil, AnvilOptions},
+    Coordinator, EpochActivity, EpochEntry, Error, NetworkProfile, Result, Strategy, StrategyParams,
+    anvil::{Anvil, AnvilOptions, dev_signer, set_balance, simulated_node_signer},
     bindings::MockERC20,
     claims::PoolSpec,
-    deploy::{deploy, Roles},
+    deploy::{Roles, deploy},
     journal::{Journal, JournalScope},
     record::SendMode,
     report::{NodeReport, PoolReport, Report},
-    Coordinator, EpochActivity, EpochEntry, Error, NetworkProfile, Result, Strategy, StrategyParams,
 };
 
 /// The demo's session id.
@@ -53,7 +53,10 @@ pub type Progress<'a> = &'a (dyn Fn(&str, u32, u32) + Sync);
 /// Runs the demo on a fresh anvil (stopped when done) and returns the report.
 pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<Report> {
     if options.nodes == 0 || options.epochs == 0 {
-        return Err(Error::Config { origin: "demo".into(), reason: "--nodes and --epochs must be at least 1".into() });
+        return Err(Error::Config {
+            origin: "demo".into(),
+            reason: "--nodes and --epochs must be at least 1".into(),
+        });
     }
     let started = Instant::now();
     let anvil = Anvil::spawn(&AnvilOptions::default())?;
@@ -66,16 +69,20 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
     };
     progress("deploying", 0, 1);
     let admin = dev_signer(0)?;
-    let roles = Roles { admin: admin.address(), coordinator: admin.address(), treasury: dev_signer(1)?.address() };
+    let roles =
+        Roles { admin: admin.address(), coordinator: admin.address(), treasury: dev_signer(1)?.address() };
     let (_, c) = deploy(profile, admin, roles).await?;
-    let nodes: Vec<PrivateKeySigner> = (0..options.nodes).map(simulated_node_signer).collect::<Result<_>>()?;
+    let nodes: Vec<PrivateKeySigner> =
+        (0..options.nodes).map(simulated_node_signer).collect::<Result<_>>()?;
 
     c.create_session(DEMO_SESSION, B256::repeat_byte(0x42), options.clip_k).await?;
     progress("registering nodes", 0, options.nodes);
-    let list: Vec<(Address, B256)> = nodes.iter().map(|s| (s.address(), B256::left_padding_from(s.address().as_slice()))).collect();
+    let list: Vec<(Address, B256)> =
+        nodes.iter().map(|s| (s.address(), B256::left_padding_from(s.address().as_slice()))).collect();
     c.register_nodes(DEMO_SESSION, &list).await?;
 
-    let scope = JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: DEMO_SESSION };
+    let scope =
+        JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: DEMO_SESSION };
     let mut journal = Journal::open(&Journal::path_for(&options.journal_dir, &scope), scope)?;
     let mut rng = SplitMix64(options.seed);
     let traits: Vec<NodeTraits> = (0..options.nodes).map(|_| NodeTraits::draw(&mut rng)).collect();
@@ -87,7 +94,17 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
             .map(|(i, t)| t.simulate_epoch(&mut rng).aggregate(i as u32, EPOCH_ROUNDS))
             .collect::<Result<_>>()?;
         let stage = format!("recording epoch {epoch}");
-        let summary = c.record_epoch(&mut journal, DEMO_SESSION, epoch, EPOCH_ROUNDS, &entries, SendMode::Pipelined, &|d, t| progress(&stage, d, t)).await?;
+        let summary = c
+            .record_epoch(
+                &mut journal,
+                DEMO_SESSION,
+                epoch,
+                EPOCH_ROUNDS,
+                &entries,
+                SendMode::Pipelined,
+                &|d, t| progress(&stage, d, t),
+            )
+            .await?;
         record_summaries.push(summary);
     }
     c.complete_session(DEMO_SESSION).await?;
@@ -102,10 +119,25 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
     let defaults = c.profile().pool;
     let mut pools = Vec::new();
     for strategy in Strategy::ALL {
-        for (token_address, amount, label) in [(None, ETH_POOL, "ETH"), (Some(*token.address()), TOKEN_POOL, "GRAD")] {
-            let spec = PoolSpec { token: token_address, amount: U256::from(amount), strategy, params: StrategyParams::for_strategy(strategy, &defaults), claim_window_secs: 7 * 24 * 3600 };
+        for (token_address, amount, label) in
+            [(None, ETH_POOL, "ETH"), (Some(*token.address()), TOKEN_POOL, "GRAD")]
+        {
+            let spec = PoolSpec {
+                token: token_address,
+                amount: U256::from(amount),
+                strategy,
+                params: StrategyParams::for_strategy(strategy, &defaults),
+                claim_window_secs: 7 * 24 * 3600,
+            };
             let id = c.create_pool(DEMO_SESSION, spec).await?;
-            pools.push(PoolReport { pool_id: id.to_string(), strategy, token: label.into(), amount: amount.to_string(), paid: String::new(), left: String::new() });
+            pools.push(PoolReport {
+                pool_id: id.to_string(),
+                strategy,
+                token: label.into(),
+                amount: amount.to_string(),
+                paid: String::new(),
+                left: String::new(),
+            });
         }
     }
 
@@ -129,9 +161,22 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
         }
         let after = node.rewards(DEMO_SESSION, signer.address()).await?;
         let all_claimed = after.iter().all(|r| r.pending.is_zero() && (r.claimed || r.entitled.is_zero()));
-        let record = c.contract().getContributionByIndex(DEMO_SESSION, i as u32).call().await.map_err(|e| c.call_error("reading record", &e))?;
+        let record = c
+            .contract()
+            .getContributionByIndex(DEMO_SESSION, i as u32)
+            .call()
+            .await
+            .map_err(|e| c.call_error("reading record", &e))?;
         let score = scores.get(i).cloned().unwrap_or_default();
-        node_reports.push(NodeReport::new(i as u32, signer.address(), &record, &score, &before, claimed.len(), all_claimed));
+        node_reports.push(NodeReport::new(
+            i as u32,
+            signer.address(),
+            &record,
+            &score,
+            &before,
+            claimed.len(),
+            all_claimed,
+        ));
     }
     for pool in &mut pools {
         let id: U256 = pool.pool_id.parse().unwrap_or_default();
@@ -140,7 +185,15 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
         pool.left = info.remaining.to_string();
     }
     progress("done", 1, 1);
-    let report = Report::new(&c, options, node_reports, pools, record_summaries, &c.gas_records(), started.elapsed().as_millis());
+    let report = Report::new(
+        &c,
+        options,
+        node_reports,
+        pools,
+        record_summaries,
+        &c.gas_records(),
+        started.elapsed().as_millis(),
+    );
     anvil.stop()?;
     Ok(report)
 }
@@ -171,7 +224,8 @@ impl NodeTraits {
     }
 
     fn simulate_epoch(&self, rng: &mut SplitMix64) -> EpochActivity {
-        let mut activity = EpochActivity { epoch_seconds: 3600, network_bps: self.network_bps, ..EpochActivity::default() };
+        let mut activity =
+            EpochActivity { epoch_seconds: 3600, network_bps: self.network_bps, ..EpochActivity::default() };
         for _ in 0..EPOCH_ROUNDS {
             if rng.unit() >= self.join_probability {
                 continue;
@@ -180,7 +234,8 @@ impl NodeTraits {
             let norm = 1.0 + self.norm_spread * (2.0 * rng.unit() - 1.0);
             activity.gradients.push((norm, rng.unit() < self.accept_probability));
         }
-        activity.compute_seconds = self.seconds_per_epoch * activity.rounds.len() as u64 / u64::from(EPOCH_ROUNDS);
+        activity.compute_seconds =
+            self.seconds_per_epoch * activity.rounds.len() as u64 / u64::from(EPOCH_ROUNDS);
         activity.online_seconds = (3600.0 * self.uptime) as u64;
         activity
     }
@@ -210,4 +265,3 @@ impl SplitMix64 {
         self.next_u64() % n
     }
 }
-

@@ -8,10 +8,10 @@ use alloy::{
 };
 
 use crate::{
+    Coordinator, Error, NetworkProfile, Result,
     bindings::GradPay,
     config::Deployments,
     provider::{build_provider, check_chain},
-    Coordinator, Error, NetworkProfile, Result,
 };
 
 /// Who holds which role in a new deployment.
@@ -26,16 +26,25 @@ pub struct Roles {
 }
 
 /// Deploys GradPay with `signer` and returns the deployments record plus a connected coordinator.
-pub async fn deploy(profile: NetworkProfile, signer: PrivateKeySigner, roles: Roles) -> Result<(Deployments, Coordinator)> {
+pub async fn deploy(
+    profile: NetworkProfile,
+    signer: PrivateKeySigner,
+    roles: Roles,
+) -> Result<(Deployments, Coordinator)> {
     let sender = signer.address();
     let provider = build_provider(&profile.rpc_url, Some(signer.clone()))?;
     check_chain(&provider, &profile.rpc_url, profile.chain_id).await?;
     let chain_id = profile.chain_id;
-    let deployer = Coordinator::from_parts(provider.clone(), profile.clone(), Address::ZERO, sender).with_signer(signer.clone());
-    let code = GradPay::deploy_builder(&provider, roles.admin, roles.coordinator, roles.treasury).calldata().clone();
+    let deployer = Coordinator::from_parts(provider.clone(), profile.clone(), Address::ZERO, sender)
+        .with_signer(signer.clone());
+    let code =
+        GradPay::deploy_builder(&provider, roles.admin, roles.coordinator, roles.treasury).calldata().clone();
     let request = TransactionRequest::default().with_from(sender).with_deploy_code(code);
     let receipt = deployer.transact("deploy GradPay", request).await?;
-    let address = receipt.contract_address().ok_or_else(|| Error::Rpc { action: "deploy GradPay".into(), reason: "receipt has no contract address".into() })?;
+    let address = receipt.contract_address().ok_or_else(|| Error::Rpc {
+        action: "deploy GradPay".into(),
+        reason: "receipt has no contract address".into(),
+    })?;
     let coordinator = Coordinator::from_parts(provider, profile, address, sender).with_signer(signer);
     for record in deployer.gas_records() {
         coordinator.record_gas(&record.operation, record.gas_used, record.gas_limit);

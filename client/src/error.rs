@@ -59,7 +59,9 @@ pub enum Error {
     },
 
     /// The RPC endpoint did not answer.
-    #[error("RPC endpoint {url} is unreachable ({reason}); check that the node is running and the URL in gradpay.toml or GRADPAY_RPC_URL")]
+    #[error(
+        "RPC endpoint {url} is unreachable ({reason}); check that the node is running and the URL in gradpay.toml or GRADPAY_RPC_URL"
+    )]
     RpcUnreachable {
         /// The URL tried.
         url: String,
@@ -79,7 +81,9 @@ pub enum Error {
     },
 
     /// No contract code at a configured address.
-    #[error("no contract code at {address} ({name}) on chain {chain_id}; run `gradpay deploy` and point the config at its deployments file")]
+    #[error(
+        "no contract code at {address} ({name}) on chain {chain_id}; run `gradpay deploy` and point the config at its deployments file"
+    )]
     NoCode {
         /// Which contract was expected.
         name: &'static str,
@@ -90,7 +94,9 @@ pub enum Error {
     },
 
     /// No contract address is configured at all.
-    #[error("no GradPay address for profile `{profile}`; run `gradpay deploy` or set `gradpay` / `deployments` in gradpay.toml")]
+    #[error(
+        "no GradPay address for profile `{profile}`; run `gradpay deploy` or set `gradpay` / `deployments` in gradpay.toml"
+    )]
     NoAddress {
         /// The profile in use.
         profile: String,
@@ -126,7 +132,9 @@ pub enum Error {
     },
 
     /// A transaction was not mined in time; re-running the same command resumes safely.
-    #[error("transaction {hash} not mined after {seconds} s; re-run the command: batches already on chain are skipped")]
+    #[error(
+        "transaction {hash} not mined after {seconds} s; re-run the command: batches already on chain are skipped"
+    )]
     NotMined {
         /// The transaction.
         hash: B256,
@@ -153,7 +161,9 @@ pub enum Error {
     },
 
     /// A pool id that does not exist.
-    #[error("pool {pool_id} does not exist (session {session_id} has {pool_count} pool(s)); list them with `gradpay pending`")]
+    #[error(
+        "pool {pool_id} does not exist (session {session_id} has {pool_count} pool(s)); list them with `gradpay pending`"
+    )]
     UnknownPool {
         /// The pool asked for.
         pool_id: U256,

@@ -6,7 +6,7 @@
 use alloy::primitives::U256;
 use serde::Serialize;
 
-use crate::{bindings::IContributionTracker::NodeScore, Coordinator, Error, Result};
+use crate::{Coordinator, Error, Result, bindings::IContributionTracker::NodeScore};
 
 /// Scores read per `getScores` call.
 const SCORE_PAGE: u32 = 250;
@@ -64,7 +64,12 @@ impl Coordinator {
     /// totals), so call this after `startFinalization` or on a finalized session. Empty before, or
     /// when clipping is off.
     pub async fn outliers(&self, session_id: u64) -> Result<Vec<Outlier>> {
-        let pass = self.contract().getFinalization(session_id).call().await.map_err(|e| self.call_error("reading finalization", &e))?;
+        let pass = self
+            .contract()
+            .getFinalization(session_id)
+            .call()
+            .await
+            .map_err(|e| self.call_error("reading finalization", &e))?;
         if !pass.started || self.session(session_id).await?.clipK == 0 {
             return Ok(Vec::new());
         }
@@ -83,7 +88,12 @@ impl Coordinator {
         let mut from = 0;
         while from < count {
             let page = SCORE_PAGE.min(count - from);
-            let got = self.contract().getScores(session_id, from, page).call().await.map_err(|e| self.call_error("reading scores", &e))?;
+            let got = self
+                .contract()
+                .getScores(session_id, from, page)
+                .call()
+                .await
+                .map_err(|e| self.call_error("reading scores", &e))?;
             scores.extend(got);
             from += page;
         }
@@ -91,10 +101,20 @@ impl Coordinator {
     }
 
     /// Finalizes a Completed session (resuming an interrupted pass); a Finalized one is left alone.
-    pub async fn finalize(&self, session_id: u64, on_progress: &(dyn Fn(u32, u32) + Sync)) -> Result<FinalizeSummary> {
+    pub async fn finalize(
+        &self,
+        session_id: u64,
+        on_progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Result<FinalizeSummary> {
         let session = self.session(session_id).await?;
         match session.state {
-            3 => return Ok(FinalizeSummary { eligible: session.eligibleCount, already_finalized: true, ..Default::default() }),
+            3 => {
+                return Ok(FinalizeSummary {
+                    eligible: session.eligibleCount,
+                    already_finalized: true,
+                    ..Default::default()
+                });
+            }
             2 => {}
             other => {
                 return Err(Error::SessionState {
@@ -106,12 +126,22 @@ impl Coordinator {
         }
         let ranking = rank(&self.scores(session_id).await?);
         let eligible = ranking.ranked.len() as u32;
-        let pass = self.contract().getFinalization(session_id).call().await.map_err(|e| self.call_error("reading finalization", &e))?;
+        let pass = self
+            .contract()
+            .getFinalization(session_id)
+            .call()
+            .await
+            .map_err(|e| self.call_error("reading finalization", &e))?;
         // Resume only a pass started with the same totals; otherwise (re)start it.
         let resumable = pass.started && pass.eligibleCount == eligible && pass.processed > 0;
         let mut done = if resumable { pass.processed as usize } else { 0 };
         if !resumable {
-            let call = self.contract().startFinalization(session_id, eligible, ranking.sum_score, ranking.sum_score_squared);
+            let call = self.contract().startFinalization(
+                session_id,
+                eligible,
+                ranking.sum_score,
+                ranking.sum_score_squared,
+            );
             self.transact("startFinalization", self.request(call.calldata().clone())).await?;
         }
         let mut summary = FinalizeSummary { eligible, ..Default::default() };
@@ -124,7 +154,9 @@ impl Coordinator {
             let request = self.request(call.calldata().clone());
             // Halve a chunk whose estimate does not fit under the per-transaction cap.
             match self.gas_limit_for("submitRanking", &request).await {
-                Err(Error::Rpc { reason, .. }) if chunk > 1 && (reason.contains("cap") || reason.contains("gas")) => {
+                Err(Error::Rpc { reason, .. })
+                    if chunk > 1 && (reason.contains("cap") || reason.contains("gas")) =>
+                {
                     chunk /= 2;
                     tracing::info!(chunk, "ranking chunk too large, halving");
                     continue;
@@ -152,7 +184,13 @@ mod tests {
 
     #[test]
     fn ranks_by_score_then_index_and_sums_eligible_only() {
-        let scores = [score(0, true, 5), score(1, true, 9), score(2, false, 100), score(3, true, 9), score(4, true, 1)];
+        let scores = [
+            score(0, true, 5),
+            score(1, true, 9),
+            score(2, false, 100),
+            score(3, true, 9),
+            score(4, true, 1),
+        ];
         let r = rank(&scores);
         assert_eq!(r.ranked, vec![1, 3, 0, 4]);
         assert_eq!(r.sum_score, U256::from(24u64));

@@ -134,7 +134,11 @@ impl Journal {
         let mut journal = Self {
             path: path.to_owned(),
             scope,
-            file: OpenOptions::new().create(true).append(true).open(path).map_err(|e| Error::io("opening", path, e))?,
+            file: OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| Error::io("opening", path, e))?,
             plans: BTreeMap::new(),
             batches: BTreeMap::new(),
         };
@@ -153,7 +157,12 @@ impl Journal {
                 (0, JournalEntry::Scope(found)) => {
                     return Err(bad(format!(
                         "it belongs to chain {} contract {} session {}, not chain {} contract {} session {}",
-                        found.chain_id, found.contract, found.session_id, scope.chain_id, scope.contract, scope.session_id
+                        found.chain_id,
+                        found.contract,
+                        found.session_id,
+                        scope.chain_id,
+                        scope.contract,
+                        scope.session_id
                     )));
                 }
                 (0, _) => return Err(bad("first line is not a scope".into())),
@@ -190,7 +199,8 @@ impl Journal {
 
     /// Appends `entry` durably (flushed and synced) and applies it.
     pub fn append(&mut self, entry: &JournalEntry) -> Result<()> {
-        let mut line = serde_json::to_string(entry).map_err(|e| Error::Journal { path: self.path.clone(), reason: e.to_string() })?;
+        let mut line = serde_json::to_string(entry)
+            .map_err(|e| Error::Journal { path: self.path.clone(), reason: e.to_string() })?;
         line.push('\n');
         self.file.write_all(line.as_bytes()).map_err(|e| Error::io("writing", &self.path, e))?;
         self.file.sync_data().map_err(|e| Error::io("syncing", &self.path, e))?;
@@ -243,9 +253,30 @@ mod tests {
         let path = Journal::path_for(dir.path(), &scope());
         let mut j = Journal::open(&path, scope()).unwrap();
         j.append(&JournalEntry::Plan(plan())).unwrap();
-        j.append(&JournalEntry::Sent { epoch: 2, batch: 0, tx: B256::with_last_byte(1), nonce: 5, gas_limit: 1 }).unwrap();
-        j.append(&JournalEntry::Sent { epoch: 2, batch: 1, tx: B256::with_last_byte(2), nonce: 6, gas_limit: 1 }).unwrap();
-        j.append(&JournalEntry::Done { epoch: 2, batch: 0, tx: Some(B256::with_last_byte(1)), gas_used: 1, gas_limit: 1 }).unwrap();
+        j.append(&JournalEntry::Sent {
+            epoch: 2,
+            batch: 0,
+            tx: B256::with_last_byte(1),
+            nonce: 5,
+            gas_limit: 1,
+        })
+        .unwrap();
+        j.append(&JournalEntry::Sent {
+            epoch: 2,
+            batch: 1,
+            tx: B256::with_last_byte(2),
+            nonce: 6,
+            gas_limit: 1,
+        })
+        .unwrap();
+        j.append(&JournalEntry::Done {
+            epoch: 2,
+            batch: 0,
+            tx: Some(B256::with_last_byte(1)),
+            gas_used: 1,
+            gas_limit: 1,
+        })
+        .unwrap();
         drop(j);
         let j = Journal::open(&path, scope()).unwrap();
         assert_eq!(j.plan(2), Some(&plan()));

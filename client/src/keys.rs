@@ -58,10 +58,8 @@ pub fn decrypt_keystore(path: &Path, password: &str) -> Result<PrivateKeySigner>
     if !path.is_file() {
         return Err(Error::Keystore { path: path.to_owned(), reason: "no such file".into() });
     }
-    PrivateKeySigner::decrypt_keystore(path, password).map_err(|e| Error::Keystore {
-        path: path.to_owned(),
-        reason: describe_keystore_error(&e),
-    })
+    PrivateKeySigner::decrypt_keystore(path, password)
+        .map_err(|e| Error::Keystore { path: path.to_owned(), reason: describe_keystore_error(&e) })
 }
 
 fn describe_keystore_error(e: &LocalSignerError) -> String {
@@ -106,20 +104,25 @@ mod tests {
         assert!(matches!(source.load_with(|_| Some("  ".into())), Err(Error::MissingKey)));
         let bad = "deadbeef-secret-material";
         let err = source.load_with(|_| Some(bad.into())).unwrap_err();
-        assert!(!err.to_string().contains(bad) && !format!("{err:?}").contains(bad), "the key is never shown");
+        assert!(
+            !err.to_string().contains(bad) && !format!("{err:?}").contains(bad),
+            "the key is never shown"
+        );
         assert!(!format!("{signer:?}").contains(KEY), "Debug of the signer does not show the key");
     }
 
     #[test]
     fn keystore_errors_name_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = KeySource { keystore: Some(dir.path().join("nope")), password_file: Some(dir.path().join("pw")) };
+        let missing =
+            KeySource { keystore: Some(dir.path().join("nope")), password_file: Some(dir.path().join("pw")) };
         assert!(missing.load_with(|_| None).unwrap_err().to_string().contains("pw"), "missing password file");
         std::fs::write(dir.path().join("pw"), "x\n").unwrap();
         let err = missing.load_with(|_| None).unwrap_err().to_string();
         assert!(err.contains("nope") && err.contains("no such file"), "{err}");
         std::fs::write(dir.path().join("junk"), "{}").unwrap();
-        let junk = KeySource { keystore: Some(dir.path().join("junk")), password_file: Some(dir.path().join("pw")) };
+        let junk =
+            KeySource { keystore: Some(dir.path().join("junk")), password_file: Some(dir.path().join("pw")) };
         assert!(junk.load_with(|_| None).unwrap_err().to_string().contains("not a valid keystore"));
     }
 }

@@ -45,7 +45,11 @@ impl EpochEntry {
         if self.rounds_joined > epoch_rounds {
             return Err(format!("roundsJoined {} > epochRounds {epoch_rounds}", self.rounds_joined));
         }
-        for (name, value) in [("consistencyBps", self.consistency_bps), ("networkBps", self.network_bps), ("uptimeBps", self.uptime_bps)] {
+        for (name, value) in [
+            ("consistencyBps", self.consistency_bps),
+            ("networkBps", self.network_bps),
+            ("uptimeBps", self.uptime_bps),
+        ] {
             if value > MAX_BPS {
                 return Err(format!("{name} {value} > {MAX_BPS}"));
             }
@@ -129,16 +133,32 @@ pub fn parse_metrics(origin: &str, text: &str) -> Result<Vec<EpochMetrics>> {
             continue;
         }
         let at = || format!("{origin}:{number}");
-        let line: MetricsLine = serde_json::from_str(raw).map_err(|e| Error::Metrics { origin: at(), reason: e.to_string() })?;
-        line.entry(0).validate(line.epoch_rounds).map_err(|reason| Error::Metrics { origin: at(), reason })?;
+        let line: MetricsLine =
+            serde_json::from_str(raw).map_err(|e| Error::Metrics { origin: at(), reason: e.to_string() })?;
+        line.entry(0)
+            .validate(line.epoch_rounds)
+            .map_err(|reason| Error::Metrics { origin: at(), reason })?;
         if let Some(first) = seen.insert((line.epoch, line.node), number) {
-            return Err(Error::Metrics { origin: at(), reason: format!("node {:?} already has a line in epoch {} (line {first})", line.node, line.epoch) });
+            return Err(Error::Metrics {
+                origin: at(),
+                reason: format!(
+                    "node {:?} already has a line in epoch {} (line {first})",
+                    line.node, line.epoch
+                ),
+            });
         }
-        let epoch = epochs.entry(line.epoch).or_insert_with(|| EpochMetrics { epoch: line.epoch, epoch_rounds: line.epoch_rounds, lines: Vec::new() });
+        let epoch = epochs.entry(line.epoch).or_insert_with(|| EpochMetrics {
+            epoch: line.epoch,
+            epoch_rounds: line.epoch_rounds,
+            lines: Vec::new(),
+        });
         if epoch.epoch_rounds != line.epoch_rounds {
             return Err(Error::Metrics {
                 origin: at(),
-                reason: format!("epochRounds {} differs from {} given earlier for epoch {}", line.epoch_rounds, epoch.epoch_rounds, line.epoch),
+                reason: format!(
+                    "epochRounds {} differs from {} given earlier for epoch {}",
+                    line.epoch_rounds, epoch.epoch_rounds, line.epoch
+                ),
             });
         }
         epoch.lines.push(line);
@@ -193,19 +213,27 @@ impl EpochActivity {
     /// Turns the activity into the entry of reward-math.md §1, or says which field is out of bounds.
     pub fn aggregate(&self, node_index: u32, epoch_rounds: u32) -> Result<EpochEntry> {
         let origin = || format!("node {node_index}");
-        let too_big = |field: &str, value: usize| Error::Metrics { origin: origin(), reason: format!("{field} {value} does not fit uint32") };
+        let too_big = |field: &str, value: usize| Error::Metrics {
+            origin: origin(),
+            reason: format!("{field} {value} does not fit uint32"),
+        };
         let count = |field: &str, n: usize| u32::try_from(n).map_err(|_| too_big(field, n));
         let accepted = self.gradients.iter().filter(|(_, ok)| *ok).count();
         let entry = EpochEntry {
             node_index,
-            compute_seconds: u32::try_from(self.compute_seconds).map_err(|_| too_big("computeSeconds", self.compute_seconds as usize))?,
+            compute_seconds: u32::try_from(self.compute_seconds)
+                .map_err(|_| too_big("computeSeconds", self.compute_seconds as usize))?,
             accepted: count("accepted", accepted)?,
             rejected: count("rejected", self.gradients.len() - accepted)?,
             rounds_ok: count("roundsOk", self.rounds.iter().filter(|ok| **ok).count())?,
             rounds_joined: count("roundsJoined", self.rounds.len())?,
             consistency_bps: consistency_bps(self.gradients.iter().map(|(norm, _)| *norm)),
             network_bps: self.network_bps,
-            uptime_bps: if self.epoch_seconds == 0 { 0 } else { ratio_bps(self.online_seconds.min(self.epoch_seconds), self.epoch_seconds) },
+            uptime_bps: if self.epoch_seconds == 0 {
+                0
+            } else {
+                ratio_bps(self.online_seconds.min(self.epoch_seconds), self.epoch_seconds)
+            },
         };
         entry.validate(epoch_rounds).map_err(|reason| Error::Metrics { origin: origin(), reason })?;
         Ok(entry)
@@ -240,31 +268,71 @@ mod tests {
 
     #[test]
     fn pack_puts_each_field_at_its_offset() {
-        let e = EpochEntry { node_index: 1, compute_seconds: 2, accepted: 3, rejected: 4, rounds_ok: 5, rounds_joined: 6, consistency_bps: 7, network_bps: 8, uptime_bps: 9 };
+        let e = EpochEntry {
+            node_index: 1,
+            compute_seconds: 2,
+            accepted: 3,
+            rejected: 4,
+            rounds_ok: 5,
+            rounds_joined: 6,
+            consistency_bps: 7,
+            network_bps: 8,
+            uptime_bps: 9,
+        };
         let w = e.pack();
-        for (value, shift, width) in [(1u64, 0, 32), (2, 32, 32), (3, 64, 32), (4, 96, 32), (5, 128, 32), (6, 160, 32), (7, 192, 16), (8, 208, 16), (9, 224, 16)] {
+        for (value, shift, width) in [
+            (1u64, 0, 32),
+            (2, 32, 32),
+            (3, 64, 32),
+            (4, 96, 32),
+            (5, 128, 32),
+            (6, 160, 32),
+            (7, 192, 16),
+            (8, 208, 16),
+            (9, 224, 16),
+        ] {
             let mask = (U256::from(1u8) << width) - U256::from(1u8);
             assert_eq!((w >> shift) & mask, U256::from(value), "field at bit {shift}");
         }
         assert_eq!(w >> 240, U256::ZERO, "reserved bits must be zero");
-        let max = EpochEntry { node_index: u32::MAX, compute_seconds: u32::MAX, accepted: u32::MAX, rejected: u32::MAX, rounds_ok: u32::MAX, rounds_joined: u32::MAX, consistency_bps: u16::MAX, network_bps: u16::MAX, uptime_bps: u16::MAX };
+        let max = EpochEntry {
+            node_index: u32::MAX,
+            compute_seconds: u32::MAX,
+            accepted: u32::MAX,
+            rejected: u32::MAX,
+            rounds_ok: u32::MAX,
+            rounds_joined: u32::MAX,
+            consistency_bps: u16::MAX,
+            network_bps: u16::MAX,
+            uptime_bps: u16::MAX,
+        };
         assert_eq!(max.pack(), (U256::from(1u8) << 240) - U256::from(1u8));
     }
 
     #[test]
     fn bounds_are_checked() {
-        let ok = EpochEntry { rounds_ok: 9, rounds_joined: 10, consistency_bps: 10_000, ..Default::default() };
+        let ok =
+            EpochEntry { rounds_ok: 9, rounds_joined: 10, consistency_bps: 10_000, ..Default::default() };
         assert!(ok.validate(10).is_ok());
         assert!(ok.validate(9).unwrap_err().contains("roundsJoined 10 > epochRounds 9"));
-        assert!(EpochEntry { rounds_ok: 2, rounds_joined: 1, ..ok }.validate(10).unwrap_err().contains("roundsOk"));
-        assert!(EpochEntry { uptime_bps: 10_001, ..ok }.validate(10).unwrap_err().contains("uptimeBps 10001"));
+        assert!(
+            EpochEntry { rounds_ok: 2, rounds_joined: 1, ..ok }
+                .validate(10)
+                .unwrap_err()
+                .contains("roundsOk")
+        );
+        assert!(
+            EpochEntry { uptime_bps: 10_001, ..ok }.validate(10).unwrap_err().contains("uptimeBps 10001")
+        );
     }
 
     const LINE: &str = r#"{"epoch":0,"epochRounds":10,"node":0,"computeSeconds":150,"accepted":27,"rejected":3,"roundsOk":9,"roundsJoined":10,"consistencyBps":8000,"networkBps":9000,"uptimeBps":10000}"#;
 
     #[test]
     fn metrics_file_parses_and_groups_by_epoch() {
-        let addr = LINE.replace(r#""node":0"#, r#""node":"0x00000000000000000000000000000000000000aa""#).replace(r#""epoch":0"#, r#""epoch":1"#);
+        let addr = LINE
+            .replace(r#""node":0"#, r#""node":"0x00000000000000000000000000000000000000aa""#)
+            .replace(r#""epoch":0"#, r#""epoch":1"#);
         let text = format!("# comment\n{addr}\n{LINE}\n");
         let epochs = parse_metrics("m.jsonl", &text).unwrap();
         assert_eq!(epochs.iter().map(|e| e.epoch).collect::<Vec<_>>(), vec![0, 1]);
@@ -278,7 +346,14 @@ mod tests {
         assert!(err(&format!("{LINE}\n{{oops")).contains("m.jsonl:2"));
         assert!(err(&format!("{LINE}\n{LINE}")).contains("already has a line"));
         assert!(err(&LINE.replace("10000}", "10001}")).contains("uptimeBps 10001"));
-        assert!(err(&format!("{LINE}\n{}", LINE.replace(r#""node":0"#, r#""node":1"#).replace("\"epochRounds\":10", "\"epochRounds\":12"))).contains("epochRounds 12 differs"));
+        assert!(
+            err(&format!(
+                "{LINE}\n{}",
+                LINE.replace(r#""node":0"#, r#""node":1"#)
+                    .replace("\"epochRounds\":10", "\"epochRounds\":12")
+            ))
+            .contains("epochRounds 12 differs")
+        );
         assert!(err(&LINE.replace("\"accepted\":27", "\"accepted\":-1")).contains("m.jsonl:1"));
         assert!(err(&LINE.replace("\"accepted\"", "\"acepted\"")).contains("unknown field"));
         assert!(err("\n").contains("no metrics lines"));

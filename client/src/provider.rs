@@ -22,7 +22,10 @@ const COMPUTE_UNITS_PER_SECOND: u64 = 10_000;
 
 /// Builds a provider for `url`, signing with `signer` when given.
 pub fn build_provider(url: &str, signer: Option<PrivateKeySigner>) -> Result<DynProvider> {
-    let parsed = url.parse().map_err(|e| Error::Config { origin: "rpc-url".into(), reason: format!("`{url}` is not a URL: {e}") })?;
+    let parsed = url.parse().map_err(|e| Error::Config {
+        origin: "rpc-url".into(),
+        reason: format!("`{url}` is not a URL: {e}"),
+    })?;
     let client = ClientBuilder::default()
         .layer(RetryBackoffLayer::new(MAX_RATE_LIMIT_RETRIES, INITIAL_BACKOFF_MS, COMPUTE_UNITS_PER_SECOND))
         .http(parsed);
@@ -52,7 +55,12 @@ pub async fn check_chain(provider: &DynProvider, url: &str, expected_chain_id: u
 }
 
 /// Checks that `address` holds contract code.
-pub async fn check_code(provider: &DynProvider, name: &'static str, address: Address, chain_id: u64) -> Result<()> {
+pub async fn check_code(
+    provider: &DynProvider,
+    name: &'static str,
+    address: Address,
+    chain_id: u64,
+) -> Result<()> {
     let code = provider
         .get_code_at(address)
         .await

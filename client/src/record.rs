@@ -12,7 +12,7 @@ use std::{
 
 use alloy::{
     network::{ReceiptResponse, TransactionBuilder},
-    primitives::{keccak256, B256, U256},
+    primitives::{B256, U256, keccak256},
     providers::Provider,
     rpc::types::TransactionRequest,
 };
@@ -20,10 +20,10 @@ use serde::Serialize;
 use tokio::task::JoinSet;
 
 use crate::{
-    bindings::is_batch_already_recorded,
-    coordinator::{with_fees, Coordinator},
-    journal::{BatchStatus, EpochPlan, Journal, JournalEntry},
     EpochEntry, Error, Result,
+    bindings::is_batch_already_recorded,
+    coordinator::{Coordinator, with_fees},
+    journal::{BatchStatus, EpochPlan, Journal, JournalEntry},
 };
 
 /// Rounds of check → send → await before giving up (each after an exponential backoff).
@@ -89,7 +89,8 @@ impl Coordinator {
         let started = Instant::now();
         let batches = self.plan(journal, session_id, epoch, epoch_rounds, entries).await?;
         let total = batches.len() as u32;
-        let mut summary = RecordSummary { epoch, entries: entries.len(), batches: total, ..RecordSummary::default() };
+        let mut summary =
+            RecordSummary { epoch, entries: entries.len(), batches: total, ..RecordSummary::default() };
         let mut backoff = FIRST_BACKOFF;
         loop {
             summary.rounds += 1;
@@ -101,7 +102,10 @@ impl Coordinator {
             if summary.rounds > MAX_ROUNDS {
                 return Err(Error::Rpc {
                     action: format!("recording epoch {epoch}"),
-                    reason: format!("{} batch(es) still unrecorded after {MAX_ROUNDS} rounds; re-run to resume", remaining.len()),
+                    reason: format!(
+                        "{} batch(es) still unrecorded after {MAX_ROUNDS} rounds; re-run to resume",
+                        remaining.len()
+                    ),
                 });
             }
             if summary.rounds > 1 {
@@ -110,7 +114,19 @@ impl Coordinator {
                 backoff *= 2;
             }
             // A round that fails on transport (node down) is retried after the backoff.
-            match self.send_round(journal, session_id, epoch, epoch_rounds, &remaining, mode, summary.rounds, &mut summary).await {
+            match self
+                .send_round(
+                    journal,
+                    session_id,
+                    epoch,
+                    epoch_rounds,
+                    &remaining,
+                    mode,
+                    summary.rounds,
+                    &mut summary,
+                )
+                .await
+            {
                 Ok(()) => {}
                 Err(Error::RpcUnreachable { reason, .. }) | Err(Error::Rpc { reason, .. }) => {
                     tracing::warn!(epoch, %reason, "round interrupted");
@@ -123,7 +139,14 @@ impl Coordinator {
     }
 
     /// Validates the entries, fixes (or re-reads) the epoch's batch plan and splits accordingly.
-    async fn plan(&self, journal: &mut Journal, session_id: u64, epoch: u32, epoch_rounds: u32, entries: &[EpochEntry]) -> Result<Vec<Batch>> {
+    async fn plan(
+        &self,
+        journal: &mut Journal,
+        session_id: u64,
+        epoch: u32,
+        epoch_rounds: u32,
+        entries: &[EpochEntry],
+    ) -> Result<Vec<Batch>> {
         let session = self.session(session_id).await?;
         if session.state != 1 {
             return Err(Error::SessionState {
@@ -139,7 +162,10 @@ impl Coordinator {
             let origin = || format!("epoch {epoch}, node {}", entry.node_index);
             entry.validate(epoch_rounds).map_err(|reason| Error::Metrics { origin: origin(), reason })?;
             if entry.node_index >= session.nodeCount {
-                return Err(Error::Metrics { origin: origin(), reason: format!("the session has {} node(s)", session.nodeCount) });
+                return Err(Error::Metrics {
+                    origin: origin(),
+                    reason: format!("the session has {} node(s)", session.nodeCount),
+                });
             }
             if !seen.insert(entry.node_index) {
                 return Err(Error::Metrics { origin: origin(), reason: "node listed twice".into() });
@@ -151,21 +177,35 @@ impl Coordinator {
         let words: Vec<U256> = sorted.iter().map(EpochEntry::pack).collect();
         let digest = keccak256(words.iter().flat_map(|w| w.to_be_bytes::<32>()).collect::<Vec<u8>>());
         let batch_size = match journal.plan(epoch) {
-            Some(plan) if plan.digest == digest && plan.epoch_rounds == epoch_rounds => plan.batch_size as usize,
+            Some(plan) if plan.digest == digest && plan.epoch_rounds == epoch_rounds => {
+                plan.batch_size as usize
+            }
             Some(_) => {
                 return Err(Error::Journal {
                     path: journal.path().to_owned(),
-                    reason: format!("epoch {epoch} was already sent with other metrics; an epoch is recorded once"),
+                    reason: format!(
+                        "epoch {epoch} was already sent with other metrics; an epoch is recorded once"
+                    ),
                 });
             }
             None => {
                 let batch_size = self.profile().batch_size;
                 let batches = words.len().div_ceil(batch_size) as u32;
-                journal.append(&JournalEntry::Plan(EpochPlan { epoch, epoch_rounds, batch_size: batch_size as u32, batches, digest }))?;
+                journal.append(&JournalEntry::Plan(EpochPlan {
+                    epoch,
+                    epoch_rounds,
+                    batch_size: batch_size as u32,
+                    batches,
+                    digest,
+                }))?;
                 batch_size
             }
         };
-        Ok(words.chunks(batch_size).enumerate().map(|(i, chunk)| Batch { number: i as u32, words: chunk.to_vec() }).collect())
+        Ok(words
+            .chunks(batch_size)
+            .enumerate()
+            .map(|(i, chunk)| Batch { number: i as u32, words: chunk.to_vec() })
+            .collect())
     }
 
     /// The batches not yet on chain; journal and summary updated for those that are.
@@ -239,7 +279,13 @@ impl Coordinator {
         let requests: Vec<TransactionRequest> = batches
             .iter()
             .map(|b| {
-                let call = self.contract().recordContributionsBatch(session_id, epoch, b.number, epoch_rounds, b.words.clone());
+                let call = self.contract().recordContributionsBatch(
+                    session_id,
+                    epoch,
+                    b.number,
+                    epoch_rounds,
+                    b.words.clone(),
+                );
                 self.request(call.calldata().clone())
             })
             .collect();
@@ -250,7 +296,12 @@ impl Coordinator {
         let total_gas: u64 = limits.iter().flatten().sum();
         self.ensure_funds(U256::ZERO, total_gas, fees).await?;
         // `latest`, not `pending`: a dropped transaction leaves a gap that only re-using its nonce fills.
-        let mut nonce = self.provider().get_transaction_count(self.sender()).latest().await.map_err(|e| self.rpc_error("reading nonce", &e))?;
+        let mut nonce = self
+            .provider()
+            .get_transaction_count(self.sender())
+            .latest()
+            .await
+            .map_err(|e| self.rpc_error("reading nonce", &e))?;
         let timeout = Duration::from_secs(self.profile().receipt_timeout_secs);
         let mut in_flight = Vec::new();
         let mut sent_requests = Vec::new();
@@ -273,7 +324,16 @@ impl Coordinator {
             nonce += 1;
             in_flight.push((batch.number, hash, gas_limit));
             if mode == SendMode::Sequential {
-                let unmined = self.await_batches(journal, epoch, std::mem::take(&mut in_flight), &sent_requests, timeout, summary).await?;
+                let unmined = self
+                    .await_batches(
+                        journal,
+                        epoch,
+                        std::mem::take(&mut in_flight),
+                        &sent_requests,
+                        timeout,
+                        summary,
+                    )
+                    .await?;
                 if unmined > 0 {
                     // The rest would queue behind it; the next round re-checks and re-sends.
                     return Ok(());
@@ -284,7 +344,12 @@ impl Coordinator {
     }
 
     /// Gas limits per batch (`None` for a batch the estimate shows is already recorded).
-    async fn estimate_all(&self, epoch: u32, batches: &[Batch], requests: &[TransactionRequest]) -> Result<Vec<Option<u64>>> {
+    async fn estimate_all(
+        &self,
+        epoch: u32,
+        batches: &[Batch],
+        requests: &[TransactionRequest],
+    ) -> Result<Vec<Option<u64>>> {
         let mut estimates = JoinSet::new();
         for (i, request) in requests.iter().enumerate() {
             let (this, request) = (self.clone(), request.clone());
@@ -298,7 +363,10 @@ impl Coordinator {
                 Ok(gas) if gas > self.profile().max_tx_gas => {
                     return Err(Error::Rpc {
                         action,
-                        reason: format!("needs {gas} gas, above the per-transaction cap {}; lower batch-size", self.profile().max_tx_gas),
+                        reason: format!(
+                            "needs {gas} gas, above the per-transaction cap {}; lower batch-size",
+                            self.profile().max_tx_gas
+                        ),
                     });
                 }
                 Ok(gas) => limits[i] = Some(self.profile().gas_limit(gas)),
@@ -337,7 +405,13 @@ impl Coordinator {
                     self.record_gas("recordContributionsBatch", r.gas_used(), gas_limit);
                     summary.gas_used += r.gas_used();
                     summary.gas_limit += gas_limit;
-                    journal.append(&JournalEntry::Done { epoch, batch: number, tx: Some(r.transaction_hash), gas_used: r.gas_used(), gas_limit })?;
+                    journal.append(&JournalEntry::Done {
+                        epoch,
+                        batch: number,
+                        tx: Some(r.transaction_hash),
+                        gas_used: r.gas_used(),
+                        gas_limit,
+                    })?;
                 }
                 Some(r) => failures.push((number, r)),
                 None => {
@@ -349,13 +423,19 @@ impl Coordinator {
         for (number, receipt) in failures {
             // Reverted on chain: fine if the batch is recorded now (a replay), else explain.
             let session_id = journal.scope().session_id;
-            let recorded = self.contract().isBatchRecorded(session_id, epoch, number).call().await.unwrap_or(false);
+            let recorded =
+                self.contract().isBatchRecorded(session_id, epoch, number).call().await.unwrap_or(false);
             if !recorded {
                 let action = format!("recording epoch {epoch} batch {number}");
                 let request = requests.iter().find(|(n, _)| *n == number).map(|(_, r)| r.clone());
                 return Err(match request {
-                    Some(request) => self.explain_failure(&action, request, receipt.gas_used().max(1), &receipt).await,
-                    None => Error::Revert { action, reason: format!("transaction {} reverted", receipt.transaction_hash) },
+                    Some(request) => {
+                        self.explain_failure(&action, request, receipt.gas_used().max(1), &receipt).await
+                    }
+                    None => Error::Revert {
+                        action,
+                        reason: format!("transaction {} reverted", receipt.transaction_hash),
+                    },
                 });
             }
         }

@@ -8,11 +8,11 @@ use alloy::primitives::{Address, U256};
 use serde::Serialize;
 
 use crate::{
+    Coordinator, Error, GasRecord, Result, Strategy,
     bindings::IContributionTracker::{NodeRecord, NodeScore},
     claims::PoolReward,
     demo::DemoOptions,
     record::RecordSummary,
-    Coordinator, Error, GasRecord, Result, Strategy,
 };
 
 /// The seed sent every operation with a fixed 500,000 gas limit (issue #5); Monad charges the
@@ -57,7 +57,15 @@ pub struct NodeReport {
 
 impl NodeReport {
     /// Builds the line from the contract's views.
-    pub fn new(index: u32, address: Address, record: &NodeRecord, score: &NodeScore, rewards: &[PoolReward], pools_claimed: usize, fully_claimed: bool) -> Self {
+    pub fn new(
+        index: u32,
+        address: Address,
+        record: &NodeRecord,
+        score: &NodeScore,
+        rewards: &[PoolReward],
+        pools_claimed: usize,
+        fully_claimed: bool,
+    ) -> Self {
         Self {
             index,
             address,
@@ -147,7 +155,15 @@ pub struct Report {
 
 impl Report {
     /// Assembles the report.
-    pub fn new(c: &Coordinator, options: &DemoOptions, nodes: Vec<NodeReport>, pools: Vec<PoolReport>, records: Vec<RecordSummary>, gas: &[GasRecord], millis: u128) -> Self {
+    pub fn new(
+        c: &Coordinator,
+        options: &DemoOptions,
+        nodes: Vec<NodeReport>,
+        pools: Vec<PoolReport>,
+        records: Vec<RecordSummary>,
+        gas: &[GasRecord],
+        millis: u128,
+    ) -> Self {
         let mut by_op: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
         for g in gas {
             // "createRewardPool (tiered)" and friends group under their function.
@@ -168,7 +184,15 @@ impl Report {
                     _ => Some(count),
                 };
                 let seed_charged = seed_txs.map(|txs| txs * SEED_GAS_LIMIT);
-                GasRow { mean_used: used / count.max(1), mean_limit: limit / count.max(1), total_used: used, total_limit: limit, seed_charged, operation, count }
+                GasRow {
+                    mean_used: used / count.max(1),
+                    mean_limit: limit / count.max(1),
+                    total_used: used,
+                    total_limit: limit,
+                    seed_charged,
+                    operation,
+                    count,
+                }
             })
             .collect::<Vec<_>>();
         Self {
@@ -189,7 +213,8 @@ impl Report {
     /// Writes `report.json` and `report.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
-        let json = serde_json::to_string_pretty(self).map_err(|e| Error::Rpc { action: "encoding report".into(), reason: e.to_string() })?;
+        let json = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::Rpc { action: "encoding report".into(), reason: e.to_string() })?;
         let path = dir.join("report.json");
         std::fs::write(&path, json + "\n").map_err(|e| Error::io("writing", &path, e))?;
         let path = dir.join("report.html");
@@ -199,8 +224,16 @@ impl Report {
     /// The text summary printed by `gradpay demo`.
     pub fn text(&self) -> String {
         let mut t = String::new();
-        let _ = writeln!(t, "gradpay demo: {} nodes × {} epochs on chain {} (GradPay {}), {} ms\n", self.node_count, self.epochs, self.chain_id, self.contract, self.millis);
-        let _ = write!(t, "{:>4} {:>7} {:>6} {:>9} {:>9} {:>6} {:>6} {:>20}", "node", "epochs", "c (s)", "acc/rej", "rounds", "Q", "R", "score");
+        let _ = writeln!(
+            t,
+            "gradpay demo: {} nodes × {} epochs on chain {} (GradPay {}), {} ms\n",
+            self.node_count, self.epochs, self.chain_id, self.contract, self.millis
+        );
+        let _ = write!(
+            t,
+            "{:>4} {:>7} {:>6} {:>9} {:>9} {:>6} {:>6} {:>20}",
+            "node", "epochs", "c (s)", "acc/rej", "rounds", "Q", "R", "score"
+        );
         for p in &self.pools {
             let _ = write!(t, " {:>14}", format!("{}/{}", short(p.strategy), p.token));
         }
@@ -209,23 +242,46 @@ impl Report {
             let _ = write!(
                 t,
                 "{:>4} {:>7} {:>6} {:>9} {:>9} {:>6} {:>6} {:>20}",
-                n.index, n.epochs, n.compute_seconds, format!("{}/{}", n.accepted, n.rejected), format!("{}/{}", n.rounds_ok, n.rounds_joined), n.quality, n.reliability, n.score
+                n.index,
+                n.epochs,
+                n.compute_seconds,
+                format!("{}/{}", n.accepted, n.rejected),
+                format!("{}/{}", n.rounds_ok, n.rounds_joined),
+                n.quality,
+                n.reliability,
+                n.score
             );
             for p in &n.payouts {
                 let _ = write!(t, " {:>14}", units(p));
             }
             t.push('\n');
         }
-        let _ = writeln!(t, "\n{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14}", "operation", "txs", "mean used", "mean limit", "total used", "total limit", "seed charged");
+        let _ = writeln!(
+            t,
+            "\n{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14}",
+            "operation", "txs", "mean used", "mean limit", "total used", "total limit", "seed charged"
+        );
         for g in &self.gas {
-            let _ = writeln!(t, "{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14}", g.operation, g.count, g.mean_used, g.mean_limit, g.total_used, g.total_limit, seed_text(g.seed_charged));
+            let _ = writeln!(
+                t,
+                "{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14}",
+                g.operation,
+                g.count,
+                g.mean_used,
+                g.mean_limit,
+                g.total_used,
+                g.total_limit,
+                seed_text(g.seed_charged)
+            );
         }
         let seed: u64 = self.gas.iter().filter_map(|g| g.seed_charged).sum();
         let ours: u64 = self.gas.iter().filter(|g| g.seed_charged.is_some()).map(|g| g.total_limit).sum();
         let _ = writeln!(
             t,
             "\ngas used {} of limit {} ({:.1} % of the limit used)\nsession operations charged {ours} gas (limits) where the seed's fixed 500,000 limits would be charged {seed}",
-            self.gas_used, self.gas_limit, percent(self.gas_used, self.gas_limit)
+            self.gas_used,
+            self.gas_limit,
+            percent(self.gas_used, self.gas_limit)
         );
         let all = self.nodes.iter().all(|n| n.fully_claimed);
         let _ = writeln!(t, "every node claimed every pool: {}", if all { "yes" } else { "NO" });
@@ -233,8 +289,20 @@ impl Report {
     }
 
     fn html(&self) -> String {
-        let mut h = String::from("<!doctype html><html><head><meta charset=\"utf-8\"><title>gradpay demo report</title><style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}caption{text-align:left;font-weight:600;margin-bottom:.4em}</style></head><body>");
-        let _ = write!(h, "<h1>gradpay demo</h1><p>{} nodes × {} epochs on chain {}, GradPay <code>{}</code>. Gas used {} of limit {} ({:.1} %).</p>", self.node_count, self.epochs, self.chain_id, self.contract, self.gas_used, self.gas_limit, percent(self.gas_used, self.gas_limit));
+        let mut h = String::from(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>gradpay demo report</title><style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}caption{text-align:left;font-weight:600;margin-bottom:.4em}</style></head><body>",
+        );
+        let _ = write!(
+            h,
+            "<h1>gradpay demo</h1><p>{} nodes × {} epochs on chain {}, GradPay <code>{}</code>. Gas used {} of limit {} ({:.1} %).</p>",
+            self.node_count,
+            self.epochs,
+            self.chain_id,
+            self.contract,
+            self.gas_used,
+            self.gas_limit,
+            percent(self.gas_used, self.gas_limit)
+        );
         h += &self.svg();
         h += "<table><caption>Nodes (scores from the contract; payouts in ETH or GRAD)</caption><tr><th>node</th><th>epochs</th><th>compute s</th><th>accepted</th><th>rejected</th><th>rounds ok</th><th>joined</th><th>Q</th><th>R</th><th>score</th>";
         for p in &self.pools {
@@ -242,7 +310,20 @@ impl Report {
         }
         h += "</tr>";
         for n in &self.nodes {
-            let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", n.index, n.epochs, n.compute_seconds, n.accepted, n.rejected, n.rounds_ok, n.rounds_joined, n.quality, n.reliability, n.score);
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                n.index,
+                n.epochs,
+                n.compute_seconds,
+                n.accepted,
+                n.rejected,
+                n.rounds_ok,
+                n.rounds_joined,
+                n.quality,
+                n.reliability,
+                n.score
+            );
             for p in &n.payouts {
                 let _ = write!(h, "<td>{}</td>", units(p));
             }
@@ -250,11 +331,30 @@ impl Report {
         }
         h += "</table><table><caption>Pools</caption><tr><th>pool</th><th>strategy</th><th>token</th><th>amount</th><th>paid</th><th>left (dust)</th></tr>";
         for p in &self.pools {
-            let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", p.pool_id, p.strategy, p.token, units(&p.amount), units(&p.paid), p.left);
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                p.pool_id,
+                p.strategy,
+                p.token,
+                units(&p.amount),
+                units(&p.paid),
+                p.left
+            );
         }
         h += "</table><table><caption>Gas per operation (the seed used a fixed 500,000 limit per transaction, one node per record and one pool per claim)</caption><tr><th>operation</th><th>txs</th><th>mean used</th><th>mean limit</th><th>total used</th><th>total limit</th><th>seed charged</th></tr>";
         for g in &self.gas {
-            let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", g.operation, g.count, g.mean_used, g.mean_limit, g.total_used, g.total_limit, seed_text(g.seed_charged));
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                g.operation,
+                g.count,
+                g.mean_used,
+                g.mean_limit,
+                g.total_used,
+                g.total_limit,
+                seed_text(g.seed_charged)
+            );
         }
         h += "</table></body></html>\n";
         h
@@ -262,32 +362,78 @@ impl Report {
 
     /// Grouped bars: per node, its payout under each ETH pool's strategy.
     fn svg(&self) -> String {
-        let eth: Vec<(usize, &PoolReport)> = self.pools.iter().enumerate().filter(|(_, p)| p.token == "ETH").collect();
+        let eth: Vec<(usize, &PoolReport)> =
+            self.pools.iter().enumerate().filter(|(_, p)| p.token == "ETH").collect();
         let colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
-        let value = |n: &NodeReport, i: usize| n.payouts.get(i).and_then(|p| p.parse::<f64>().ok()).unwrap_or(0.0) / 1e18;
-        let max = self.nodes.iter().flat_map(|n| eth.iter().map(move |(i, _)| value(n, *i))).fold(0.0_f64, f64::max).max(1e-18);
+        let value = |n: &NodeReport, i: usize| {
+            n.payouts.get(i).and_then(|p| p.parse::<f64>().ok()).unwrap_or(0.0) / 1e18
+        };
+        let max = self
+            .nodes
+            .iter()
+            .flat_map(|n| eth.iter().map(move |(i, _)| value(n, *i)))
+            .fold(0.0_f64, f64::max)
+            .max(1e-18);
         let group = 18.0 * eth.len() as f64 + 12.0;
         let (left, top, height) = (60.0, 30.0, 260.0);
         let width = left + group * self.nodes.len() as f64 + 20.0;
-        let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{:.0}\" font-size=\"11\">", top + height + 60.0);
-        let _ = write!(s, "<text x=\"{left}\" y=\"16\" font-weight=\"600\">Payout per node per strategy (ETH pools of 1 ETH)</text>");
-        let _ = write!(s, "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" stroke=\"#999\"/>", top + height);
+        let mut s = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{:.0}\" font-size=\"11\">",
+            top + height + 60.0
+        );
+        let _ = write!(
+            s,
+            "<text x=\"{left}\" y=\"16\" font-weight=\"600\">Payout per node per strategy (ETH pools of 1 ETH)</text>"
+        );
+        let _ = write!(
+            s,
+            "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" stroke=\"#999\"/>",
+            top + height
+        );
         for tick in 0..=4 {
             let v = max * f64::from(tick) / 4.0;
             let y = top + height - height * f64::from(tick) / 4.0;
-            let _ = write!(s, "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{v:.3}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{width:.0}\" y2=\"{y:.1}\" stroke=\"#eee\"/>", left - 4.0, y + 4.0);
+            let _ = write!(
+                s,
+                "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{v:.3}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{width:.0}\" y2=\"{y:.1}\" stroke=\"#eee\"/>",
+                left - 4.0,
+                y + 4.0
+            );
         }
         for (k, n) in self.nodes.iter().enumerate() {
             let x0 = left + 8.0 + group * k as f64;
             for (j, (i, _)) in eth.iter().enumerate() {
                 let h = height * value(n, *i) / max;
-                let _ = write!(s, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"16\" height=\"{h:.1}\" fill=\"{}\"><title>node {} {}: {:.6} ETH</title></rect>", x0 + 18.0 * j as f64, top + height - h, colors[j % 4], n.index, eth[j].1.strategy, value(n, *i));
+                let _ = write!(
+                    s,
+                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"16\" height=\"{h:.1}\" fill=\"{}\"><title>node {} {}: {:.6} ETH</title></rect>",
+                    x0 + 18.0 * j as f64,
+                    top + height - h,
+                    colors[j % 4],
+                    n.index,
+                    eth[j].1.strategy,
+                    value(n, *i)
+                );
             }
-            let _ = write!(s, "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>", x0 + 9.0 * eth.len() as f64, top + height + 14.0, n.index);
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                x0 + 9.0 * eth.len() as f64,
+                top + height + 14.0,
+                n.index
+            );
         }
         for (j, (_, p)) in eth.iter().enumerate() {
             let x = left + 130.0 * j as f64;
-            let _ = write!(s, "<rect x=\"{x}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>", top + height + 30.0, colors[j % 4], x + 14.0, top + height + 39.0, p.strategy);
+            let _ = write!(
+                s,
+                "<rect x=\"{x}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                top + height + 30.0,
+                colors[j % 4],
+                x + 14.0,
+                top + height + 39.0,
+                p.strategy
+            );
         }
         s + "</svg>"
     }

@@ -6,7 +6,7 @@
 use std::{path::Path, process::Command};
 
 use alloy::providers::Provider;
-use gradpay::anvil::{simulated_node_signer, Anvil, AnvilOptions, DEV_KEYS};
+use gradpay::anvil::{Anvil, AnvilOptions, DEV_KEYS, simulated_node_signer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_gradpay");
 
@@ -27,11 +27,17 @@ fn gradpay(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     }
     cmd.envs(env.iter().copied());
     let out = cmd.output().unwrap();
-    Run { ok: out.status.success(), stdout: String::from_utf8_lossy(&out.stdout).into(), stderr: String::from_utf8_lossy(&out.stderr).into() }
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
 }
 
 fn config(dir: &Path, url: &str) {
-    let text = format!("default_network = \"local\"\n[networks.local]\nrpc-url = \"{url}\"\nbatch-size = 2\njournal-dir = \"journal\"\n");
+    let text = format!(
+        "default_network = \"local\"\n[networks.local]\nrpc-url = \"{url}\"\nbatch-size = 2\njournal-dir = \"journal\"\n"
+    );
     std::fs::write(dir.join("gradpay.toml"), text).unwrap();
 }
 
@@ -76,19 +82,35 @@ async fn a_session_driven_from_the_command_line() {
     // Re-running the same file is a no-op: everything is already on chain.
     let run = gradpay(d, &key, &["record", "--session", "9", "--metrics", "metrics.jsonl", "--json"]);
     let again: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!((again[0]["transactionsSent"].as_u64(), again[1]["transactionsSent"].as_u64()), (Some(0), Some(0)), "{}", run.stdout);
+    assert_eq!(
+        (again[0]["transactionsSent"].as_u64(), again[1]["transactionsSent"].as_u64()),
+        (Some(0), Some(0)),
+        "{}",
+        run.stdout
+    );
 
     assert!(gradpay(d, &key, &["session", "complete", "--session", "9"]).ok);
     let run = gradpay(d, &key, &["session", "finalize", "--session", "9"]);
     assert!(run.ok && run.stdout.contains("3 eligible"), "{} {}", run.stdout, run.stderr);
-    let run = gradpay(d, &key, &["pool", "create", "--session", "9", "--amount", "1000000000000000000", "--strategy", "tiered"]);
+    let run = gradpay(
+        d,
+        &key,
+        &["pool", "create", "--session", "9", "--amount", "1000000000000000000", "--strategy", "tiered"],
+    );
     assert!(run.ok, "{}", run.stderr);
 
     let node0 = nodes[0].address().to_string();
     let run = gradpay(d, &[], &["status", "--session", "9", "--node", &node0, "--json"]);
     assert!(run.ok, "{}", run.stderr);
     let status: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!((status["state"].as_str(), status["node"]["index"].as_u64(), status["node"]["record"]["epochs"].as_u64()), (Some("finalized"), Some(0), Some(2)));
+    assert_eq!(
+        (
+            status["state"].as_str(),
+            status["node"]["index"].as_u64(),
+            status["node"]["record"]["epochs"].as_u64()
+        ),
+        (Some("finalized"), Some(0), Some(2))
+    );
     let run = gradpay(d, &[], &["pending", "--session", "9", "--node", &node0, "--json"]);
     let pending: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let due = pending[0]["pending"].as_str().unwrap().to_owned();
@@ -96,9 +118,12 @@ async fn a_session_driven_from_the_command_line() {
 
     // The node claims everything with its own key (funded first).
     let provider = gradpay::provider::build_provider(&anvil.url(), None).unwrap();
-    gradpay::anvil::set_balance(&provider, nodes[0].address(), alloy::primitives::U256::from(10u64.pow(18))).await.unwrap();
+    gradpay::anvil::set_balance(&provider, nodes[0].address(), alloy::primitives::U256::from(10u64.pow(18)))
+        .await
+        .unwrap();
     let node_key = alloy::hex::encode(nodes[0].to_bytes());
-    let run = gradpay(d, &[("GRADPAY_PRIVATE_KEY", &node_key)], &["claim", "--all", "--session", "9", "--json"]);
+    let run =
+        gradpay(d, &[("GRADPAY_PRIVATE_KEY", &node_key)], &["claim", "--all", "--session", "9", "--json"]);
     assert!(run.ok, "{}", run.stderr);
     let claimed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(claimed.as_array().unwrap().len(), 1);
@@ -114,21 +139,49 @@ async fn a_session_driven_from_the_command_line() {
         assert!(run.stderr.contains(expected), "{args:?}: expected `{expected}` in: {}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
     };
-    std::fs::write(d.join("bad.jsonl"), format!("{}\n{{\"epoch\": 2,", metrics_line(2, "0", 1, 1, 1))).unwrap();
+    std::fs::write(d.join("bad.jsonl"), format!("{}\n{{\"epoch\": 2,", metrics_line(2, "0", 1, 1, 1)))
+        .unwrap();
     fails(&key, &["record", "--session", "9", "--metrics", "bad.jsonl"], "bad.jsonl:2");
     std::fs::write(d.join("bound.jsonl"), metrics_line(2, "0", 1, 5, 4)).unwrap();
     fails(&key, &["record", "--session", "9", "--metrics", "bound.jsonl"], "roundsOk 5 > roundsJoined 4");
     fails(&key, &["record", "--session", "9", "--metrics", "missing.jsonl"], "missing.jsonl");
     fails(&[], &["session", "complete", "--session", "9"], "no signing key");
-    fails(&[("GRADPAY_PRIVATE_KEY", "0x1234")], &["session", "complete", "--session", "9"], "not a valid secp256k1 private key");
-    fails(&[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_CHAIN_ID", "10143")], &["session", "complete", "--session", "9"], "expected 10143, got 31337");
-    fails(&[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_RPC_URL", "http://127.0.0.1:9")], &["session", "complete", "--session", "9"], "http://127.0.0.1:9 is unreachable");
-    fails(&[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_CONTRACT", "0x00000000000000000000000000000000000000aa")], &["session", "complete", "--session", "9"], "run `gradpay deploy`");
+    fails(
+        &[("GRADPAY_PRIVATE_KEY", "0x1234")],
+        &["session", "complete", "--session", "9"],
+        "not a valid secp256k1 private key",
+    );
+    fails(
+        &[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_CHAIN_ID", "10143")],
+        &["session", "complete", "--session", "9"],
+        "expected 10143, got 31337",
+    );
+    fails(
+        &[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_RPC_URL", "http://127.0.0.1:9")],
+        &["session", "complete", "--session", "9"],
+        "http://127.0.0.1:9 is unreachable",
+    );
+    fails(
+        &[
+            ("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]),
+            ("GRADPAY_CONTRACT", "0x00000000000000000000000000000000000000aa"),
+        ],
+        &["session", "complete", "--session", "9"],
+        "run `gradpay deploy`",
+    );
     fails(&key, &["claim", "999999"], "pool 999999 does not exist");
     fails(&key, &["session", "create", "--session", "10", "--nodes", "metrics.jsonl"], "not an address");
     fails(&key, &["pool", "create", "--session", "77", "--amount", "5"], "session 77 is not created");
-    fails(&[("GRADPAY_PRIVATE_KEY", DEV_KEYS[1])], &["session", "create", "--session", "11"], "AccessControlUnauthorizedAccount");
-    fails(&key, &["pool", "create", "--session", "9", "--amount", "1000000000000000000000000000"], "insufficient funds in 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    fails(
+        &[("GRADPAY_PRIVATE_KEY", DEV_KEYS[1])],
+        &["session", "create", "--session", "11"],
+        "AccessControlUnauthorizedAccount",
+    );
+    fails(
+        &key,
+        &["pool", "create", "--session", "9", "--amount", "1000000000000000000000000000"],
+        "insufficient funds in 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    );
     fails(&key, &["--network", "mainnet", "status", "--session", "9"], "unknown network profile `mainnet`");
 
     // Keystore written by `cast wallet import`: right password works, a wrong one fails clearly.
@@ -142,12 +195,33 @@ async fn a_session_driven_from_the_command_line() {
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     std::fs::write(d.join("good.pw"), "correct horse\n").unwrap();
     std::fs::write(d.join("bad.pw"), "battery staple\n").unwrap();
-    let run = gradpay(d, &[], &["--keystore", "keys/dev0", "--password-file", "good.pw", "status", "--session", "9"]);
-    assert!(run.ok && run.stdout.contains("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 is not registered"), "{} {}", run.stdout, run.stderr);
-    fails(&[], &["--keystore", "keys/dev0", "--password-file", "bad.pw", "session", "complete", "--session", "9"], "wrong password");
-    fails(&[], &["--keystore", "keys/nope", "--password-file", "bad.pw", "session", "complete", "--session", "9"], "no such file");
+    let run = gradpay(
+        d,
+        &[],
+        &["--keystore", "keys/dev0", "--password-file", "good.pw", "status", "--session", "9"],
+    );
+    assert!(
+        run.ok && run.stdout.contains("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 is not registered"),
+        "{} {}",
+        run.stdout,
+        run.stderr
+    );
+    fails(
+        &[],
+        &["--keystore", "keys/dev0", "--password-file", "bad.pw", "session", "complete", "--session", "9"],
+        "wrong password",
+    );
+    fails(
+        &[],
+        &["--keystore", "keys/nope", "--password-file", "bad.pw", "session", "complete", "--session", "9"],
+        "no such file",
+    );
 
-    assert_eq!(provider.get_transaction_count(coordinator).await.unwrap(), nonce_before, "no bad input sent a transaction");
+    assert_eq!(
+        provider.get_transaction_count(coordinator).await.unwrap(),
+        nonce_before,
+        "no bad input sent a transaction"
+    );
     for args in [&["--help"][..], &["record", "--help"], &["claim", "--help"]] {
         assert!(gradpay(d, &[], args).ok);
     }

@@ -4,21 +4,32 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use alloy::primitives::U256;
-use gradpay::demo::{run_demo, DemoOptions};
+use gradpay::demo::{DemoOptions, run_demo};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_pays_everyone_and_writes_the_report() {
     let dir = tempfile::tempdir().unwrap();
-    let options = DemoOptions { nodes: 7, epochs: 2, seed: 3, batch_size: 3, clip_k: 0, journal_dir: dir.path().join("journal") };
+    let options = DemoOptions {
+        nodes: 7,
+        epochs: 2,
+        seed: 3,
+        batch_size: 3,
+        clip_k: 0,
+        journal_dir: dir.path().join("journal"),
+    };
     let report = run_demo(&options, &|_, _, _| {}).await.unwrap();
     assert_eq!((report.nodes.len(), report.pools.len(), report.records.len()), (7, 8, 2));
-    assert!(report.records.iter().all(|r| r.batches == 3 && r.transactions_sent == 3), "7 nodes in batches of 3");
+    assert!(
+        report.records.iter().all(|r| r.batches == 3 && r.transactions_sent == 3),
+        "7 nodes in batches of 3"
+    );
     for node in &report.nodes {
         assert!(node.fully_claimed, "node {} left something unclaimed", node.index);
         assert_eq!(node.payouts.len(), 8);
     }
     for (i, pool) in report.pools.iter().enumerate() {
-        let (amount, paid, left): (U256, U256, U256) = (pool.amount.parse().unwrap(), pool.paid.parse().unwrap(), pool.left.parse().unwrap());
+        let (amount, paid, left): (U256, U256, U256) =
+            (pool.amount.parse().unwrap(), pool.paid.parse().unwrap(), pool.left.parse().unwrap());
         assert_eq!(paid + left, amount, "pool {}", pool.pool_id);
         assert!(left <= U256::from(3 * 7), "only rounding dust stays: {left}");
         let entitled: U256 = report.nodes.iter().map(|n| n.payouts[i].parse::<U256>().unwrap()).sum();
@@ -30,12 +41,16 @@ async fn demo_pays_everyone_and_writes_the_report() {
         // Limit = estimate + 5 %; a pipelined batch is estimated before the epoch's opening batch is
         // mined, so it also carries the opening's cost (about 25k gas) once.
         let allowance = if g.operation == "recordContributionsBatch" { 30_000 * g.count } else { 0 };
-        assert!(g.total_limit * 100 <= g.total_used * 116 + allowance * 100, "limit too far above use: {g:?}");
+        assert!(
+            g.total_limit * 100 <= g.total_used * 116 + allowance * 100,
+            "limit too far above use: {g:?}"
+        );
     }
     report.write(dir.path()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("</table>"));
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(json["nodes"].as_array().unwrap().len(), 7);
     assert!(report.text().contains("every node claimed every pool: yes"));
 }

@@ -13,10 +13,10 @@ use alloy::{
     providers::{DynProvider, Provider},
 };
 use gradpay::{
-    anvil::{dev_signer, Anvil, AnvilOptions},
+    Coordinator, EpochEntry,
+    anvil::{Anvil, AnvilOptions, dev_signer},
     journal::{Journal, JournalScope},
     record::{RecordSummary, SendMode},
-    Coordinator, EpochEntry,
 };
 
 const NODES: u32 = 12;
@@ -46,7 +46,8 @@ async fn rpc(provider: &DynProvider, method: &'static str, params: serde_json::V
 /// A coordinator with small batches and a short receipt timeout, on a session with NODES nodes.
 async fn coordinator(c: &Coordinator, url: &str, dir: &std::path::Path) -> Coordinator {
     common::register(c, SESSION, &common::nodes(NODES)).await;
-    let profile = gradpay::NetworkProfile { batch_size: BATCH, receipt_timeout_secs: 3, ..common::profile(url, dir) };
+    let profile =
+        gradpay::NetworkProfile { batch_size: BATCH, receipt_timeout_secs: 3, ..common::profile(url, dir) };
     Coordinator::connect(profile, c.address(), dev_signer(0).unwrap()).await.unwrap()
 }
 
@@ -70,7 +71,13 @@ async fn wait_sent(path: &std::path::Path, epoch: u32, batch: u32) -> B256 {
     }
 }
 
-fn spawn_record(c: &Coordinator, path: std::path::PathBuf, scope: JournalScope, epoch: u32, mode: SendMode) -> tokio::task::JoinHandle<gradpay::Result<RecordSummary>> {
+fn spawn_record(
+    c: &Coordinator,
+    path: std::path::PathBuf,
+    scope: JournalScope,
+    epoch: u32,
+    mode: SendMode,
+) -> tokio::task::JoinHandle<gradpay::Result<RecordSummary>> {
     let c = c.clone();
     tokio::spawn(async move {
         let mut journal = Journal::open(&path, scope)?;
@@ -84,10 +91,18 @@ async fn assert_exact(c: &Coordinator, epochs: &[u32]) {
         let r = c.contract().getContributionByIndex(SESSION, i).call().await.unwrap();
         let rows: Vec<EpochEntry> = epochs.iter().map(|e| entries(*e)[i as usize]).collect();
         assert_eq!(r.epochs as usize, epochs.len(), "node {i} epochs");
-        assert_eq!(r.computeSeconds, rows.iter().map(|e| u64::from(e.compute_seconds)).sum::<u64>(), "node {i} compute");
+        assert_eq!(
+            r.computeSeconds,
+            rows.iter().map(|e| u64::from(e.compute_seconds)).sum::<u64>(),
+            "node {i} compute"
+        );
         assert_eq!(r.accepted, rows.iter().map(|e| e.accepted).sum::<u32>(), "node {i} accepted");
         assert_eq!(r.roundsOk, rows.iter().map(|e| e.rounds_ok).sum::<u32>(), "node {i} roundsOk");
-        assert_eq!(r.networkSum, rows.iter().map(|e| u32::from(e.network_bps)).sum::<u32>(), "node {i} network");
+        assert_eq!(
+            r.networkSum,
+            rows.iter().map(|e| u32::from(e.network_bps)).sum::<u32>(),
+            "node {i} network"
+        );
     }
     let totals = c.contract().getSessionTotal(SESSION).call().await.unwrap();
     assert_eq!(totals.nodeEpochs, u64::from(NODES) * epochs.len() as u64, "node-epochs");
@@ -119,8 +134,10 @@ async fn coordinator_killed_between_batches_resumes_from_the_journal() {
     assert!(!c.contract().isBatchRecorded(SESSION, 0, 2).call().await.unwrap());
 
     rpc(c.provider(), "evm_setAutomine", serde_json::json!([true])).await;
-    let restarted = Coordinator::connect(c.profile().clone(), c.address(), dev_signer(0).unwrap()).await.unwrap();
-    let summary = spawn_record(&restarted, path.clone(), scope, 0, SendMode::Pipelined).await.unwrap().unwrap();
+    let restarted =
+        Coordinator::connect(c.profile().clone(), c.address(), dev_signer(0).unwrap()).await.unwrap();
+    let summary =
+        spawn_record(&restarted, path.clone(), scope, 0, SendMode::Pipelined).await.unwrap().unwrap();
     assert!(summary.transactions_sent <= 3, "batch 0 is not sent again: {summary:?}");
     assert_exact(&restarted, &[0]).await;
     // And once more: everything is on chain, nothing is sent.
@@ -170,7 +187,9 @@ async fn node_restarted_from_its_dumped_state_mid_epoch() {
     // Stop the node (it dumps its state) with batch 1 of epoch 1 unmined, and bring it back.
     anvil.stop().unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let anvil = Anvil::spawn(&AnvilOptions { port: Some(port), load_state: Some(state), ..Default::default() }).unwrap();
+    let anvil =
+        Anvil::spawn(&AnvilOptions { port: Some(port), load_state: Some(state), ..Default::default() })
+            .unwrap();
 
     // The same coordinator, never restarted, rides out the outage and finishes the epoch.
     let summary = task.await.unwrap().unwrap();

@@ -10,11 +10,8 @@ use alloy::{
     signers::local::PrivateKeySigner,
 };
 use gradpay::{
-    bindings::MockERC20,
-    claims::PoolSpec,
-    demo::SplitMix64,
-    record::SendMode,
-    Coordinator, EpochEntry, PoolDefaults, Strategy, StrategyParams,
+    Coordinator, EpochEntry, PoolDefaults, Strategy, StrategyParams, bindings::MockERC20, claims::PoolSpec,
+    demo::SplitMix64, record::SendMode,
 };
 
 const NODES: u32 = 90;
@@ -51,7 +48,8 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
     let chain = common::start(Default::default()).await;
     let profile = gradpay::NetworkProfile { batch_size: 25, finalize_chunk: 40, ..chain.profile.clone() };
     let admin = chain.coordinator.clone();
-    let c = Coordinator::connect(profile, admin.address(), gradpay::anvil::dev_signer(0).unwrap()).await.unwrap();
+    let c =
+        Coordinator::connect(profile, admin.address(), gradpay::anvil::dev_signer(0).unwrap()).await.unwrap();
     let nodes = common::nodes(NODES);
     let list: Vec<_> = nodes.iter().map(|s| (s.address(), Default::default())).collect();
     c.create_session(SESSION, Default::default(), 2 * 10u64.pow(18)).await.unwrap();
@@ -60,7 +58,10 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
     for epoch in 0..EPOCHS {
         let rounds = 5 + rng.below(20) as u32;
         let entries = random_epoch(&mut rng, rounds);
-        let summary = c.record_epoch(&mut journal, SESSION, epoch * 2, rounds, &entries, SendMode::Pipelined, &|_, _| {}).await.unwrap();
+        let summary = c
+            .record_epoch(&mut journal, SESSION, epoch * 2, rounds, &entries, SendMode::Pipelined, &|_, _| {})
+            .await
+            .unwrap();
         assert_eq!(summary.batches as usize, entries.len().div_ceil(25));
     }
     c.exclude_node(SESSION, nodes[7].address(), "caught cheating").await.unwrap();
@@ -78,9 +79,21 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
         let amount = U256::from(rng.below(u64::MAX) | 1) * U256::from(1_000_003u64);
         token.mint(c.sender(), amount).send().await.unwrap().get_receipt().await.unwrap();
         let params = StrategyParams::for_strategy(strategy, &defaults);
-        let token_pool = c.create_pool(SESSION, PoolSpec { token: Some(*token.address()), amount, strategy, params, claim_window_secs: 3600 }).await.unwrap();
+        let token_pool = c
+            .create_pool(
+                SESSION,
+                PoolSpec { token: Some(*token.address()), amount, strategy, params, claim_window_secs: 3600 },
+            )
+            .await
+            .unwrap();
         let eth = U256::from(rng.below(10u64.pow(18)) + 1);
-        let eth_pool = c.create_pool(SESSION, PoolSpec { token: None, amount: eth, strategy, params, claim_window_secs: 3600 }).await.unwrap();
+        let eth_pool = c
+            .create_pool(
+                SESSION,
+                PoolSpec { token: None, amount: eth, strategy, params, claim_window_secs: 3600 },
+            )
+            .await
+            .unwrap();
         pools.push((token_pool, amount));
         pools.push((eth_pool, eth));
     }
@@ -118,14 +131,23 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
         }
     }
     let token_funded: U256 = pools.iter().step_by(2).map(|(_, a)| *a).sum();
-    assert_eq!(token.balanceOf(c.address()).call().await.unwrap(), token_funded - token_paid, "the contract keeps only the dust");
+    assert_eq!(
+        token.balanceOf(c.address()).call().await.unwrap(),
+        token_funded - token_paid,
+        "the contract keeps only the dust"
+    );
     for &(pool, amount) in &pools {
         let info = c.contract().getPool(pool).call().await.unwrap();
         assert!(info.remaining <= amount);
     }
 }
 
-async fn pending_token(c: &Coordinator, pools: &[(U256, U256)], node: &PrivateKeySigner, token: Address) -> U256 {
+async fn pending_token(
+    c: &Coordinator,
+    pools: &[(U256, U256)],
+    node: &PrivateKeySigner,
+    token: Address,
+) -> U256 {
     let mut sum = U256::ZERO;
     for &(pool, _) in pools {
         let info = c.contract().getPool(pool).call().await.unwrap();

@@ -6,10 +6,8 @@ mod common;
 
 use alloy::primitives::{Address, U256};
 use gradpay::{
-    bindings::MockERC20,
-    claims::PoolSpec,
+    EpochEntry, PoolDefaults, Strategy, StrategyParams, bindings::MockERC20, claims::PoolSpec,
     record::SendMode,
-    EpochEntry, PoolDefaults, Strategy, StrategyParams,
 };
 
 /// The §6 inputs: (c, a, j, k, p, cons, net, up) per node.
@@ -55,19 +53,39 @@ async fn worked_example_pays_the_table_to_the_wei() {
     // Session 1: clipK = 0, every strategy in ETH and (proportional) in a token.
     common::register(c, 1, &nodes).await;
     let mut journal = common::journal(c, chain.dir.path(), 1);
-    let summary = c.record_epoch(&mut journal, 1, 0, 10, &entries(), SendMode::Pipelined, &|_, _| {}).await.unwrap();
+    let summary =
+        c.record_epoch(&mut journal, 1, 0, 10, &entries(), SendMode::Pipelined, &|_, _| {}).await.unwrap();
     assert_eq!((summary.batches, summary.transactions_sent), (1, 1));
     // The contract packs as we do.
-    let packed = c.contract().packEntry(gradpay::bindings::IContributionTracker::ContributionEntry {
-        nodeIndex: 2, computeSeconds: 200, accepted: 40, rejected: 0, roundsOk: 10, roundsJoined: 10, consistencyBps: 10000, networkBps: 10000, uptimeBps: 10000,
-    }).call().await.unwrap();
+    let packed = c
+        .contract()
+        .packEntry(gradpay::bindings::IContributionTracker::ContributionEntry {
+            nodeIndex: 2,
+            computeSeconds: 200,
+            accepted: 40,
+            rejected: 0,
+            roundsOk: 10,
+            roundsJoined: 10,
+            consistencyBps: 10000,
+            networkBps: 10000,
+            uptimeBps: 10000,
+        })
+        .call()
+        .await
+        .unwrap();
     assert_eq!(packed, entries()[2].pack(), "client packing equals the contract's packEntry");
     c.complete_session(1).await.unwrap();
     let fin = c.finalize(1, &|_, _| {}).await.unwrap();
     assert_eq!((fin.eligible, fin.chunks), (3, 1));
     let defaults = PoolDefaults::default();
     for (strategy, expected) in TABLE {
-        let spec = PoolSpec { token: None, amount: one_eth, strategy, params: StrategyParams::for_strategy(strategy, &defaults), claim_window_secs: 3600 };
+        let spec = PoolSpec {
+            token: None,
+            amount: one_eth,
+            strategy,
+            params: StrategyParams::for_strategy(strategy, &defaults),
+            claim_window_secs: 3600,
+        };
         let pool = c.create_pool(1, spec).await.unwrap();
         for (i, node) in nodes.iter().enumerate() {
             let got = c.contract().pendingReward(pool, node.address()).call().await.unwrap();
@@ -77,7 +95,13 @@ async fn worked_example_pays_the_table_to_the_wei() {
     // A token pool pays the same wei, checked on the token balance after each node claims.
     let token = MockERC20::deploy(c.provider().clone(), "Gradient".into(), "GRAD".into(), 18).await.unwrap();
     token.mint(c.sender(), one_eth).send().await.unwrap().get_receipt().await.unwrap();
-    let spec = PoolSpec { token: Some(*token.address()), amount: one_eth, strategy: Strategy::Proportional, params: StrategyParams::default(), claim_window_secs: 3600 };
+    let spec = PoolSpec {
+        token: Some(*token.address()),
+        amount: one_eth,
+        strategy: Strategy::Proportional,
+        params: StrategyParams::default(),
+        claim_window_secs: 3600,
+    };
     let token_pool = c.create_pool(1, spec).await.unwrap();
     for (i, node) in nodes.iter().enumerate() {
         let as_node = common::as_node(c, node.clone()).await;
@@ -97,7 +121,13 @@ async fn worked_example_pays_the_table_to_the_wei() {
     c.record_epoch(&mut journal, 2, 0, 10, &entries(), SendMode::Pipelined, &|_, _| {}).await.unwrap();
     c.complete_session(2).await.unwrap();
     c.finalize(2, &|_, _| {}).await.unwrap();
-    let spec = PoolSpec { token: None, amount: one_eth, strategy: Strategy::Proportional, params: StrategyParams::default(), claim_window_secs: 3600 };
+    let spec = PoolSpec {
+        token: None,
+        amount: one_eth,
+        strategy: Strategy::Proportional,
+        params: StrategyParams::default(),
+        claim_window_secs: 3600,
+    };
     let pool = c.create_pool(2, spec).await.unwrap();
     for (i, node) in nodes.iter().enumerate() {
         let got = c.contract().rewardOf(pool, node.address()).call().await.unwrap();

@@ -9,11 +9,11 @@ use std::{fmt::Write as _, path::PathBuf, time::Instant};
 use alloy::primitives::B256;
 use clap::Parser;
 use gradpay::{
-    anvil::{dev_signer, Anvil, AnvilOptions},
-    deploy::{deploy, Roles},
+    EpochEntry, NetworkProfile, Result,
+    anvil::{Anvil, AnvilOptions, dev_signer},
+    deploy::{Roles, deploy},
     journal::{Journal, JournalScope},
     record::{RecordSummary, SendMode},
-    EpochEntry, NetworkProfile, Result,
 };
 
 /// Pipelined vs sequential recording benchmark.
@@ -57,53 +57,112 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(args: &Args) -> Result<String> {
     let settings = [
-        Setting { name: "automine (a block per transaction, instantly)", anvil: AnvilOptions { gas_limit: Some(200_000_000), ..Default::default() } },
-        Setting { name: "1 s blocks, 200M gas per block (Monad-like limit)", anvil: AnvilOptions { block_time: Some(1.0), gas_limit: Some(200_000_000), ..Default::default() } },
+        Setting {
+            name: "automine (a block per transaction, instantly)",
+            anvil: AnvilOptions { gas_limit: Some(200_000_000), ..Default::default() },
+        },
+        Setting {
+            name: "1 s blocks, 200M gas per block (Monad-like limit)",
+            anvil: AnvilOptions { block_time: Some(1.0), gas_limit: Some(200_000_000), ..Default::default() },
+        },
     ];
     let mut table = String::new();
     let _ = writeln!(table, "# Recording benchmark\n");
-    let _ = writeln!(table, "One epoch of {} nodes in batches of {} ({} transactions), recorded twice on the same anvil in one run:", args.nodes, args.batch_size, (args.nodes as usize).div_ceil(args.batch_size));
-    let _ = writeln!(table, "**pipelined** (consecutive nonces, all sent, receipts awaited together) and **sequential** (send one, wait for its receipt, send the next: the seed's way). Same entries, fresh session each, release build.\n");
-    let _ = writeln!(table, "Command: `cargo run -p gradpay-client --release --bin gradpay-bench -- --nodes {} --batch-size {}`\n", args.nodes, args.batch_size);
+    let _ = writeln!(
+        table,
+        "One epoch of {} nodes in batches of {} ({} transactions), recorded twice on the same anvil in one run:",
+        args.nodes,
+        args.batch_size,
+        (args.nodes as usize).div_ceil(args.batch_size)
+    );
+    let _ = writeln!(
+        table,
+        "**pipelined** (consecutive nonces, all sent, receipts awaited together) and **sequential** (send one, wait for its receipt, send the next: the seed's way). Same entries, fresh session each, release build.\n"
+    );
+    let _ = writeln!(
+        table,
+        "Command: `cargo run -p gradpay-client --release --bin gradpay-bench -- --nodes {} --batch-size {}`\n",
+        args.nodes, args.batch_size
+    );
     let _ = writeln!(table, "| chain | mode | wall time | transactions | gas used | gas limit | speed-up |");
     let _ = writeln!(table, "|---|---|---:|---:|---:|---:|---:|");
     for setting in settings {
         eprintln!("{}", setting.name);
         let (pipelined, sequential) = measure(args, &setting.anvil).await?;
         for (mode, s) in [("pipelined", &pipelined), ("sequential", &sequential)] {
-            let speedup = if mode == "pipelined" { format!("{:.1}×", sequential.millis as f64 / pipelined.millis.max(1) as f64) } else { "1×".into() };
-            let _ = writeln!(table, "| {} | {mode} | {:.2} s | {} | {} | {} | {speedup} |", setting.name, s.millis as f64 / 1000.0, s.transactions_sent, s.gas_used, s.gas_limit);
+            let speedup = if mode == "pipelined" {
+                format!("{:.1}×", sequential.millis as f64 / pipelined.millis.max(1) as f64)
+            } else {
+                "1×".into()
+            };
+            let _ = writeln!(
+                table,
+                "| {} | {mode} | {:.2} s | {} | {} | {} | {speedup} |",
+                setting.name,
+                s.millis as f64 / 1000.0,
+                s.transactions_sent,
+                s.gas_used,
+                s.gas_limit
+            );
         }
     }
-    let _ = writeln!(table, "\nGas limits are each batch's estimate plus the profile's margin (5 %); estimates made before earlier batches of the epoch are mined include the epoch's first-batch cost, hence used < limit by a little more than the margin.");
+    let _ = writeln!(
+        table,
+        "\nGas limits are each batch's estimate plus the profile's margin (5 %); estimates made before earlier batches of the epoch are mined include the epoch's first-batch cost, hence used < limit by a little more than the margin."
+    );
     let _ = writeln!(
         table,
         "For scale: the seed recorded one node per transaction at a fixed 500,000 gas limit, i.e. {} transactions charged {} gas on Monad for the same epoch.",
         args.nodes,
         u64::from(args.nodes) * 500_000
     );
-    let _ = writeln!(table, "\nMachine: 2 cores shared with a concurrent build; anvil from node_modules (Foundry 1.7.1). Automine makes receipts available at once, so waiting costs little there; with real block times a send-and-wait loop pays one block per batch.");
+    let _ = writeln!(
+        table,
+        "\nMachine: 2 cores shared with a concurrent build; anvil from node_modules (Foundry 1.7.1). Automine makes receipts available at once, so waiting costs little there; with real block times a send-and-wait loop pays one block per batch."
+    );
     Ok(table)
 }
 
 async fn measure(args: &Args, options: &AnvilOptions) -> Result<(RecordSummary, RecordSummary)> {
     let anvil = Anvil::spawn(options)?;
     let dir = std::env::temp_dir().join(format!("gradpay-bench-{}", std::process::id()));
-    let profile = NetworkProfile { rpc_url: anvil.url(), batch_size: args.batch_size, journal_dir: dir.clone(), poll_interval_ms: 20, receipt_timeout_secs: 600, ..NetworkProfile::builtin("local").unwrap_or_else(|| unreachable!()) };
+    let profile = NetworkProfile {
+        rpc_url: anvil.url(),
+        batch_size: args.batch_size,
+        journal_dir: dir.clone(),
+        poll_interval_ms: 20,
+        receipt_timeout_secs: 600,
+        ..NetworkProfile::builtin("local").unwrap_or_else(|| unreachable!())
+    };
     let admin = dev_signer(0)?;
     let roles = Roles { admin: admin.address(), coordinator: admin.address(), treasury: admin.address() };
     let (_, c) = deploy(profile, admin, roles).await?;
     // Nodes need distinct addresses only (they never sign here).
-    let nodes: Vec<_> = (0..args.nodes).map(|i| (alloy::primitives::Address::left_padding_from(&(u64::from(i) + 1).to_be_bytes()), B256::ZERO)).collect();
+    let nodes: Vec<_> = (0..args.nodes)
+        .map(|i| {
+            (alloy::primitives::Address::left_padding_from(&(u64::from(i) + 1).to_be_bytes()), B256::ZERO)
+        })
+        .collect();
     let entries: Vec<EpochEntry> = (0..args.nodes)
-        .map(|i| EpochEntry { node_index: i, compute_seconds: 1000 + i % 977, accepted: 40, rejected: i % 7, rounds_ok: 18, rounds_joined: 20, consistency_bps: 9000, network_bps: 8000, uptime_bps: 9500 })
+        .map(|i| EpochEntry {
+            node_index: i,
+            compute_seconds: 1000 + i % 977,
+            accepted: 40,
+            rejected: i % 7,
+            rounds_ok: 18,
+            rounds_joined: 20,
+            consistency_bps: 9000,
+            network_bps: 8000,
+            uptime_bps: 9500,
+        })
         .collect();
     let mut results = Vec::new();
     for (session, mode) in [(1u64, SendMode::Pipelined), (2, SendMode::Sequential)] {
         eprintln!("  registering {} nodes in session {session}", args.nodes);
         c.create_session(session, B256::ZERO, 0).await?;
         c.register_nodes(session, &nodes).await?;
-        let scope = JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: session };
+        let scope =
+            JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: session };
         let mut journal = Journal::open(&Journal::path_for(&dir, &scope), scope)?;
         eprintln!("  recording ({mode:?})");
         let started = Instant::now();

@@ -7,10 +7,10 @@ use alloy::{
     signers::local::PrivateKeySigner,
 };
 use gradpay::{
-    anvil::{dev_signer, set_balance, simulated_node_signer, Anvil, AnvilOptions},
-    deploy::{deploy, Roles},
-    journal::{Journal, JournalScope},
     Coordinator, NetworkProfile,
+    anvil::{Anvil, AnvilOptions, dev_signer, set_balance, simulated_node_signer},
+    deploy::{Roles, deploy},
+    journal::{Journal, JournalScope},
 };
 
 pub struct Chain {
@@ -35,7 +35,11 @@ pub async fn start(options: AnvilOptions) -> Chain {
     let anvil = Anvil::spawn(&options).unwrap();
     let profile = profile(&anvil.url(), dir.path());
     let admin = dev_signer(0).unwrap();
-    let roles = Roles { admin: admin.address(), coordinator: admin.address(), treasury: dev_signer(1).unwrap().address() };
+    let roles = Roles {
+        admin: admin.address(),
+        coordinator: admin.address(),
+        treasury: dev_signer(1).unwrap().address(),
+    };
     let (_, coordinator) = deploy(profile.clone(), admin, roles).await.unwrap();
     Chain { anvil, coordinator, profile, dir }
 }
@@ -45,7 +49,8 @@ pub fn nodes(n: u32) -> Vec<PrivateKeySigner> {
 }
 
 pub async fn register(c: &Coordinator, session: u64, nodes: &[PrivateKeySigner]) {
-    let list: Vec<(Address, B256)> = nodes.iter().map(|s| (s.address(), B256::left_padding_from(&s.address().0 .0))).collect();
+    let list: Vec<(Address, B256)> =
+        nodes.iter().map(|s| (s.address(), B256::left_padding_from(&s.address().0.0))).collect();
     c.create_session(session, B256::repeat_byte(0x11), 0).await.unwrap();
     let indices = c.register_nodes(session, &list).await.unwrap();
     assert_eq!(indices, (0..nodes.len() as u32).collect::<Vec<_>>(), "dense indices in registration order");

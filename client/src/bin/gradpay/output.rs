@@ -20,7 +20,9 @@ pub(crate) fn error_chain(error: &gradpay::Error) -> String {
     text
 }
 
-fn cause_source<'a>(error: Option<&'a (dyn std::error::Error + 'static)>) -> Option<&'a (dyn std::error::Error + 'static)> {
+fn cause_source<'a>(
+    error: Option<&'a (dyn std::error::Error + 'static)>,
+) -> Option<&'a (dyn std::error::Error + 'static)> {
     error.and_then(|e| e.source())
 }
 
@@ -36,7 +38,8 @@ pub(crate) fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> 
 /// A progress bar on stderr (hidden with `--json` or when stderr is not a terminal).
 pub(crate) fn progress(json: bool, message: &str) -> ProgressBar {
     let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(0) };
-    let style = ProgressStyle::with_template("{msg:>24} [{bar:30}] {pos}/{len} {elapsed}").unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template("{msg:>24} [{bar:30}] {pos}/{len} {elapsed}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style.progress_chars("=> "));
     bar.set_message(message.to_owned());
     bar

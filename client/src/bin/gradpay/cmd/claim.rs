@@ -29,12 +29,21 @@ impl ClaimArgs {
             (None, Some(session)) => c.claim_all(session).await?,
             (None, None) => Vec::new(),
         };
-        let value: Vec<_> = claimed.iter().map(|(pool, amount)| json!({ "pool": pool.to_string(), "amount": amount.to_string() })).collect();
+        let value: Vec<_> = claimed
+            .iter()
+            .map(|(pool, amount)| json!({ "pool": pool.to_string(), "amount": amount.to_string() }))
+            .collect();
         emit(g.json, &value, || {
             if claimed.is_empty() {
                 return "nothing pending: no transaction sent".to_owned();
             }
-            claimed.iter().map(|(pool, amount)| format!("claimed {} ({amount} wei) from pool {pool}", super::format_units(*amount))).collect::<Vec<_>>().join("\n")
+            claimed
+                .iter()
+                .map(|(pool, amount)| {
+                    format!("claimed {} ({amount} wei) from pool {pool}", super::format_units(*amount))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
         });
         Ok(())
     }

@@ -4,9 +4,15 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use gradpay::{demo::{run_demo, DemoOptions}, Result};
+use gradpay::{
+    Result,
+    demo::{DemoOptions, run_demo},
+};
 
-use crate::{cli::GlobalArgs, output::{emit, progress}};
+use crate::{
+    cli::GlobalArgs,
+    output::{emit, progress},
+};
 
 /// Run the demo.
 #[derive(Debug, Args)]
@@ -34,7 +40,14 @@ pub(crate) struct DemoArgs {
 impl DemoArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
         let journal_dir = tempdir_for_journal()?;
-        let options = DemoOptions { nodes: self.nodes, epochs: self.epochs, seed: self.seed, batch_size: self.batch_size.max(1), clip_k: self.clip_k, journal_dir: journal_dir.clone() };
+        let options = DemoOptions {
+            nodes: self.nodes,
+            epochs: self.epochs,
+            seed: self.seed,
+            batch_size: self.batch_size.max(1),
+            clip_k: self.clip_k,
+            journal_dir: journal_dir.clone(),
+        };
         let bar = progress(g.json, "demo");
         let report = run_demo(&options, &|stage, done, total| {
             bar.set_message(stage.to_owned());
@@ -47,7 +60,9 @@ impl DemoArgs {
         let report = report?;
         report.write(&self.out)?;
         let (json, html) = (self.out.join("report.json"), self.out.join("report.html"));
-        emit(g.json, &report, || format!("{}\nwrote {} and {}", report.text(), json.display(), html.display()));
+        emit(g.json, &report, || {
+            format!("{}\nwrote {} and {}", report.text(), json.display(), html.display())
+        });
         Ok(())
     }
 }

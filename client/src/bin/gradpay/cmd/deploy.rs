@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use alloy::primitives::Address;
 use clap::Args;
-use gradpay::{deploy::{deploy, Roles}, Result};
+use gradpay::{
+    Result,
+    deploy::{Roles, deploy},
+};
 
 use crate::{cli::GlobalArgs, output::emit};
 
@@ -30,10 +33,19 @@ impl DeployArgs {
         let (profile, base_dir) = super::profile(g)?;
         let signer = super::signer(g)?;
         let me = signer.address();
-        let roles = Roles { admin: self.admin.unwrap_or(me), coordinator: self.coordinator.unwrap_or(me), treasury: self.treasury.unwrap_or(me) };
+        let roles = Roles {
+            admin: self.admin.unwrap_or(me),
+            coordinator: self.coordinator.unwrap_or(me),
+            treasury: self.treasury.unwrap_or(me),
+        };
         let out = match self.out {
             Some(path) => path,
-            None => base_dir.join(profile.deployments.clone().unwrap_or_else(|| format!("deployments/{}.json", profile.chain_id).into())),
+            None => base_dir.join(
+                profile
+                    .deployments
+                    .clone()
+                    .unwrap_or_else(|| format!("deployments/{}.json", profile.chain_id).into()),
+            ),
         };
         let (deployments, coordinator) = deploy(profile, signer, roles).await?;
         deployments.write(&out)?;
@@ -41,7 +53,12 @@ impl DeployArgs {
         emit(g.json, &deployments, || {
             let used: u64 = gas.iter().map(|r| r.gas_used).sum();
             let limit: u64 = gas.iter().map(|r| r.gas_limit).sum();
-            format!("GradPay deployed at {} on chain {} (gas {used} of limit {limit}); wrote {}", deployments.gradpay, deployments.chain_id, out.display())
+            format!(
+                "GradPay deployed at {} on chain {} (gas {used} of limit {limit}); wrote {}",
+                deployments.gradpay,
+                deployments.chain_id,
+                out.display()
+            )
         });
         Ok(())
     }

@@ -13,7 +13,7 @@ pub(crate) mod status;
 use std::path::{Path, PathBuf};
 
 use alloy::{primitives::Address, signers::local::PrivateKeySigner};
-use gradpay::{config, provider, Coordinator, KeySource, NetworkProfile, Result};
+use gradpay::{Coordinator, KeySource, NetworkProfile, Result, config, provider};
 
 use crate::cli::GlobalArgs;
 
@@ -58,8 +58,11 @@ pub(crate) async fn connect_node(g: &GlobalArgs, node: Option<Address>) -> Resul
 
 /// Formats wei (or 18-decimal token units) as a decimal with up to 6 fractional digits.
 pub(crate) fn format_units(amount: alloy::primitives::U256) -> String {
-    alloy::primitives::utils::format_units(amount, 18).map_or_else(|_| amount.to_string(), |s| {
-        let trimmed = s.trim_end_matches('0').trim_end_matches('.');
-        trimmed.to_owned()
-    })
+    alloy::primitives::utils::format_units(amount, 18).map_or_else(
+        |_| amount.to_string(),
+        |s| {
+            let trimmed = s.trim_end_matches('0').trim_end_matches('.');
+            trimmed.to_owned()
+        },
+    )
 }

@@ -31,7 +31,12 @@ impl PendingArgs {
                     let token = if r.token.is_zero() { "native".to_owned() } else { r.token.to_string() };
                     let strategy = r.strategy.map_or("?", |s| s.label());
                     let state = if r.claimed { "claimed" } else { "pending" };
-                    format!("pool {} ({strategy}, {token}): {state} {} ({} wei)", r.pool_id, super::format_units(r.entitled), r.pending)
+                    format!(
+                        "pool {} ({strategy}, {token}): {state} {} ({} wei)",
+                        r.pool_id,
+                        super::format_units(r.entitled),
+                        r.pending
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("\n")

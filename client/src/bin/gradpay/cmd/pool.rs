@@ -2,7 +2,7 @@
 
 use alloy::primitives::{Address, U256};
 use clap::{Args, Subcommand};
-use gradpay::{claims::PoolSpec, Result, Strategy, StrategyParams};
+use gradpay::{Result, Strategy, StrategyParams, claims::PoolSpec};
 use serde_json::json;
 
 use crate::{cli::GlobalArgs, output::emit};
@@ -46,9 +46,11 @@ impl PoolCommand {
             claim_window_secs: args.claim_window.unwrap_or(defaults.claim_window_secs),
         };
         let pool = c.create_pool(args.session, spec).await?;
-        emit(g.json, &json!({ "pool": pool.to_string(), "strategy": strategy, "amount": args.amount.to_string() }), || {
-            format!("pool {pool} created: {} {strategy}", args.amount)
-        });
+        emit(
+            g.json,
+            &json!({ "pool": pool.to_string(), "strategy": strategy, "amount": args.amount.to_string() }),
+            || format!("pool {pool} created: {} {strategy}", args.amount),
+        );
         Ok(())
     }
 }

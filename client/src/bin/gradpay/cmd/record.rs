@@ -6,13 +6,16 @@ use std::{collections::BTreeMap, path::PathBuf};
 use alloy::primitives::Address;
 use clap::Args;
 use gradpay::{
-    journal::{Journal, JournalScope},
-    metrics::{read_metrics_file, NodeRef},
-    record::SendMode,
     Result,
+    journal::{Journal, JournalScope},
+    metrics::{NodeRef, read_metrics_file},
+    record::SendMode,
 };
 
-use crate::{cli::GlobalArgs, output::{emit, progress, progress_fn}};
+use crate::{
+    cli::GlobalArgs,
+    output::{emit, progress, progress_fn},
+};
 
 /// Record metrics.
 #[derive(Debug, Args)]
@@ -39,8 +42,12 @@ impl RecordArgs {
         let epochs = read_metrics_file(&self.metrics)?;
         let (_, base_dir) = super::profile(g)?;
         let c = super::connect(g).await?;
-        let scope = JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: self.session };
-        let path = self.journal.clone().unwrap_or_else(|| Journal::path_for(&base_dir.join(&c.profile().journal_dir), &scope));
+        let scope =
+            JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: self.session };
+        let path = self
+            .journal
+            .clone()
+            .unwrap_or_else(|| Journal::path_for(&base_dir.join(&c.profile().journal_dir), &scope));
         let mut journal = Journal::open(&path, scope)?;
         let mode = if self.sequential { SendMode::Sequential } else { SendMode::Pipelined };
         let mut indices: BTreeMap<Address, u32> = BTreeMap::new();
@@ -62,7 +69,17 @@ impl RecordArgs {
                 entries.push(line.entry(index));
             }
             let bar = progress(g.json, &format!("epoch {}", epoch.epoch));
-            let summary = c.record_epoch(&mut journal, self.session, epoch.epoch, epoch.epoch_rounds, &entries, mode, &progress_fn(&bar)).await?;
+            let summary = c
+                .record_epoch(
+                    &mut journal,
+                    self.session,
+                    epoch.epoch,
+                    epoch.epoch_rounds,
+                    &entries,
+                    mode,
+                    &progress_fn(&bar),
+                )
+                .await?;
             bar.finish_and_clear();
             summaries.push(summary);
         }

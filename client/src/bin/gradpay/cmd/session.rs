@@ -7,7 +7,10 @@ use clap::{Args, Subcommand};
 use gradpay::{Error, Result};
 use serde_json::json;
 
-use crate::{cli::GlobalArgs, output::{emit, progress, progress_fn}};
+use crate::{
+    cli::GlobalArgs,
+    output::{emit, progress, progress_fn},
+};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum SessionCommand {
@@ -86,18 +89,25 @@ impl SessionCommand {
                 let nodes = read_nodes(&args.nodes)?;
                 let c = super::connect(g).await?;
                 let indices = c.register_nodes(args.id.session, &nodes).await?;
-                let value: Vec<_> = nodes.iter().zip(&indices).map(|((a, _), i)| json!({ "node": a, "index": i })).collect();
-                emit(g.json, &value, || format!("{} node(s) registered in session {}", indices.len(), args.id.session));
+                let value: Vec<_> =
+                    nodes.iter().zip(&indices).map(|((a, _), i)| json!({ "node": a, "index": i })).collect();
+                emit(g.json, &value, || {
+                    format!("{} node(s) registered in session {}", indices.len(), args.id.session)
+                });
             }
             Self::Exclude(args) => {
                 let c = super::connect(g).await?;
                 c.exclude_node(args.id.session, args.node, &args.reason).await?;
-                emit(g.json, &json!({ "excluded": args.node }), || format!("node {} excluded from session {}", args.node, args.id.session));
+                emit(g.json, &json!({ "excluded": args.node }), || {
+                    format!("node {} excluded from session {}", args.node, args.id.session)
+                });
             }
             Self::Complete(id) => {
                 let c = super::connect(g).await?;
                 c.complete_session(id.session).await?;
-                emit(g.json, &json!({ "session": id.session, "state": "completed" }), || format!("session {} completed", id.session));
+                emit(g.json, &json!({ "session": id.session, "state": "completed" }), || {
+                    format!("session {} completed", id.session)
+                });
             }
             Self::Finalize(id) => {
                 let c = super::connect(g).await?;
@@ -109,10 +119,16 @@ impl SessionCommand {
                     let mut text = if summary.already_finalized {
                         format!("session {} was already finalized", id.session)
                     } else {
-                        format!("session {} finalized: {} eligible node(s) ranked in {} chunk(s)", id.session, summary.eligible, summary.chunks)
+                        format!(
+                            "session {} finalized: {} eligible node(s) ranked in {} chunk(s)",
+                            id.session, summary.eligible, summary.chunks
+                        )
                     };
                     for o in &outliers {
-                        text += &format!("\noutlier: node {} score {} clipped to {}", o.index, o.score, o.clip_cap);
+                        text += &format!(
+                            "\noutlier: node {} score {} clipped to {}",
+                            o.index, o.score, o.clip_cap
+                        );
                     }
                     text
                 });
@@ -130,9 +146,13 @@ fn read_nodes(path: &Path) -> Result<Vec<(Address, B256)>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let bad = |what: &str| Error::Config { origin: format!("{}:{i}", path.display()), reason: format!("{what}; expected `ADDRESS [NODE_ID]`") };
+        let bad = |what: &str| Error::Config {
+            origin: format!("{}:{i}", path.display()),
+            reason: format!("{what}; expected `ADDRESS [NODE_ID]`"),
+        };
         let mut words = line.split_whitespace();
-        let address = words.next().and_then(|w| w.parse::<Address>().ok()).ok_or_else(|| bad("not an address"))?;
+        let address =
+            words.next().and_then(|w| w.parse::<Address>().ok()).ok_or_else(|| bad("not an address"))?;
         let id = match words.next() {
             Some(w) => w.parse::<B256>().map_err(|_| bad("node id is not 32 bytes of hex"))?,
             None => B256::left_padding_from(address.as_slice()),

@@ -2,7 +2,7 @@
 
 use alloy::primitives::Address;
 use clap::Args;
-use gradpay::{coordinator::state_name, Result};
+use gradpay::{Result, coordinator::state_name};
 use serde_json::json;
 
 use crate::{cli::GlobalArgs, output::emit};
@@ -23,11 +23,26 @@ impl StatusArgs {
         let c = super::connect_node(g, self.node).await?;
         let me = c.sender();
         let session = c.session(self.session).await?;
-        let registered = c.contract().isRegistered(self.session, me).call().await.map_err(|e| c.call_error("reading registration", &e))?;
+        let registered = c
+            .contract()
+            .isRegistered(self.session, me)
+            .call()
+            .await
+            .map_err(|e| c.call_error("reading registration", &e))?;
         let mut node = json!({ "address": me, "registered": registered });
         if registered {
-            let record = c.contract().getContribution(self.session, me).call().await.map_err(|e| c.call_error("reading record", &e))?;
-            let score = c.contract().getScore(self.session, me).call().await.map_err(|e| c.call_error("reading score", &e))?;
+            let record = c
+                .contract()
+                .getContribution(self.session, me)
+                .call()
+                .await
+                .map_err(|e| c.call_error("reading record", &e))?;
+            let score = c
+                .contract()
+                .getScore(self.session, me)
+                .call()
+                .await
+                .map_err(|e| c.call_error("reading score", &e))?;
             node = json!({
                 "address": me, "registered": true, "index": record.index, "excluded": record.excluded,
                 "record": { "epochs": record.epochs, "computeSeconds": record.computeSeconds, "accepted": record.accepted,
@@ -45,13 +60,23 @@ impl StatusArgs {
         emit(g.json, &value, || {
             let mut text = format!(
                 "session {}: {} — {} node(s), {} eligible, {} epoch(s), T = {} rounds, {} pool(s)\n",
-                self.session, state_name(session.state), session.nodeCount, session.eligibleCount, session.epochCount, session.totalRounds, session.poolCount
+                self.session,
+                state_name(session.state),
+                session.nodeCount,
+                session.eligibleCount,
+                session.epochCount,
+                session.totalRounds,
+                session.poolCount
             );
             if registered {
                 let n = &value["node"];
                 text += &format!(
                     "node {me}: index {}, {} epoch(s), {} s compute, Q {} bps, R {} bps, score {}{}",
-                    n["index"], n["record"]["epochs"], n["record"]["computeSeconds"], n["scores"]["quality"], n["scores"]["reliability"],
+                    n["index"],
+                    n["record"]["epochs"],
+                    n["record"]["computeSeconds"],
+                    n["scores"]["quality"],
+                    n["scores"]["reliability"],
                     n["scores"]["score"].as_str().unwrap_or_default(),
                     if n["excluded"].as_bool() == Some(true) { " (excluded)" } else { "" }
                 );
