@@ -367,6 +367,18 @@ impl Coordinator {
         Ok(indices)
     }
 
+    /// The session's running totals (reward-math.md §1 sums over every accepted entry).
+    pub async fn session_totals(
+        &self,
+        session_id: u64,
+    ) -> Result<crate::bindings::IContributionTracker::SessionTotals> {
+        self.contract
+            .getSessionTotal(session_id)
+            .call()
+            .await
+            .map_err(|e| self.call_error("reading session totals", &e))
+    }
+
     /// The dense index of `node` in the session.
     pub async fn node_index(&self, session_id: u64, node: Address) -> Result<u32> {
         self.contract

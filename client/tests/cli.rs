@@ -111,6 +111,8 @@ async fn a_session_driven_from_the_command_line() {
         ),
         (Some("finalized"), Some(0), Some(2))
     );
+    assert_eq!(status["totals"]["nodeEpochs"].as_u64(), Some(5), "five metrics lines recorded once each");
+    assert_eq!(status["totals"]["computeSeconds"].as_u64(), Some(100 + 50 + 70 + 100 + 80));
     let run = gradpay(d, &[], &["pending", "--session", "9", "--node", &node0, "--json"]);
     let pending: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let due = pending[0]["pending"].as_str().unwrap().to_owned();

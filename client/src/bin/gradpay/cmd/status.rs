@@ -23,6 +23,7 @@ impl StatusArgs {
         let c = super::connect_node(g, self.node).await?;
         let me = c.sender();
         let session = c.session(self.session).await?;
+        let totals = c.session_totals(self.session).await?;
         let registered = c
             .contract()
             .isRegistered(self.session, me)
@@ -56,6 +57,7 @@ impl StatusArgs {
             "session": self.session, "state": state_name(session.state), "nodes": session.nodeCount,
             "eligible": session.eligibleCount, "epochs": session.epochCount, "totalRounds": session.totalRounds,
             "pools": session.poolCount, "node": node,
+            "totals": { "computeSeconds": totals.computeSeconds, "accepted": totals.accepted, "rejected": totals.rejected, "nodeEpochs": totals.nodeEpochs },
         });
         emit(g.json, &value, || {
             let mut text = format!(
