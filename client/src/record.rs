@@ -27,7 +27,7 @@ use crate::{
 };
 
 /// Rounds of check → send → await before giving up (each after an exponential backoff).
-const MAX_ROUNDS: u32 = 6;
+const MAX_ROUNDS: u32 = 7;
 /// First backoff between rounds; doubles every round.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 
@@ -92,6 +92,8 @@ impl Coordinator {
         let mut summary =
             RecordSummary { epoch, entries: entries.len(), batches: total, ..RecordSummary::default() };
         let mut backoff = FIRST_BACKOFF;
+        let mut retry = 0;
+        let mut opened_cleanly = false;
         loop {
             summary.rounds += 1;
             let remaining = self.unrecorded(journal, session_id, epoch, &batches, &mut summary).await?;
@@ -108,26 +110,26 @@ impl Coordinator {
                     ),
                 });
             }
-            if summary.rounds > 1 {
+            if summary.rounds > 1 && !opened_cleanly {
+                retry += 1;
                 tracing::warn!(epoch, remaining = remaining.len(), ?backoff, "re-sending unrecorded batches");
                 tokio::time::sleep(backoff).await;
                 backoff *= 2;
             }
+            // The first batch of an epoch also opens it (epoch counters, T). Estimated before it is
+            // mined, every other batch would carry that cost in its gas limit, which Monad charges
+            // in full: so a new epoch's first batch goes alone, and the rest are estimated after it.
+            let opening = mode == SendMode::Pipelined
+                && remaining.len() > 1
+                && !self.epoch_open(session_id, epoch).await;
+            let sending = if opening { &remaining[..1] } else { &remaining[..] };
             // A round that fails on transport (node down) is retried after the backoff.
-            match self
-                .send_round(
-                    journal,
-                    session_id,
-                    epoch,
-                    epoch_rounds,
-                    &remaining,
-                    mode,
-                    summary.rounds,
-                    &mut summary,
-                )
-                .await
-            {
-                Ok(()) => {}
+            let round = self
+                .send_round(journal, session_id, epoch, epoch_rounds, sending, mode, retry, &mut summary)
+                .await;
+            opened_cleanly = opening && matches!(round, Ok(0));
+            match round {
+                Ok(_) => {}
                 Err(Error::RpcUnreachable { reason, .. }) | Err(Error::Rpc { reason, .. }) => {
                     tracing::warn!(epoch, %reason, "round interrupted");
                 }
@@ -136,6 +138,11 @@ impl Coordinator {
         }
         summary.millis = started.elapsed().as_millis();
         Ok(summary)
+    }
+
+    /// Whether `epoch` is the session's current, already opened epoch.
+    async fn epoch_open(&self, session_id: u64, epoch: u32) -> bool {
+        self.session(session_id).await.is_ok_and(|s| s.epochCount > 0 && s.currentEpoch == epoch)
     }
 
     /// Validates the entries, fixes (or re-reads) the epoch's batch plan and splits accordingly.
@@ -263,7 +270,8 @@ impl Coordinator {
         Ok(batches.iter().filter(|b| remaining.contains(&b.number)).cloned().collect())
     }
 
-    /// Estimates, signs and sends `batches`, then awaits their receipts.
+    /// Estimates, signs and sends `batches` (fees raised 25 % per `retry`, to replace a stuck
+    /// transaction), then awaits their receipts; returns how many were not mined in time.
     #[allow(clippy::too_many_arguments)]
     async fn send_round(
         &self,
@@ -273,9 +281,9 @@ impl Coordinator {
         epoch_rounds: u32,
         batches: &[Batch],
         mode: SendMode,
-        round: u32,
+        retry: u32,
         summary: &mut RecordSummary,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         let requests: Vec<TransactionRequest> = batches
             .iter()
             .map(|b| {
@@ -292,7 +300,7 @@ impl Coordinator {
         // Estimate everything before sending anything: a bad batch fails the epoch with nothing sent.
         let limits = self.estimate_all(epoch, batches, &requests).await?;
         // Each round re-sends at a higher fee so that a stuck transaction with the same nonce is replaced.
-        let fees = self.fees(100 + 25 * u128::from(round - 1)).await?;
+        let fees = self.fees(100 + 25 * u128::from(retry)).await?;
         let total_gas: u64 = limits.iter().flatten().sum();
         self.ensure_funds(U256::ZERO, total_gas, fees).await?;
         // `latest`, not `pending`: a dropped transaction leaves a gap that only re-using its nonce fills.
@@ -336,11 +344,11 @@ impl Coordinator {
                     .await?;
                 if unmined > 0 {
                     // The rest would queue behind it; the next round re-checks and re-sends.
-                    return Ok(());
+                    return Ok(unmined);
                 }
             }
         }
-        self.await_batches(journal, epoch, in_flight, &sent_requests, timeout, summary).await.map(drop)
+        self.await_batches(journal, epoch, in_flight, &sent_requests, timeout, summary).await
     }
 
     /// Gas limits per batch (`None` for a batch the estimate shows is already recorded).

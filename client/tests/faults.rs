@@ -155,16 +155,22 @@ async fn a_dropped_transaction_is_replaced() {
     rpc(c.provider(), "evm_setAutomine", serde_json::json!([false])).await;
 
     let task = spawn_record(&c, path.clone(), scope, 0, SendMode::Pipelined);
-    let first = wait_sent(&path, 0, 0).await;
+    // Batch 0 opens the epoch alone; the other three follow together once it is mined.
+    wait_sent(&path, 0, 0).await;
+    rpc(c.provider(), "evm_mine", serde_json::json!([])).await;
+    let lost = wait_sent(&path, 0, 1).await;
     wait_sent(&path, 0, 3).await;
-    // The node forgets batch 0: batches 1..3 now wait behind a nonce gap that only a re-send fills.
-    rpc(c.provider(), "anvil_dropTransaction", serde_json::json!([first])).await;
+    // The node forgets batch 1: batches 2 and 3 now wait behind a nonce gap that only a re-send fills.
+    rpc(c.provider(), "anvil_dropTransaction", serde_json::json!([lost])).await;
     rpc(c.provider(), "evm_setAutomine", serde_json::json!([true])).await;
     rpc(c.provider(), "evm_mine", serde_json::json!([])).await;
-    assert!(!c.contract().isBatchRecorded(SESSION, 0, 1).call().await.unwrap(), "stuck behind the gap");
+    assert!(!c.contract().isBatchRecorded(SESSION, 0, 2).call().await.unwrap(), "stuck behind the gap");
 
     let summary = task.await.unwrap().unwrap();
-    assert!(summary.rounds >= 2, "a second round re-sent the lost batch: {summary:?}");
+    assert!(
+        summary.rounds >= 3,
+        "opening, pipelined rest, then a round re-sending the lost batch: {summary:?}"
+    );
     assert_exact(&c, &[0]).await;
 }
 
