@@ -65,6 +65,7 @@ contract ClaimsTest is BaseTest {
 
     // ------------------------------------------------------------------ claims against the model
 
+    /// forge-config: ci.fuzz.runs = 1000
     /// @dev Every strategy, ETH or token, clipping on or off: each eligible node is paid exactly what the
     ///      independent model says, the views agree before and after, and the dust left is < 3 n.
     function testFuzz_claimReward_matchesModel(
@@ -156,6 +157,7 @@ contract ClaimsTest is BaseTest {
         assertEq(gradpay.getPool(poolId).remaining, 0, "nothing stranded");
     }
 
+    /// forge-config: ci.fuzz.runs = 1000
     /// @dev "A pool may be any uint256 amount" (§5): token pools up to 2^256 - 1, every strategy, pay the model.
     function testFuzz_claimReward_hugeTokenPool(uint8 strategy, uint256 amount, uint16 paramA, uint16 paramB)
         public

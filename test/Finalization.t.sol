@@ -209,7 +209,8 @@ contract FinalizationTest is BaseTest {
         assertEq(gradpay.getRewardBasis(SESSION).sumEffectiveScore, basis.sumEffective, "S' after restart");
     }
 
-    function test_submitRanking_fuzzChunking(uint256 seed) public {
+    /// forge-config: ci.fuzz.runs = 1000
+    function testFuzz_submitRanking_chunking(uint256 seed) public {
         _recordFixture(SESSION, 1e18);
         _complete(SESSION);
         (RewardModel.Node[] memory ranked, RewardModel.Basis memory basis) = _start(SESSION);
@@ -803,6 +804,7 @@ contract FinalizationTest is BaseTest {
         assertEq(rb.tier2LastScore, 45_000_000_000, "tier 2 last score");
     }
 
+    /// forge-config: ci.fuzz.runs = 1000
     /// @dev n nodes of random compute (duplicates allowed, so ties are common): the tier ends match §4.
     function testFuzz_getRewardBasis_tierBoundaries(uint256 n, uint256 seed) public {
         n = bound(n, 1, 12);

@@ -128,6 +128,7 @@ contract RewardPoolsTest is BaseTest {
         assertEq(gradpay.getSession(SESSION + 1).poolCount, 1, "session 2 poolCount");
     }
 
+    /// forge-config: ci.fuzz.runs = 1000
     function testFuzz_createRewardPool_poolIdEncoding(uint64 sessionId, uint8 extraPools) public {
         extraPools = uint8(bound(extraPools, 0, 4));
         _finalizedSession(sessionId);
@@ -241,6 +242,7 @@ contract RewardPoolsTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 1000
     function testFuzz_RevertWhen_createRewardPool_hybridWeightsInvalid(uint16 s, uint16 q, uint16 r) public {
         uint256 sum = uint256(s) + q + r;
         vm.assume(sum != 10_000);
