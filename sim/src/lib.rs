@@ -15,6 +15,7 @@ pub mod report;
 pub mod rpc;
 pub mod scale;
 pub mod scenario;
+pub mod sessions;
 pub mod throughput;
 
 pub use deployment::Deployment;

@@ -13,7 +13,10 @@ pub fn run(args: &[String]) -> Result<String, SimError> {
         Some("gas") => gas_section(),
         Some("scale") => crate::scale::run(number(100_000)),
         Some("throughput") => crate::throughput::run(number(200)),
-        _ => Err(SimError::Unexpected("usage: measure gas | scale [nodes] | throughput [sessions]".into())),
+        Some("sessions") => crate::sessions::run(number(1_000), 2_000),
+        _ => Err(SimError::Unexpected(
+            "usage: measure gas | scale [nodes] | throughput [sessions] | sessions [count]".into(),
+        )),
     }
 }
 
@@ -22,8 +25,10 @@ fn gas_section() -> Result<String, SimError> {
     let ethereum = gas::measure_all(Rules::Ethereum)?;
     let monad = gas::measure_all(Rules::Monad)?;
     let breakdown = gas::breakdown_markdown()?;
+    let code = alloy_primitives::keccak256(crate::bindings::GradPay::BYTECODE.as_ref());
     Ok(format!(
-        "{}\n{breakdown}\n_measured in {:.1} s_\n",
+        "GradPay creation code keccak256 `{code}` ({} bytes).\n\n{}\n{breakdown}\n_measured in {:.1} s_\n",
+        crate::bindings::GradPay::BYTECODE.len(),
         gas::markdown(&ethereum, &monad),
         started.elapsed().as_secs_f64()
     ))

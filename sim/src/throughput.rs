@@ -119,8 +119,9 @@ impl Backend for Chain {
 
 impl Backend for Rpc {
     fn deploy(&mut self, init: Bytes) -> Result<Address, SimError> {
-        let receipt =
-            self.transact(&json!({"from": ADMIN, "data": init, "gas": format!("{TX_GAS_CAP:#x}")}))?;
+        let receipt = self.transact(
+            &json!({"from": ADMIN, "data": init, "gas": format!("{TX_GAS_CAP:#x}"), "gasPrice": "0x0"}),
+        )?;
         receipt
             .get("contractAddress")
             .and_then(Value::as_str)
@@ -130,7 +131,7 @@ impl Backend for Rpc {
 
     fn send(&mut self, from: Address, to: Address, data: Bytes, value: U256) -> Result<Outcome, SimError> {
         let receipt = self.transact(
-            &json!({"from": from, "to": to, "data": data, "value": value, "gas": format!("{TX_GAS_CAP:#x}")}),
+            &json!({"from": from, "to": to, "data": data, "value": value, "gas": format!("{TX_GAS_CAP:#x}"), "gasPrice": "0x0"}),
         )?;
         let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
         let signature = format!("{:#x}", GradPay::RewardClaimed::SIGNATURE_HASH);
@@ -148,15 +149,25 @@ impl Backend for Rpc {
 }
 
 impl Rpc {
-    /// Sends a transaction (anvil mines it at once) and returns its receipt.
+    /// Sends a transaction and polls for its receipt (anvil mines it at once, but the receipt
+    /// can trail the hash by a moment), as any client would.
     fn transact(&mut self, tx: &Value) -> Result<Value, SimError> {
         let hash = self.call("eth_sendTransaction", &json!([tx]))?;
-        self.call("eth_getTransactionReceipt", &json!([hash]))
+        for attempt in 0..10_000u32 {
+            let receipt = self.call("eth_getTransactionReceipt", &json!([hash]))?;
+            if !receipt.is_null() {
+                return Ok(receipt);
+            }
+            if attempt > 3 {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+        }
+        Err(SimError::Rpc(format!("no receipt for {hash}")))
     }
 }
 
 /// Deploys GradPay on `backend` and runs `sessions` reference sessions, checking each claim.
-fn run_sessions(backend: &mut dyn Backend, scripts: &[Vec<Step>]) -> Result<f64, SimError> {
+fn run_sessions(name: &str, backend: &mut dyn Backend, scripts: &[Vec<Step>]) -> Result<f64, SimError> {
     let args = GradPay::constructorCall { admin: ADMIN, coordinator: COORDINATOR, treasury_: TREASURY };
     let gradpay = backend.deploy([GradPay::BYTECODE.as_ref(), &args.abi_encode()].concat().into())?;
     let started = Instant::now();
@@ -164,13 +175,13 @@ fn run_sessions(backend: &mut dyn Backend, scripts: &[Vec<Step>]) -> Result<f64,
         for (i, step) in steps.iter().enumerate() {
             let outcome = backend.send(step.from, gradpay, step.data.clone(), step.value)?;
             if !outcome.success {
-                return Err(SimError::Unexpected(format!("session {session}, step {i} reverted")));
+                return Err(SimError::Unexpected(format!("{name}: session {session}, step {i} reverted")));
             }
             if let Some(owed) = step.owed
                 && outcome.claimed != [owed]
             {
                 return Err(SimError::Unexpected(format!(
-                    "session {session}, step {i}: claimed {:?}, model {owed}",
+                    "{name}: session {session}, step {i}: claimed {:?}, model {owed}",
                     outcome.claimed
                 )));
             }
@@ -186,7 +197,7 @@ pub fn run(sessions: u32) -> Result<String, SimError> {
     for account in [ADMIN, COORDINATOR] {
         chain.fund(account, rich_balance());
     }
-    let revm_rate = run_sessions(&mut chain, &scripts)?;
+    let revm_rate = run_sessions("revm", &mut chain, &scripts)?;
 
     let repo_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let anvil = Anvil::start(&repo_root)?;
@@ -194,7 +205,7 @@ pub fn run(sessions: u32) -> Result<String, SimError> {
     for account in [ADMIN, COORDINATOR] {
         rpc.call("anvil_setBalance", &json!([account, rich_balance()]))?;
     }
-    let anvil_rate = run_sessions(&mut rpc, &scripts)?;
+    let anvil_rate = run_sessions("anvil", &mut rpc, &scripts)?;
     drop(anvil);
     let transactions = scripts.first().map_or(0, Vec::len);
     Ok(format!(

@@ -15,8 +15,10 @@ proptest! {
         let report = run_session(rules, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(report.pools_swept as usize, plan.pools.len());
         prop_assert_eq!(report.scores_compared, plan.node_count);
-        if plan.claim_rest && report.eligible > 0 {
-            prop_assert!(report.claims_paid > 0, "an eligible node was owed nothing by every pool");
+        if plan.claim_rest {
+            prop_assert_eq!(report.claims_paid, report.owed_pairs, "every owed (pool, node) pair paid exactly once");
+        } else {
+            prop_assert!(report.claims_paid <= report.owed_pairs);
         }
     }
 }

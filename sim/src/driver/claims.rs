@@ -107,6 +107,7 @@ impl Driven<'_> {
             return Err(mismatch(format!("pool id {id:#x}, expected {expected_id:#x}")));
         }
         let owed = finalized.payouts(plan.amount, plan.strategy)?;
+        self.report.owed_pairs += owed.iter().filter(|r| !r.is_zero()).count() as u32;
         self.check_dust(plan, &owed, finalized.eligible_count)?;
         for (node, want) in owed.iter().enumerate() {
             let got =

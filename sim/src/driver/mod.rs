@@ -51,7 +51,9 @@ pub struct Report {
     pub eligible: u32,
     /// Node scores compared with the model.
     pub scores_compared: u32,
-    /// Claims paid, each equal to the model to the wei.
+    /// (pool, node) pairs the model says are owed something.
+    pub owed_pairs: u32,
+    /// Claims paid, each equal to the model to the wei (a batch claim counts once per pool).
     pub claims_paid: u32,
     /// Claims refused as the model says (nothing owed, or already claimed).
     pub claims_refused: u32,
