@@ -201,7 +201,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     }
 
     /// @inheritdoc IRewardDistributor
-    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
         _setTreasury(treasury_);
     }
 
