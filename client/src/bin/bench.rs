@@ -108,7 +108,7 @@ async fn run(args: &Args) -> Result<String> {
     }
     let _ = writeln!(
         table,
-        "\nGas limits are each batch's estimate plus the profile's margin (5 %); estimates made before earlier batches of the epoch are mined include the epoch's first-batch cost, hence used < limit by a little more than the margin."
+        "\nGas limits are each batch's estimate plus the profile's margin (5 %). Pipelined sends the epoch's first batch alone (it opens the epoch: counters and T), waits for it, then sends the other batches together, each estimated on the opened epoch so that no limit carries the opening's cost; that costs one block more than a single round."
     );
     let _ = writeln!(
         table,
