@@ -39,9 +39,7 @@ impl ClaimArgs {
             }
             claimed
                 .iter()
-                .map(|(pool, amount)| {
-                    format!("claimed {} ({amount} wei) from pool {pool}", super::format_units(*amount))
-                })
+                .map(|(pool, amount)| format!("claimed {amount} (wei or token units) from pool {pool}"))
                 .collect::<Vec<_>>()
                 .join("\n")
         });

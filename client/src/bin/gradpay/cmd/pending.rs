@@ -31,12 +31,13 @@ impl PendingArgs {
                     let token = if r.token.is_zero() { "native".to_owned() } else { r.token.to_string() };
                     let strategy = r.strategy.map_or("?", |s| s.label());
                     let state = if r.claimed { "claimed" } else { "pending" };
-                    format!(
-                        "pool {} ({strategy}, {token}): {state} {} ({} wei)",
-                        r.pool_id,
-                        super::format_units(r.entitled),
-                        r.pending
-                    )
+                    // Native amounts in ether; token amounts in base units (decimals vary by token).
+                    let entitled = if r.token.is_zero() {
+                        format!("{} ({} wei)", super::format_units(r.entitled), r.entitled)
+                    } else {
+                        format!("{} units", r.entitled)
+                    };
+                    format!("pool {} ({strategy}, {token}): {entitled}, {state}", r.pool_id)
                 })
                 .collect::<Vec<_>>()
                 .join("\n")
