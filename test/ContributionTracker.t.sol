@@ -325,6 +325,7 @@ contract ContributionTrackerTest is BaseTest {
         assertEq(gradpay.getSessionTotal(SESSION).computeSeconds, 20, "totals include excluded node");
     }
 
+    /// forge-config: ci.fuzz.runs = 1000
     function testFuzz_recordContributionsBatch_singleEntry(
         uint32 epoch,
         uint32 batch,
@@ -360,6 +361,7 @@ contract ContributionTrackerTest is BaseTest {
     }
 
     /// @dev Random epochs, batches and entries for 4 nodes; every sum, score and total against the page.
+    /// forge-config: ci.fuzz.runs = 1000
     function testFuzz_recordContributionsBatch_manyEpochs(uint256 seed, uint256 epochCount) public {
         uint256 nodeCount = 4;
         nodes = _createSession(SESSION, 0, nodeCount);
@@ -437,6 +439,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_roundsOkAboveRoundsJoined(uint32 p, uint32 k) public {
         _createSession(SESSION, 0, 1);
         uint32 rounds = uint32(RecordPacking.MAX_TOTAL_ROUNDS);
@@ -465,6 +468,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_roundsJoinedAboveEpochRounds(uint32 rounds, uint32 p) public {
         _createSession(SESSION, 0, 1);
         rounds = uint32(bound(rounds, 0, RecordPacking.MAX_TOTAL_ROUNDS));
@@ -492,6 +496,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_consistencyBpsAbove10000(uint16 value) public {
         value = uint16(bound(value, 10_001, type(uint16).max));
         _createSession(SESSION, 0, 3);
@@ -505,6 +510,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_networkBpsAbove10000(uint16 value) public {
         value = uint16(bound(value, 10_001, type(uint16).max));
         _createSession(SESSION, 0, 3);
@@ -518,6 +524,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_uptimeBpsAbove10000(uint16 value) public {
         value = uint16(bound(value, 10_001, type(uint16).max));
         _createSession(SESSION, 0, 3);
@@ -559,6 +566,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_reservedBitsSet(uint16 reserved) public {
         reserved = uint16(bound(reserved, 1, type(uint16).max));
         _createSession(SESSION, 0, 2);
@@ -585,6 +593,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_entryUnknownNode(uint32 index) public {
         _createSession(SESSION, 0, 3);
         index = uint32(bound(index, 3, type(uint32).max));
@@ -668,6 +677,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_epochOutOfOrder(uint32 current, uint32 older, uint32 batch) public {
         current = uint32(bound(current, 1, type(uint32).max));
         older = uint32(bound(older, 0, current - 1));
@@ -683,6 +693,7 @@ contract ContributionTrackerTest is BaseTest {
         );
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_RevertWhen_epochRoundsMismatch(uint32 rounds, uint32 other) public {
         rounds = uint32(bound(rounds, 0, 1000));
         vm.assume(other != rounds);
@@ -1072,6 +1083,7 @@ contract ContributionTrackerTest is BaseTest {
         assertEq(gradpay.getSession(SESSION).eligibleCount, 1, "eligibleCount");
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_recordContribution_ignoresEntryIndex(uint32 bogusIndex) public {
         nodes = _createSession(SESSION, 0, 2);
         vm.prank(coordinator);
@@ -1198,6 +1210,25 @@ contract ContributionTrackerTest is BaseTest {
         assertEq(gradpay.getSession(SESSION).eligibleCount, 3, "eligibleCount");
     }
 
+    /// @dev A rejected first batch of an epoch does not fix the epoch's rounds: the next batch may give others.
+    function test_revertedFirstBatchDoesNotFixEpochRounds() public {
+        nodes = _createSession(SESSION, 0, 2);
+        _record(SESSION, 0, 0, ROUNDS, _list(_e(0, 1)));
+        _expectRecordRevert(
+            SESSION,
+            1,
+            0,
+            20,
+            _list(_e(0, 1), _e(5, 1)),
+            abi.encodeWithSelector(IContributionTracker.EntryUnknownNode.selector, 1, 5, 2)
+        );
+        _record(SESSION, 1, 0, 30, _list(_e(1, 1)));
+        ITrainingRegistry.SessionInfo memory info = gradpay.getSession(SESSION);
+        assertEq(info.currentEpochRounds, 30, "rounds of the accepted batch");
+        assertEq(info.totalRounds, ROUNDS + 30, "T");
+        assertEq(info.epochCount, 2, "epochCount");
+    }
+
     // ------------------------------------------------------------------ views
 
     function testFuzz_packEntry(
@@ -1227,6 +1258,7 @@ contract ContributionTrackerTest is BaseTest {
         _assertRecord(gradpay.getContribution(SESSION, nodes[2]), Sums(1234, 56, 7, 8, 9, 9999, 1, 10_000, 1));
     }
 
+    /// forge-config: ci.fuzz.runs = 1000
     function testFuzz_isBatchRecorded(uint32 epoch, uint32 batch, uint32 probe) public {
         _createSession(SESSION, 0, 1);
         _record(SESSION, epoch, batch, ROUNDS, _list(_e(0, 1)));

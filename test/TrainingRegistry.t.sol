@@ -150,6 +150,7 @@ contract TrainingRegistryTest is BaseTest {
         assertEq(info.poolCount, 0, "poolCount");
     }
 
+    /// forge-config: ci.fuzz.runs = 1000
     function testFuzz_createSession(uint64 sessionId, bytes32 modelHash, uint64 clipK) public {
         vm.expectEmit(address(gradpay));
         emit ITrainingRegistry.SessionCreated(sessionId, modelHash, clipK, coordinator);
@@ -217,6 +218,7 @@ contract TrainingRegistryTest is BaseTest {
         assertEq(gradpay.getSession(SESSION).clipK, 3e18, "clipK");
     }
 
+    /// forge-config: ci.fuzz.runs = 1000
     function testFuzz_setClipK(uint64 first, uint64 second) public {
         _openSession(SESSION, first);
         vm.expectEmit(address(gradpay));
@@ -430,6 +432,7 @@ contract TrainingRegistryTest is BaseTest {
         assertEq(gradpay.getSession(SESSION).nodeCount, 4, "nodeCount");
     }
 
+    /// forge-config: ci.fuzz.runs = 500
     function testFuzz_registerNodesBatch(uint256 before, uint256 count) public {
         before = bound(before, 0, 5);
         count = bound(count, 1, 40);

@@ -30,7 +30,7 @@ contract TrackerInvariantTest is BaseTest {
     ///      six times the calls for the same coverage).
     /// forge-config: default.invariant.runs = 32
     /// forge-config: default.invariant.depth = 64
-    /// forge-config: ci.invariant.runs = 128
+    /// forge-config: ci.invariant.runs = 64
     /// forge-config: ci.invariant.depth = 64
     function invariant_tracker() public view {
         _everyOutcomeAsExpected();
