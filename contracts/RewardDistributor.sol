@@ -446,6 +446,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
 
     /// @dev Pulls `amount` and rejects tokens that deliver anything else (fee-on-transfer, rebasing).
     function _pullExactly(IERC20 token, uint256 amount) private {
+        if (address(token).code.length == 0) revert TokenNotAContract(address(token));
         uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 balance = token.balanceOf(address(this));

@@ -357,9 +357,12 @@ contract RewardPoolsTest is BaseTest {
     function test_RevertWhen_createRewardPool_tokenWithoutCode() public {
         _finalizedSession(SESSION);
         address notAToken = makeAddr("not-a-token");
-        // The balance read before the pull hits no code: Solidity's extcodesize check reverts with no data.
         _expectCreateRevert(
-            notAToken, 1 ether, IRewardDistributor.Strategy.Proportional, _noParams(), bytes("")
+            notAToken,
+            1 ether,
+            IRewardDistributor.Strategy.Proportional,
+            _noParams(),
+            abi.encodeWithSelector(IRewardDistributor.TokenNotAContract.selector, notAToken)
         );
         assertEq(gradpay.getSession(SESSION).poolCount, 0, "no pool");
     }

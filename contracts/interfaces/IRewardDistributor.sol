@@ -109,6 +109,8 @@ interface IRewardDistributor {
     error ClaimDeadlineNotInFuture(uint40 claimDeadline, uint256 timestamp);
     /// @notice Thrown when `msg.value` does not fit the pool: `amount` for ETH, 0 for a token.
     error WrongEthValue(uint256 sent, uint256 expected);
+    /// @notice Thrown when a pool's token address has no contract code.
+    error TokenNotAContract(address token);
     /// @notice Thrown when a token delivers less than the amount transferred (fee-on-transfer).
     error TokenTransferShortfall(address token, uint256 expected, uint256 received);
     /// @notice Thrown when claiming after the pool's deadline.
