@@ -7,14 +7,15 @@ CARGO_FLAGS    := --workspace --locked
 # CI=true raises the fuzz runs (foundry.toml profile `ci`).
 FORGE_PROFILE  := $(if $(filter true,$(CI)),ci,default)
 
-.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots cargo-test sim-deep clean
+.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots cargo-test bench-client sim-deep clean
 
 ## test: every check CI runs: formatting, build + size limit, forge tests, gas snapshots, cargo tests
 test: deps fmt-check build forge-test gas-check cargo-test
 
 ## demo: a local chain, a full session with every strategy, and report.json + report.html
+# Debug build on purpose: it is the one `make test` already built, and a 5-node session needs no more.
 demo: deps build
-	cargo run --locked --release -p gradpay-client --bin gradpay -- demo $(DEMO_ARGS)
+	cargo run --locked -p gradpay-client --bin gradpay -- demo $(DEMO_ARGS)
 
 # npm ci only when node_modules is missing or older than the lockfile.
 deps: node_modules/.package-lock.json
@@ -48,6 +49,10 @@ snapshots: deps
 
 cargo-test: build
 	cargo test $(CARGO_FLAGS)
+
+## bench-client: one epoch of 10,000 nodes, pipelined vs send-and-wait (writes client/BENCH.md)
+bench-client: build
+	cargo run --locked --release -p gradpay-client --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md
 
 ## sim-deep: >= 1,000 random sessions, release build (see README)
 sim-deep: build
