@@ -4,6 +4,7 @@
 
 mod common;
 
+use gradpay_sim::scenario::ClaimRoute;
 use gradpay_sim::{Rules, run_session, session_plan};
 use proptest::prelude::*;
 
@@ -20,5 +21,7 @@ proptest! {
         // createSession, completeSession, startFinalization at least, and one sweep per pool.
         prop_assert!(report.strangers_rejected >= 3 + plan.pools.len() as u32);
         prop_assert_eq!(report.strangers_rejected, report.paused_rejected + 8, "8 admin-only probes come first");
+        let own_claims = plan.claims.iter().filter(|c| c.route == ClaimRoute::Own).count();
+        prop_assert!(report.paused_claims_rejected as usize >= own_claims, "every own claim was tried while paused");
     }
 }

@@ -23,11 +23,12 @@ proptest! {
     #![proptest_config(common::config(24))]
 
     #[test]
-    fn replays_and_spoiled_batches_change_nothing(plan in session_plan(120, 8), spoiled in spoils()) {
+    fn replays_and_spoiled_batches_change_nothing(plan in session_plan(120, 8), spoiled in spoils(), monad in any::<bool>()) {
         let mut plan = common::plain(plan);
         plan.replay_batches = true;
         plan.spoiled = spoiled;
-        let report = run_session(Rules::Ethereum, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let rules = if monad { Rules::Monad } else { Rules::Ethereum };
+        let report = run_session(rules, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(report.replays_rejected, report.batches_recorded, "every recorded batch was replayed");
     }
 }

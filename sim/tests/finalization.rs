@@ -26,10 +26,11 @@ proptest! {
     #![proptest_config(common::config(32))]
 
     #[test]
-    fn wrong_rankings_and_totals_are_refused(plan in session_plan(80, 5), faults in faults()) {
+    fn wrong_rankings_and_totals_are_refused(plan in session_plan(80, 5), faults in faults(), monad in any::<bool>()) {
         let mut plan = common::plain(plan);
         plan.finalization_faults = faults;
-        let report = run_session(Rules::Ethereum, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let rules = if monad { Rules::Monad } else { Rules::Ethereum };
+        let report = run_session(rules, &plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let tried = report.finalizations_rejected + report.finalization_faults_skipped;
         prop_assert_eq!(tried as usize, plan.finalization_faults.len());
         let needs_an_outsider = plan.finalization_faults.iter().filter(|f| **f == FinalizationFault::IneligibleListed).count();

@@ -163,6 +163,7 @@ impl Driven<'_> {
         let amounts = match route {
             ClaimRoute::Own => {
                 let call = GradPay::claimRewardCall { poolId: pools[pool].id };
+                self.probe_paused(account, &call, &what)?;
                 self.dep.send(account, &call, U256::ZERO)?.result.map(|a| vec![a])
             }
             ClaimRoute::ForByStranger => {

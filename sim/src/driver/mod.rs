@@ -40,8 +40,10 @@ pub struct Report {
     pub replays_rejected: u32,
     /// Calls by an account with no role rejected with no state change.
     pub strangers_rejected: u32,
-    /// Writes rejected while paused.
+    /// Role-gated writes rejected while paused.
     pub paused_rejected: u32,
+    /// Claims rejected while paused.
+    pub paused_claims_rejected: u32,
     /// Wrong finalizations rejected.
     pub finalizations_rejected: u32,
     /// Wrong finalizations not tried: the session is too small for them (or has no

@@ -32,6 +32,21 @@ impl Driven<'_> {
         Ok(())
     }
 
+    /// The plan's pause probe alone, for writes anyone may send (claims).
+    pub(crate) fn probe_paused<C: SolCall>(
+        &mut self,
+        from: Address,
+        call: &C,
+        what: &str,
+    ) -> Result<(), SimError> {
+        if self.plan.pause_tries {
+            self.expect_paused_refused(from, call, U256::ZERO, what)?;
+            self.report.paused_rejected -= 1;
+            self.report.paused_claims_rejected += 1;
+        }
+        Ok(())
+    }
+
     /// An account without `role`, rotating through the other role, the treasury, a node and a
     /// stranger, so that no account stands in for another.
     fn outsider(&mut self, role: Address) -> Address {
