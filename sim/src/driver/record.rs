@@ -6,6 +6,7 @@ use alloy_primitives::U256;
 use super::{Driven, SESSION_ID, mismatch, reverted};
 use crate::bindings::GradPay::{self, GradPayErrors};
 use crate::deployment::COORDINATOR;
+use crate::error::SimError;
 use crate::limits::{Capacity, first_overflow};
 use crate::model::{BatchRejection, EntryBound, EpochEntry};
 use crate::scenario::Spoil;
@@ -192,8 +193,6 @@ impl Driven<'_> {
         Ok(())
     }
 }
-
-use crate::error::SimError;
 
 /// Whether the contract's error is one the page (or the storage capacity) allows here.
 fn rejection_matches(
