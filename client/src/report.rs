@@ -19,6 +19,21 @@ use crate::{
 /// whole limit, so this is what the seed paid per transaction.
 pub const SEED_GAS_LIMIT: u64 = 500_000;
 
+/// The seed's own gas estimates for the same work, from its documentation: create ~100k, register
+/// ~400k for 10 nodes, record ~250k for 10 node-epochs, reward calculation ~300k for 10 nodes,
+/// claim ~50k. `units` is what the row's work is counted in (sessions, nodes, node-epochs, claims).
+fn seed_estimate(operation: &str, units: u64) -> Option<u64> {
+    let per_unit = match operation {
+        "createSession" => 100_000,
+        "registerNodesBatch" => 40_000,
+        "recordContributionsBatch" => 25_000,
+        "startFinalization" | "submitRanking" => 15_000,
+        "claimReward" | "claimRewardsBatch" => 50_000,
+        _ => return None,
+    };
+    Some(per_unit * units)
+}
+
 /// One node's line of the report.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -120,6 +135,8 @@ pub struct GasRow {
     pub total_used: u64,
     /// Total gas limit.
     pub total_limit: u64,
+    /// The seed's estimate of the gas for the same work (`None` where it gave none).
+    pub seed_estimate: Option<u64>,
     /// What the seed would have been charged for the same work at its fixed limit (`None` for
     /// set-up the seed did not do: deploying, minting the demo token).
     pub seed_charged: Option<u64>,
@@ -184,7 +201,13 @@ impl Report {
                     _ => Some(count),
                 };
                 let seed_charged = seed_txs.map(|txs| txs * SEED_GAS_LIMIT);
+                // Finalization is one reward calculation over the eligible nodes, split over two calls.
+                let seed_units = match operation.as_str() {
+                    "startFinalization" | "submitRanking" => Some(u64::from(options.nodes)),
+                    _ => seed_txs,
+                };
                 GasRow {
+                    seed_estimate: seed_units.and_then(|units| seed_estimate(&operation, units)),
                     mean_used: used / count.max(1),
                     mean_limit: limit / count.max(1),
                     total_used: used,
@@ -258,19 +281,27 @@ impl Report {
         }
         let _ = writeln!(
             t,
-            "\n{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14}",
-            "operation", "txs", "mean used", "mean limit", "total used", "total limit", "seed charged"
+            "\n{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14} {:>14}",
+            "operation",
+            "txs",
+            "mean used",
+            "mean limit",
+            "total used",
+            "total limit",
+            "seed estimate",
+            "seed charged"
         );
         for g in &self.gas {
             let _ = writeln!(
                 t,
-                "{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14}",
+                "{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14} {:>14}",
                 g.operation,
                 g.count,
                 g.mean_used,
                 g.mean_limit,
                 g.total_used,
                 g.total_limit,
+                seed_text(g.seed_estimate),
                 seed_text(g.seed_charged)
             );
         }
@@ -342,17 +373,18 @@ impl Report {
                 p.left
             );
         }
-        h += "</table><table><caption>Gas per operation (the seed used a fixed 500,000 limit per transaction, one node per record and one pool per claim)</caption><tr><th>operation</th><th>txs</th><th>mean used</th><th>mean limit</th><th>total used</th><th>total limit</th><th>seed charged</th></tr>";
+        h += "</table><table><caption>Gas per operation (the seed used a fixed 500,000 limit per transaction, one node per record and one pool per claim)</caption><tr><th>operation</th><th>txs</th><th>mean used</th><th>mean limit</th><th>total used</th><th>total limit</th><th>seed estimate</th><th>seed charged</th></tr>";
         for g in &self.gas {
             let _ = write!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 g.operation,
                 g.count,
                 g.mean_used,
                 g.mean_limit,
                 g.total_used,
                 g.total_limit,
+                seed_text(g.seed_estimate),
                 seed_text(g.seed_charged)
             );
         }
@@ -448,8 +480,8 @@ fn short(s: Strategy) -> &'static str {
     }
 }
 
-fn seed_text(charged: Option<u64>) -> String {
-    charged.map_or_else(|| "—".to_owned(), |c| c.to_string())
+fn seed_text(gas: Option<u64>) -> String {
+    gas.map_or_else(|| "—".to_owned(), |g| g.to_string())
 }
 
 fn percent(part: u64, whole: u64) -> f64 {

@@ -46,6 +46,13 @@ async fn demo_pays_everyone_and_writes_the_report() {
             "limit too far above use: {g:?}"
         );
     }
+    let estimate = |op: &str| report.gas.iter().find(|g| g.operation == op).and_then(|g| g.seed_estimate);
+    // The seed's published estimates, scaled to this session: 25k per node-epoch, 40k per node, 50k
+    // per claim, 100k per session; none for set-up the seed did not do.
+    assert_eq!(estimate("recordContributionsBatch"), Some(25_000 * 7 * 2));
+    assert_eq!(estimate("registerNodesBatch"), Some(40_000 * 7));
+    assert_eq!(estimate("createSession"), Some(100_000));
+    assert_eq!(estimate("deploy GradPay"), None);
     report.write(dir.path()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("</table>"));
