@@ -5,6 +5,7 @@ import {IContributionTracker} from "../contracts/interfaces/IContributionTracker
 import {ITrainingRegistry} from "../contracts/interfaces/ITrainingRegistry.sol";
 import {RecordPacking} from "../contracts/libraries/RecordPacking.sol";
 import {BaseTest} from "./utils/BaseTest.sol";
+import {NodeSums as Sums} from "./utils/NodeSums.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
@@ -14,19 +15,6 @@ contract ContributionTrackerTest is BaseTest {
     bytes32 internal constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
     uint64 internal constant OTHER = 2;
     uint32 internal constant ROUNDS = 10;
-
-    /// @dev reward-math.md §1 sums of one node, as the test tracks them.
-    struct Sums {
-        uint256 c;
-        uint256 a;
-        uint256 j;
-        uint256 k;
-        uint256 p;
-        uint256 cons;
-        uint256 net;
-        uint256 up;
-        uint256 e;
-    }
 
     address[] internal nodes;
 

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {ScoreMath} from "../../contracts/libraries/ScoreMath.sol";
+import {NodeSums as Sums} from "../utils/NodeSums.sol";
 import {Test} from "forge-std/Test.sol";
 
 /// @dev Exposes the internal library functions to the test.
@@ -23,19 +24,6 @@ contract ScoreMathHarness {
 ///         layout (c 40 | a 27 | j 27 | k 27 | p 27 | cons 27 | net 27 | up 27 | e 13 | ordinal 13 | excluded 1).
 contract ScoreMathTest is Test {
     ScoreMathHarness internal harness;
-
-    /// @dev A node's sums as §1 names them.
-    struct Sums {
-        uint256 c;
-        uint256 a;
-        uint256 j;
-        uint256 k;
-        uint256 p;
-        uint256 cons;
-        uint256 net;
-        uint256 up;
-        uint256 e;
-    }
 
     function setUp() public {
         harness = new ScoreMathHarness();
