@@ -122,27 +122,16 @@ fn pool_and_claim_rows(bench: &mut Bench, id: u64) -> Result<Vec<Row>, SimError>
     let (eth_hybrid, _) = bench.create_pool(id, Address::ZERO, amount, hybrid)?;
     let (token_tiered, _) = bench.create_pool(id, token, amount, Strategy::Tiered { base_bps: 8_500 })?;
 
-    let (_, gas) = bench.measure(
-        node_address(0),
-        &GradPay::claimRewardCall { poolId: eth_pool },
-        U256::ZERO,
-        "claim ETH",
-    )?;
-    rows.push(row("claimReward, ETH (proportional)", 1, 1, gas));
-    let (_, gas) = bench.measure(
-        node_address(1),
-        &GradPay::claimRewardCall { poolId: token_pool },
-        U256::ZERO,
-        "claim ERC20",
-    )?;
-    rows.push(row("claimReward, ERC20 (proportional, first token receipt)", 1, 1, gas));
-    let (_, gas) = bench.measure(
-        node_address(2),
-        &GradPay::claimRewardCall { poolId: eth_hybrid },
-        U256::ZERO,
-        "claim hybrid",
-    )?;
-    rows.push(row("claimReward, ETH (hybrid)", 1, 1, gas));
+    let single_claims = [
+        (0, eth_pool, "claimReward, ETH (proportional)"),
+        (1, token_pool, "claimReward, ERC20 (proportional, first token receipt)"),
+        (2, eth_hybrid, "claimReward, ETH (hybrid)"),
+    ];
+    for (node, pool, label) in single_claims {
+        let call = GradPay::claimRewardCall { poolId: pool };
+        let (_, gas) = bench.measure(node_address(node), &call, U256::ZERO, label)?;
+        rows.push(row(label, 1, 1, gas));
+    }
     let for_call = GradPay::claimRewardForCall { poolId: eth_pool, node: node_address(3) };
     let (_, gas) = bench.measure(STRANGER, &for_call, U256::ZERO, "claimRewardFor")?;
     rows.push(row("claimRewardFor, ETH (by a third party)", 1, 1, gas));
