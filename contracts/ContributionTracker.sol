@@ -41,27 +41,21 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         uint32 epochRounds,
         uint256[] calldata entries
     ) external onlyRole(COORDINATOR) whenNotPaused {
-        if (entries.length == 0) revert ITrainingRegistry.EmptyList();
+        // No entries is a valid batch: it opens an epoch in which no node reported, whose rounds still
+        // count towards T (reward-math.md §1).
         (Session memory session, BatchContext memory ctx) = _openBatch(sessionId, epoch, batch, epochRounds);
         for (uint256 i; i < entries.length; ++i) {
             _applyEntry(ctx, i, entries[i]);
         }
-        _closeBatch(session, ctx, batch, entries.length);
-    }
-
-    /// @inheritdoc IContributionTracker
-    function recordContribution(
-        uint64 sessionId,
-        uint32 epoch,
-        uint32 batch,
-        uint32 epochRounds,
-        address node,
-        ContributionEntry calldata entry
-    ) external onlyRole(COORDINATOR) whenNotPaused {
-        uint32 index = _indexOf(_nodeSlotOf(sessionId, node));
-        (Session memory session, BatchContext memory ctx) = _openBatch(sessionId, epoch, batch, epochRounds);
-        _applyEntry(ctx, 0, _pack(entry, index));
-        _closeBatch(session, ctx, batch, 1);
+        bytes32 digest;
+        assembly ("memory-safe") {
+            // keccak256 of the entries as sent, word after word (scratch memory past the free pointer).
+            let ptr := mload(0x40)
+            let length := shl(5, entries.length)
+            calldatacopy(ptr, entries.offset, length)
+            digest := keccak256(ptr, length)
+        }
+        _closeBatch(session, ctx, batch, entries.length, digest);
     }
 
     // ------------------------------------------------------------------ views
@@ -74,6 +68,38 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
     /// @inheritdoc IContributionTracker
     function isBatchRecorded(uint64 sessionId, uint32 epoch, uint32 batch) external view returns (bool) {
         return _recordedBatches[sessionId][epoch][batch >> 8] & (1 << (batch & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IContributionTracker
+    function getRecordedBatches(uint64 sessionId, uint32 epoch, uint256 word)
+        external
+        view
+        returns (uint256)
+    {
+        return _recordedBatches[sessionId][epoch][word];
+    }
+
+    /// @inheritdoc IContributionTracker
+    function getFinalizationTotals(uint64 sessionId, uint32 from, uint32 count)
+        external
+        view
+        returns (uint32 eligibleCount, uint256 sumScore, uint256 sumScoreSquared)
+    {
+        _checkRange(sessionId, from, count);
+        uint256 base = NodeRecords.baseSlot(sessionId);
+        uint256 totalRounds = _sessions[sessionId].totalRounds;
+        uint256 end = uint256(from) + count;
+        for (uint256 index = from; index < end; ++index) {
+            uint256 record = NodeRecords.load(base, index);
+            if (!record.isEligible()) continue;
+            (uint256 score,,) = ScoreMath.scoreOf(record, totalRounds);
+            // score < 2^69 and at most 2^24 nodes: neither sum can overflow.
+            unchecked {
+                ++eligibleCount;
+                sumScore += score;
+                sumScoreSquared += score * score;
+            }
+        }
     }
 
     /// @inheritdoc IContributionTracker
@@ -267,9 +293,13 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         revert RecordOverflow(position, index, EntryField.Rejected);
     }
 
-    function _closeBatch(Session memory session, BatchContext memory ctx, uint32 batch, uint256 entryCount)
-        private
-    {
+    function _closeBatch(
+        Session memory session,
+        BatchContext memory ctx,
+        uint32 batch,
+        uint256 entryCount,
+        bytes32 entriesDigest
+    ) private {
         uint64 sessionId = ctx.sessionId;
         _recordedBatches[sessionId][ctx.epoch][batch >> 8] |= 1 << (batch & 0xff);
         session.eligibleCount += uint32(ctx.newlyEligible);
@@ -279,7 +309,7 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         totals.accepted += uint64(ctx.accepted);
         totals.rejected += uint64(ctx.rejected);
         totals.nodeEpochs += uint40(entryCount);
-        emit ContributionsRecorded(sessionId, ctx.epoch, batch, ctx.epochRounds, entryCount);
+        emit ContributionsRecorded(sessionId, ctx.epoch, batch, ctx.epochRounds, entryCount, entriesDigest);
     }
 
     function _checkBps(uint256 position, EntryField field, uint256 value) private pure {

@@ -103,33 +103,40 @@ interface IContributionTracker {
     // ------------------------------------------------------------------ events
 
     /// @notice Emitted when a batch of entries is recorded.
+    /// @param sessionId The session.
+    /// @param epoch The epoch the batch belongs to.
+    /// @param batch The batch's number within the epoch (the exactly-once key with `sessionId`, `epoch`).
+    /// @param epochRounds The epoch's rounds (counted once towards T, by the epoch's first batch).
+    /// @param entries How many entries the batch held (0 for an epoch in which no node reported).
+    /// @param entriesDigest keccak256 of the packed entry words as sent, concatenated in order; a client
+    ///        compares it with its own batch before treating `(sessionId, epoch, batch)` as done.
     event ContributionsRecorded(
-        uint64 indexed sessionId, uint32 indexed epoch, uint32 batch, uint32 epochRounds, uint256 entries
+        uint64 indexed sessionId,
+        uint32 indexed epoch,
+        uint32 indexed batch,
+        uint32 epochRounds,
+        uint256 entries,
+        bytes32 entriesDigest
     );
 
     // ------------------------------------------------------------------ writes
 
     /// @notice Records a batch of packed entries for one epoch, all or nothing. Coordinator only,
     ///         Active sessions only. Epochs come in non-decreasing order; the first batch of an epoch
-    ///         fixes its `epochRounds`, which counts once towards T.
+    ///         fixes its `epochRounds`, which counts once towards T. A batch without entries is valid:
+    ///         it reports an epoch in which no node took part, whose rounds still count (reward-math.md §1).
+    /// @param sessionId The session.
+    /// @param epoch The epoch: equal to or above the session's current epoch.
     /// @param batch The batch's number within the epoch: `(sessionId, epoch, batch)` is recorded at
     ///        most once, a replay reverts with `BatchAlreadyRecorded`.
+    /// @param epochRounds Rounds the epoch had; the same in every batch of the epoch.
+    /// @param entries Packed entries (see `ContributionEntry`), each node at most once per epoch.
     function recordContributionsBatch(
         uint64 sessionId,
         uint32 epoch,
         uint32 batch,
         uint32 epochRounds,
         uint256[] calldata entries
-    ) external;
-
-    /// @notice Records one node's entry as a batch of one; `entry.nodeIndex` is ignored and taken from `node`.
-    function recordContribution(
-        uint64 sessionId,
-        uint32 epoch,
-        uint32 batch,
-        uint32 epochRounds,
-        address node,
-        ContributionEntry calldata entry
     ) external;
 
     // ------------------------------------------------------------------ views
@@ -139,6 +146,30 @@ interface IContributionTracker {
 
     /// @notice Whether `(sessionId, epoch, batch)` has been recorded.
     function isBatchRecorded(uint64 sessionId, uint32 epoch, uint32 batch) external view returns (bool);
+
+    /// @notice 256 batch flags of an epoch at once: bit `i` is batch `256 * word + i`.
+    /// @param sessionId The session.
+    /// @param epoch The epoch.
+    /// @param word Which 256 batch numbers: `batch / 256`.
+    /// @return flags Bit `batch % 256` set when that batch is recorded.
+    function getRecordedBatches(uint64 sessionId, uint32 epoch, uint256 word)
+        external
+        view
+        returns (uint256 flags);
+
+    /// @notice The totals `startFinalization` asks for, over nodes `from .. from + count - 1`: add the
+    ///         results of consecutive ranges to cover a session too large for one call. Lets a client
+    ///         without big-integer arithmetic finalize.
+    /// @param sessionId The session.
+    /// @param from First node index of the range.
+    /// @param count Number of nodes in the range.
+    /// @return eligibleCount Eligible nodes in the range (reward-math.md §2).
+    /// @return sumScore Sum of their scores.
+    /// @return sumScoreSquared Sum of their squared scores.
+    function getFinalizationTotals(uint64 sessionId, uint32 from, uint32 count)
+        external
+        view
+        returns (uint32 eligibleCount, uint256 sumScore, uint256 sumScoreSquared);
 
     /// @notice `node`'s running sums.
     function getContribution(uint64 sessionId, address node) external view returns (NodeRecord memory);

@@ -145,13 +145,4 @@ contract RegistryTrackerGasTest is BaseTest {
             "tracker", "recordContributionsBatch_100_sameEpochSecondBatch_perNodeEpoch", gasUsed / 100
         );
     }
-
-    function test_gas_recordContribution_struct() public {
-        address[] memory nodes = _createSession(SESSION, 0, 1);
-        IContributionTracker.ContributionEntry memory entry =
-            IContributionTracker.ContributionEntry(0, 3600, 50, 2, 9, 10, 8500, 9500, 10_000);
-        vm.prank(coordinator);
-        gradpay.recordContribution(SESSION, 0, 0, 10, nodes[0], entry);
-        vm.snapshotGasLastCall("tracker", "recordContribution_firstEpoch");
-    }
 }
