@@ -12,6 +12,7 @@
 //! | §4 | [`rank`] | rank order and tiers |
 //! | §3-§4 | [`finalize`](mod@finalize) | everything finalization fixes ([`Finalized`]) |
 //! | §5 | [`payout`](mod@payout) | what each strategy pays each node |
+//! | §6 | [`worked_examples`] | the page's worked examples as data, to test any implementation |
 //!
 //! ```
 //! use alloy_primitives::U256;
@@ -36,6 +37,7 @@ pub mod payout;
 pub mod rank;
 pub mod record;
 pub mod score;
+pub mod worked_examples;
 
 pub use clip::FinalizationTotals;
 pub use error::ModelError;

@@ -50,6 +50,24 @@ pub struct EpochEntry {
 }
 
 impl EpochEntry {
+    /// An entry in the column order of the page's tables: `[c, a, j, k, p]`, then
+    /// `[cons, net, up]` in bps.
+    pub const fn from_columns(node: u32, counts: [u32; 5], bps: [u16; 3]) -> Self {
+        let [compute_seconds, accepted, rejected, rounds_ok, rounds_joined] = counts;
+        let [consistency_bps, network_bps, uptime_bps] = bps;
+        Self {
+            node,
+            compute_seconds,
+            accepted,
+            rejected,
+            rounds_ok,
+            rounds_joined,
+            consistency_bps,
+            network_bps,
+            uptime_bps,
+        }
+    }
+
     /// The first bound of page §1 this entry breaks in an epoch of `epoch_rounds`.
     pub fn broken_bound(&self, epoch_rounds: u32) -> Option<EntryBound> {
         if self.rounds_ok > self.rounds_joined {

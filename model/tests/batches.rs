@@ -2,15 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
 
-use common::entry;
 use gradpay_model::{BatchRejection, EntryBound, EpochEntry, NodeSums, SessionLedger};
 
 #[test]
 fn a_bad_entry_refuses_the_whole_batch() {
     let mut ledger = SessionLedger::new(2);
-    let ok = entry(0, 1, 1, 0, 1, 1, [1, 1, 1]);
+    let ok = EpochEntry::from_columns(0, [1, 1, 0, 1, 1], [1, 1, 1]);
     let bad_bps = EpochEntry { network_bps: 10001, node: 1, ..ok };
     let refused = ledger.apply_batch(1, 1, &[ok, bad_bps]);
     assert_eq!(refused, Err(BatchRejection::OutOfBounds { position: 1, bound: EntryBound::NetworkBps }));
@@ -26,7 +24,7 @@ fn a_bad_entry_refuses_the_whole_batch() {
 
 #[test]
 fn each_bound_is_named() {
-    let ok = entry(0, 1, 1, 0, 2, 3, [1, 1, 1]);
+    let ok = EpochEntry::from_columns(0, [1, 1, 0, 2, 3], [1, 1, 1]);
     let cases = [
         (EpochEntry { rounds_ok: 4, ..ok }, EntryBound::RoundsOk),
         (EpochEntry { rounds_joined: 6, ..ok }, EntryBound::RoundsJoined),
@@ -43,7 +41,7 @@ fn each_bound_is_named() {
 #[test]
 fn epochs_go_forward_and_keep_their_rounds() {
     let mut ledger = SessionLedger::new(2);
-    let ok = entry(0, 1, 1, 0, 1, 1, [1, 1, 1]);
+    let ok = EpochEntry::from_columns(0, [1, 1, 0, 1, 1], [1, 1, 1]);
     ledger.apply_batch(1, 1, &[ok]).unwrap();
     assert_eq!(
         ledger.apply_batch(1, 1, &[ok]),

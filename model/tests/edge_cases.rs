@@ -3,18 +3,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
 
 use alloy_primitives::U256;
-use common::entry;
-use gradpay_model::{SessionLedger, Strategy, Tier, payout};
+use gradpay_model::{EpochEntry, SessionLedger, Strategy, Tier, payout};
 
 const HYBRID: Strategy = Strategy::Hybrid { score_bps: 7000, quality_bps: 2000, reliability_bps: 1000 };
 
 #[test]
 fn nodes_without_compute_or_excluded_are_not_paid() {
     let mut ledger = SessionLedger::new(3);
-    let entries = [entry(0, 0, 5, 0, 1, 1, [10000, 10000, 10000]), entry(1, 10, 1, 0, 1, 1, [0, 0, 0])];
+    let entries = [
+        EpochEntry::from_columns(0, [0, 5, 0, 1, 1], [10000, 10000, 10000]),
+        EpochEntry::from_columns(1, [10, 1, 0, 1, 1], [0, 0, 0]),
+    ];
     ledger.apply_batch(0, 1, &entries).unwrap();
     let fin = ledger.finalize(0).unwrap();
     assert_eq!(fin.ranking, vec![1], "node 0 has c = 0, node 2 never reported");
@@ -32,7 +33,7 @@ fn nodes_without_compute_or_excluded_are_not_paid() {
 #[test]
 fn equal_scores_rank_by_index() {
     let mut ledger = SessionLedger::new(4);
-    let same = |node| entry(node, 7, 1, 1, 1, 2, [100, 200, 300]);
+    let same = |node| EpochEntry::from_columns(node, [7, 1, 1, 1, 2], [100, 200, 300]);
     ledger.apply_batch(3, 2, &[same(3), same(1), same(0), same(2)]).unwrap();
     let fin = ledger.finalize(0).unwrap();
     assert_eq!(fin.ranking, vec![0, 1, 2, 3]);
@@ -46,7 +47,14 @@ fn hybrid_with_no_quality_moves_that_share_to_score() {
     // Every Q and R is 0: c > 0 but no accepted work, no rounds, zero bps.
     let mut ledger = SessionLedger::new(2);
     ledger
-        .apply_batch(0, 0, &[entry(0, 1, 0, 0, 0, 0, [0, 0, 0]), entry(1, 3, 0, 0, 0, 0, [0, 0, 0])])
+        .apply_batch(
+            0,
+            0,
+            &[
+                EpochEntry::from_columns(0, [1, 0, 0, 0, 0], [0, 0, 0]),
+                EpochEntry::from_columns(1, [3, 0, 0, 0, 0], [0, 0, 0]),
+            ],
+        )
         .unwrap();
     let fin = ledger.finalize(0).unwrap();
     assert!(fin.sum_quality.is_zero() && fin.sum_reliability.is_zero());

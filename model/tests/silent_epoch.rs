@@ -6,13 +6,16 @@
 mod common;
 
 use alloy_primitives::U256;
-use common::{ONE_ETHER, entry, wei};
+use common::{ONE_ETHER, wei};
 use gradpay_model::{EpochEntry, SessionLedger, Strategy, payout};
 
 /// Node 0: c 100, a 9, j 1, k 8, p 10, cons 6000, net 8000, up 10000.
 /// Node 1: c 300, a 1, j 3, k 2, p 4, cons 2000, net 5000, up 4000.
 fn busy_epoch() -> [EpochEntry; 2] {
-    [entry(0, 100, 9, 1, 8, 10, [6000, 8000, 10000]), entry(1, 300, 1, 3, 2, 4, [2000, 5000, 4000])]
+    [
+        EpochEntry::from_columns(0, [100, 9, 1, 8, 10], [6000, 8000, 10000]),
+        EpochEntry::from_columns(1, [300, 1, 3, 2, 4], [2000, 5000, 4000]),
+    ]
 }
 
 /// Epoch 0 silent (5 rounds), epoch 1 with both nodes (10 rounds), epoch 2 silent (5 rounds).
