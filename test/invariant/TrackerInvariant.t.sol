@@ -17,12 +17,13 @@ contract TrackerInvariantTest is BaseTest {
         address[] memory nodes = _createSession(SESSION, 0, 8);
         handler = new TrackerHandler(gradpay, coordinator, SESSION, nodes);
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](5);
+        bytes4[] memory selectors = new bytes4[](6);
         selectors[0] = TrackerHandler.recordValid.selector;
         selectors[1] = TrackerHandler.recordValidSameEpoch.selector;
         selectors[2] = TrackerHandler.replay.selector;
         selectors[3] = TrackerHandler.recordBad.selector;
         selectors[4] = TrackerHandler.exclude.selector;
+        selectors[5] = TrackerHandler.recordSilent.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -127,7 +128,7 @@ contract TrackerInvariantTest is BaseTest {
         console.log(
             "recordValid", handler.calls("recordValid"), "sameEpoch", handler.calls("recordValidSameEpoch")
         );
-        console.log("recordBad", handler.calls("recordBad"));
+        console.log("recordBad", handler.calls("recordBad"), "silent", handler.calls("recordSilent"));
         console.log("replay", handler.calls("replay"), "exclude", handler.calls("exclude"));
         console.log("epochs", handler.epochCountSeen(), "accepted batches", handler.recordedKeyCount());
     }

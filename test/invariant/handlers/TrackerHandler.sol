@@ -7,7 +7,8 @@ import {ITrainingRegistry} from "../../../contracts/interfaces/ITrainingRegistry
 import {Test} from "forge-std/Test.sol";
 
 /// @notice Drives one session's tracker with random batches: valid ones (new or current epoch, split over
-///         batches), replays, batches with exactly one bad entry (or a bad epoch), and exclusions. Keeps
+///         batches), silent ones (no entries: an epoch in which no node reported), replays, batches with
+///         exactly one bad entry (or a bad epoch), and exclusions. Keeps
 ///         ghost sums of every accepted entry; every call whose outcome differs from the expected one
 ///         (success, or exactly the expected custom error) is counted in `unexpected`.
 contract TrackerHandler is Test {
@@ -118,22 +119,25 @@ contract TrackerHandler is Test {
         (bool ok, bytes memory ret) = _record(epoch, batch, rounds, entries);
         if (!ok) return _unexpected("recordValid reverted", ret);
 
-        if (isNew) {
-            ++epochCount;
-            currentEpoch = epoch;
-            currentRounds = rounds;
-            totalRounds += rounds;
-            roundsOfEpoch[epoch] = rounds;
-            epochs.push(epoch);
-            currentEpochNodes = 0;
-        }
+        if (isNew) _openEpoch(epoch, rounds);
         currentEpochNodes |= mask;
         for (uint256 i; i < entries.length; ++i) {
             _apply(entries[i]);
         }
         nodeEpochs += entries.length;
-        isRecorded[epoch][batch] = true;
-        recordedKeys.push(Key(epoch, batch));
+        _markRecorded(epoch, batch);
+    }
+
+    /// @notice A batch without entries: a new epoch in which no node reported, whose rounds still count
+    ///         towards T (reward-math.md §1), or one more batch of the current epoch.
+    function recordSilent(uint256 epochChoice, uint256 roundsSeed, uint256 batchSeed) external {
+        ++calls["recordSilent"];
+        (uint32 epoch, uint32 rounds, bool isNew,) = _plan(epochChoice, roundsSeed);
+        uint32 batch = _freshBatch(epoch, batchSeed);
+        (bool ok, bytes memory ret) = _record(epoch, batch, rounds, new uint256[](0));
+        if (!ok) return _unexpected("recordSilent reverted", ret);
+        if (isNew) _openEpoch(epoch, rounds);
+        _markRecorded(epoch, batch);
     }
 
     /// @notice A replay of a recorded batch (any epoch, any content): `BatchAlreadyRecorded`, nothing changes.
@@ -156,7 +160,7 @@ contract TrackerHandler is Test {
     }
 
     /// @notice A batch that would be valid but for one thing: an entry out of bounds, an unknown or
-    ///         duplicate node, an overflowing sum, mismatched rounds, an old epoch, or no entries.
+    ///         duplicate node, an overflowing sum, mismatched rounds or an old epoch.
     function recordBad(uint256 seed, uint256 kind, uint256 position, uint256 epochChoice, uint256 roundsSeed)
         external
     {
@@ -168,7 +172,7 @@ contract TrackerHandler is Test {
         uint256 entry = entries[position];
         uint32 index = uint32(entry);
         bytes memory err;
-        kind %= 12;
+        kind %= 11;
         if (kind == 9 && isNew) kind = 0;
         if (kind == 10 && (epochCount == 0 || currentEpoch == 0)) kind = 6;
         if (kind == 7 && isNew && entries.length == 1) {
@@ -232,16 +236,13 @@ contract TrackerHandler is Test {
                 IContributionTracker.EpochRoundsMismatch.selector, sessionId, epoch, given, rounds
             );
             rounds = given;
-        } else if (kind == 10) {
+        } else {
             uint32 old = uint32(seed % currentEpoch);
             batch = _freshBatch(old, seed >> 64);
             err = abi.encodeWithSelector(
                 IContributionTracker.EpochOutOfOrder.selector, sessionId, old, currentEpoch
             );
             epoch = old;
-        } else {
-            entries = new uint256[](0);
-            err = abi.encodeWithSelector(ITrainingRegistry.EmptyList.selector);
         }
         _expectRevert("recordBad", epoch, batch, rounds, entries, err);
         rejectedKeys.push(Key(epoch, batch));
@@ -311,6 +312,21 @@ contract TrackerHandler is Test {
         assembly ("memory-safe") {
             mstore(entries, n)
         }
+    }
+
+    function _openEpoch(uint32 epoch, uint32 rounds) internal {
+        ++epochCount;
+        currentEpoch = epoch;
+        currentRounds = rounds;
+        totalRounds += rounds;
+        roundsOfEpoch[epoch] = rounds;
+        epochs.push(epoch);
+        currentEpochNodes = 0;
+    }
+
+    function _markRecorded(uint32 epoch, uint32 batch) internal {
+        isRecorded[epoch][batch] = true;
+        recordedKeys.push(Key(epoch, batch));
     }
 
     function _apply(uint256 entry) internal {
