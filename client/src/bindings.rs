@@ -26,24 +26,13 @@ alloy::sol!(
     "../out/MockERC20.sol/MockERC20.json"
 );
 
-/// Decodes revert data into GradPay's custom error, written like Solidity
-/// (`SessionInWrongState { sessionId: 1, current: 2, required: 1 }`), or shows the raw bytes.
+/// Decodes revert data into GradPay's custom error, written like Solidity with roles and states
+/// by name (`SessionInWrongState { sessionId: 1, current: Completed, required: Active }`, see
+/// [`crate::revert::describe_error`]), or shows the raw bytes.
 pub fn describe_revert(data: &[u8]) -> String {
     match GradPay::GradPayErrors::abi_decode(data) {
-        Ok(error) => {
-            let debug = format!("{error:?}");
-            // `Variant(Variant { .. })` -> `Variant { .. }`
-            match debug.split_once('(') {
-                Some((_, inner)) if debug.ends_with(')') => inner[..inner.len() - 1].to_owned(),
-                _ => debug,
-            }
-        }
+        Ok(error) => crate::revert::describe_error(&error),
         Err(_) if data.is_empty() => "no reason given (out of gas, or a call to a non-contract)".to_owned(),
         Err(_) => format!("unknown error data 0x{}", alloy::hex::encode(data)),
     }
-}
-
-/// Whether `data` is `BatchAlreadyRecorded`: a replay of a batch that is already on chain.
-pub fn is_batch_already_recorded(data: &[u8]) -> bool {
-    matches!(GradPay::GradPayErrors::abi_decode(data), Ok(GradPay::GradPayErrors::BatchAlreadyRecorded(_)))
 }

@@ -57,6 +57,8 @@ pub struct Coordinator {
     profile: Arc<NetworkProfile>,
     sender: Address,
     gas: Arc<Mutex<Vec<GasRecord>>>,
+    /// The block GradPay was deployed in, when known: where log queries start.
+    deployment_block: Option<u64>,
 }
 
 impl Coordinator {
@@ -89,7 +91,15 @@ impl Coordinator {
         sender: Address,
     ) -> Self {
         let contract = GradPay::new(gradpay, provider.clone());
-        Self { provider, wallet: None, contract, profile: Arc::new(profile), sender, gas: Arc::default() }
+        Self {
+            provider,
+            wallet: None,
+            contract,
+            profile: Arc::new(profile),
+            sender,
+            gas: Arc::default(),
+            deployment_block: None,
+        }
     }
 
     /// The typed contract.
@@ -110,6 +120,18 @@ impl Coordinator {
     /// The signing account.
     pub const fn sender(&self) -> Address {
         self.sender
+    }
+
+    /// Starts log queries (e.g. `ContributionsRecorded`) at `block`, GradPay's deployment block
+    /// (from the deployments file), instead of at genesis.
+    pub const fn with_deployment_block(mut self, block: Option<u64>) -> Self {
+        self.deployment_block = block;
+        self
+    }
+
+    /// The block GradPay was deployed in, when known.
+    pub const fn deployment_block(&self) -> Option<u64> {
+        self.deployment_block
     }
 
     /// The GradPay address.

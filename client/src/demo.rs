@@ -17,7 +17,7 @@ use crate::{
     claims::PoolSpec,
     deploy::{Roles, deploy},
     journal::{Journal, JournalScope},
-    record::SendMode,
+    record::{EpochRecord, SendMode},
     report::{NodeReport, PoolReport, Report},
 };
 
@@ -94,16 +94,9 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
             .map(|(i, t)| t.simulate_epoch(&mut rng).aggregate(i as u32, EPOCH_ROUNDS))
             .collect::<Result<_>>()?;
         let stage = format!("recording epoch {epoch}");
+        let record = EpochRecord { epoch, epoch_rounds: EPOCH_ROUNDS, entries };
         let summary = c
-            .record_epoch(
-                &mut journal,
-                DEMO_SESSION,
-                epoch,
-                EPOCH_ROUNDS,
-                &entries,
-                SendMode::Pipelined,
-                &|d, t| progress(&stage, d, t),
-            )
+            .record_epoch(&mut journal, &record, SendMode::Pipelined, &|d, t| progress(&stage, d, t))
             .await?;
         record_summaries.push(summary);
     }

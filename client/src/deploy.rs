@@ -45,7 +45,9 @@ pub async fn deploy(
         action: "deploy GradPay".into(),
         reason: "receipt has no contract address".into(),
     })?;
-    let coordinator = Coordinator::from_parts(provider, profile, address, sender).with_signer(signer);
+    let coordinator = Coordinator::from_parts(provider, profile, address, sender)
+        .with_signer(signer)
+        .with_deployment_block(receipt.block_number);
     for record in deployer.gas_records() {
         coordinator.record_gas(&record.operation, record.gas_used, record.gas_limit);
     }

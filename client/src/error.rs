@@ -187,6 +187,22 @@ pub enum Error {
         /// What to do.
         hint: String,
     },
+
+    /// A node's entry for an epoch is already on chain in a batch with other entries (another
+    /// metrics file, or the same entries split into batches differently): recording it again
+    /// would count the node twice, so nothing of this batch is sent.
+    #[error(
+        "node {node_index} already has an entry in epoch {epoch} of session {session_id}, recorded by another batch; \
+         remove that node's line for epoch {epoch} from the metrics file (or record it in a later epoch) and re-run"
+    )]
+    NodeAlreadyRecorded {
+        /// The session.
+        session_id: u64,
+        /// The epoch.
+        epoch: u32,
+        /// The node's index in the session.
+        node_index: u32,
+    },
 }
 
 /// Shorthand for results of this crate.

@@ -1,10 +1,12 @@
 //! A small append-only journal of the batches a coordinator planned, sent and saw mined, one JSON
-//! object per line. The chain stays the source of truth (`isBatchRecorded`); the journal lets a
-//! restarted coordinator resume with the same batch plan, find its in-flight transactions and
-//! skip what is done instead of starting over.
+//! object per line. The chain stays the source of truth (a batch is done when the chain holds a
+//! batch with the same `entriesDigest`); the journal lets a restarted coordinator resume with the
+//! same batch plan, find its in-flight transactions and skip what is done instead of starting over.
+//! One epoch may have several plans (several metrics files, runs or processes report it); a batch
+//! whose number turned out taken by another batch is renumbered, and the journal says so.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     fs::{File, OpenOptions},
     io::Write,
     path::{Path, PathBuf},
@@ -27,8 +29,8 @@ pub struct JournalScope {
     pub session_id: u64,
 }
 
-/// How an epoch was split into batches: fixed at the first attempt so that every retry sends the
-/// same `(epoch, batch)` keys with the same entries.
+/// How one set of an epoch's entries was split into batches: fixed at the first attempt so that
+/// every retry sends the same batches, each under its own `(epoch, batch)` key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EpochPlan {
@@ -36,11 +38,13 @@ pub struct EpochPlan {
     pub epoch: u32,
     /// Its rounds.
     pub epoch_rounds: u32,
-    /// Entries per batch.
+    /// Entries per batch (the last batch may hold fewer).
     pub batch_size: u32,
-    /// Number of batches.
-    pub batches: u32,
-    /// keccak256 of the packed entries in order: the same epoch must be re-run with the same data.
+    /// The batch number of each chunk, in chunk order. Journals written before plans numbered their
+    /// batches hold a count `n` here, meaning `0..n`.
+    #[serde(deserialize_with = "batch_numbers")]
+    pub batches: Vec<u32>,
+    /// keccak256 of all the plan's packed entries in order: what identifies the plan on a re-run.
     pub digest: B256,
 }
 
@@ -80,6 +84,17 @@ pub enum JournalEntry {
         /// Its gas limit.
         gas_limit: u64,
     },
+    /// A planned batch now goes under another number: its own was taken on chain by a batch with
+    /// other entries (e.g. a concurrent process), or its entries were found recorded under `to`.
+    #[serde(rename_all = "camelCase")]
+    Renumbered {
+        /// The epoch.
+        epoch: u32,
+        /// The number it had.
+        from: u32,
+        /// The number it has now.
+        to: u32,
+    },
 }
 
 /// What the journal knows about one batch.
@@ -102,8 +117,10 @@ pub struct Journal {
     path: PathBuf,
     scope: JournalScope,
     file: File,
-    plans: BTreeMap<u32, EpochPlan>,
+    plans: BTreeMap<u32, Vec<EpochPlan>>,
     batches: BTreeMap<(u32, u32), BatchStatus>,
+    /// Every `(epoch, batch)` a plan ever used: never handed out again as a fresh number.
+    used: BTreeSet<(u32, u32)>,
 }
 
 impl Journal {
@@ -141,6 +158,7 @@ impl Journal {
                 .map_err(|e| Error::io("opening", path, e))?,
             plans: BTreeMap::new(),
             batches: BTreeMap::new(),
+            used: BTreeSet::new(),
         };
         for (i, line) in lines.iter().enumerate() {
             let entry: JournalEntry = match serde_json::from_str(line) {
@@ -184,9 +202,17 @@ impl Journal {
         match entry {
             JournalEntry::Scope(_) => {}
             JournalEntry::Plan(plan) => {
-                self.plans.insert(plan.epoch, plan);
+                self.used.extend(plan.batches.iter().map(|&b| (plan.epoch, b)));
+                self.plans.entry(plan.epoch).or_default().push(plan);
+            }
+            JournalEntry::Renumbered { epoch, from, to } => {
+                self.used.insert((epoch, to));
+                for plan in self.plans.get_mut(&epoch).into_iter().flatten() {
+                    plan.batches.iter_mut().filter(|b| **b == from).for_each(|b| *b = to);
+                }
             }
             JournalEntry::Sent { epoch, batch, tx, nonce, .. } => {
+                self.used.insert((epoch, batch));
                 if self.batches.get(&(epoch, batch)) != Some(&BatchStatus::Done) {
                     self.batches.insert((epoch, batch), BatchStatus::Sent { tx, nonce });
                 }
@@ -208,9 +234,19 @@ impl Journal {
         Ok(())
     }
 
-    /// The plan recorded for `epoch`, if any.
-    pub fn plan(&self, epoch: u32) -> Option<&EpochPlan> {
-        self.plans.get(&epoch)
+    /// The plan made earlier for these entries of `epoch` (same digest and rounds), if any.
+    pub fn plan(&self, epoch: u32, digest: B256, epoch_rounds: u32) -> Option<&EpochPlan> {
+        self.plans(epoch).iter().find(|p| p.digest == digest && p.epoch_rounds == epoch_rounds)
+    }
+
+    /// Every plan made for `epoch`, oldest first.
+    pub fn plans(&self, epoch: u32) -> &[EpochPlan] {
+        self.plans.get(&epoch).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a plan of `epoch` ever used batch number `batch`.
+    pub fn is_used(&self, epoch: u32, batch: u32) -> bool {
+        self.used.contains(&(epoch, batch))
     }
 
     /// What is known about `(epoch, batch)`.
@@ -229,6 +265,22 @@ impl Journal {
     }
 }
 
+/// A plan's batch numbers: a list, or (journals written before plans numbered batches) a count.
+fn batch_numbers<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Vec<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Numbers {
+        Count(u32),
+        List(Vec<u32>),
+    }
+    Ok(match Numbers::deserialize(deserializer)? {
+        Numbers::Count(n) => (0..n).collect(),
+        Numbers::List(list) => list,
+    })
+}
+
 /// True when no complete first line exists yet (a new file, or one torn while writing its scope).
 fn journal_is_unscoped(lines: &[&str]) -> bool {
     lines.first().is_none_or(|first| serde_json::from_str::<JournalEntry>(first).is_err())
@@ -244,7 +296,13 @@ mod tests {
     }
 
     fn plan() -> EpochPlan {
-        EpochPlan { epoch: 2, epoch_rounds: 10, batch_size: 100, batches: 3, digest: B256::with_last_byte(9) }
+        EpochPlan {
+            epoch: 2,
+            epoch_rounds: 10,
+            batch_size: 100,
+            batches: vec![0, 1, 2],
+            digest: B256::with_last_byte(9),
+        }
     }
 
     #[test]
@@ -279,7 +337,8 @@ mod tests {
         .unwrap();
         drop(j);
         let j = Journal::open(&path, scope()).unwrap();
-        assert_eq!(j.plan(2), Some(&plan()));
+        assert_eq!(j.plan(2, plan().digest, 10), Some(&plan()));
+        assert_eq!(j.plan(2, plan().digest, 11), None, "other rounds: another plan");
         assert_eq!(j.status(2, 0), Some(BatchStatus::Done));
         assert_eq!(j.status(2, 1), Some(BatchStatus::Sent { tx: B256::with_last_byte(2), nonce: 6 }));
         assert_eq!(j.status(2, 2), None);
@@ -303,5 +362,39 @@ mod tests {
         let other = JournalScope { session_id: 8, ..scope() };
         let err = Journal::open(&path, other).unwrap_err().to_string();
         assert!(err.contains("session 7") && err.contains("session 8"), "{err}");
+    }
+
+    #[test]
+    fn an_epoch_keeps_every_plan_and_renumbered_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let mut j = Journal::open(&path, scope()).unwrap();
+        j.append(&JournalEntry::Plan(plan())).unwrap();
+        let second = EpochPlan { batches: vec![3, 4], digest: B256::with_last_byte(8), ..plan() };
+        j.append(&JournalEntry::Plan(second.clone())).unwrap();
+        j.append(&JournalEntry::Renumbered { epoch: 2, from: 4, to: 7 }).unwrap();
+        drop(j);
+        let j = Journal::open(&path, scope()).unwrap();
+        assert_eq!(j.plans(2).len(), 2);
+        assert_eq!(j.plan(2, second.digest, 10).unwrap().batches, vec![3, 7]);
+        assert_eq!(j.plan(2, plan().digest, 10).unwrap().batches, vec![0, 1, 2], "other plan untouched");
+        for batch in [0, 1, 2, 3, 4, 7] {
+            assert!(j.is_used(2, batch), "batch {batch} stays used");
+        }
+        assert!(!j.is_used(2, 5) && !j.is_used(3, 0));
+    }
+
+    #[test]
+    fn a_journal_from_before_numbered_plans_still_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        drop(Journal::open(&path, scope()).unwrap());
+        let old = format!(
+            "{{\"kind\":\"plan\",\"epoch\":2,\"epochRounds\":10,\"batchSize\":100,\"batches\":3,\"digest\":\"{}\"}}\n",
+            B256::with_last_byte(9)
+        );
+        OpenOptions::new().append(true).open(&path).unwrap().write_all(old.as_bytes()).unwrap();
+        let j = Journal::open(&path, scope()).unwrap();
+        assert_eq!(j.plan(2, B256::with_last_byte(9), 10), Some(&plan()));
     }
 }

@@ -13,7 +13,8 @@
 //! let mut journal = Journal::open(&path, scope)?;                  // resumes after a crash
 //! for epoch in .. {
 //!     let entries = activity.aggregate(index, rounds)?;            // reward-math.md §1 fields
-//!     c.record_epoch(&mut journal, id, epoch, rounds, &entries, SendMode::Pipelined, &|_, _| {}).await?;
+//!     let record = EpochRecord { epoch, epoch_rounds: rounds, entries };  // no entries: a silent epoch
+//!     c.record_epoch(&mut journal, &record, SendMode::Pipelined, &|_, _| {}).await?;   // session: the journal's
 //! }
 //! c.complete_session(id).await?;
 //! c.finalize(id, &|_, _| {}).await?;                               // ranking from getScores, chunked

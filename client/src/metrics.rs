@@ -1,6 +1,7 @@
 //! Per-epoch metrics (reward-math.md §1): the entry the contract records, its bounds, its packed
 //! 32-byte form, the JSON-lines file `gradpay record --metrics` reads, and the aggregation of raw
-//! training activity into an entry.
+//! training activity into an entry. A line without `"node"` declares an epoch and its rounds: alone
+//! it reports an epoch in which no node took part (its rounds still count towards T).
 
 use std::{collections::BTreeMap, path::Path};
 
@@ -112,7 +113,18 @@ pub struct MetricsLine {
     pub uptime_bps: u16,
 }
 
-/// An epoch ready to record: its rounds and one line per node (node not yet resolved).
+/// A line without `"node"`: declares an epoch and its rounds, e.g. `{"epoch":3,"epochRounds":10}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EpochDeclaration {
+    /// The epoch.
+    pub epoch: u32,
+    /// Rounds in the epoch.
+    pub epoch_rounds: u32,
+}
+
+/// An epoch ready to record: its rounds and one line per node (node not yet resolved); no lines
+/// for an epoch in which no node took part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EpochMetrics {
     /// The epoch.
@@ -124,7 +136,8 @@ pub struct EpochMetrics {
 }
 
 /// Parses and validates a JSON-lines metrics file's text: every line well formed, within
-/// bounds, one `epochRounds` per epoch, no node twice in an epoch. Epochs come back ascending.
+/// bounds, one `epochRounds` per epoch, no node twice in an epoch. A line without `"node"` declares
+/// its epoch (with no node lines, an epoch in which no node took part). Epochs come back ascending.
 pub fn parse_metrics(origin: &str, text: &str) -> Result<Vec<EpochMetrics>> {
     let mut epochs: BTreeMap<u32, EpochMetrics> = BTreeMap::new();
     let mut seen: BTreeMap<(u32, NodeRef), usize> = BTreeMap::new();
@@ -132,34 +145,26 @@ pub fn parse_metrics(origin: &str, text: &str) -> Result<Vec<EpochMetrics>> {
         if raw.is_empty() || raw.starts_with('#') {
             continue;
         }
-        let at = || format!("{origin}:{number}");
-        let line: MetricsLine =
-            serde_json::from_str(raw).map_err(|e| Error::Metrics { origin: at(), reason: e.to_string() })?;
-        line.entry(0)
-            .validate(line.epoch_rounds)
-            .map_err(|reason| Error::Metrics { origin: at(), reason })?;
-        if let Some(first) = seen.insert((line.epoch, line.node), number) {
-            return Err(Error::Metrics {
-                origin: at(),
-                reason: format!(
-                    "node {:?} already has a line in epoch {} (line {first})",
-                    line.node, line.epoch
-                ),
-            });
-        }
-        let epoch = epochs.entry(line.epoch).or_insert_with(|| EpochMetrics {
-            epoch: line.epoch,
-            epoch_rounds: line.epoch_rounds,
+        let bad = |reason: String| Error::Metrics { origin: format!("{origin}:{number}"), reason };
+        let (declared, line) = parse_line(raw).map_err(bad)?;
+        let epoch = epochs.entry(declared.epoch).or_insert_with(|| EpochMetrics {
+            epoch: declared.epoch,
+            epoch_rounds: declared.epoch_rounds,
             lines: Vec::new(),
         });
-        if epoch.epoch_rounds != line.epoch_rounds {
-            return Err(Error::Metrics {
-                origin: at(),
-                reason: format!(
-                    "epochRounds {} differs from {} given earlier for epoch {}",
-                    line.epoch_rounds, epoch.epoch_rounds, line.epoch
-                ),
-            });
+        if epoch.epoch_rounds != declared.epoch_rounds {
+            return Err(bad(format!(
+                "epochRounds {} differs from {} given earlier for epoch {}",
+                declared.epoch_rounds, epoch.epoch_rounds, declared.epoch
+            )));
+        }
+        let Some(line) = line else { continue };
+        line.entry(0).validate(line.epoch_rounds).map_err(bad)?;
+        if let Some(first) = seen.insert((line.epoch, line.node), number) {
+            return Err(bad(format!(
+                "node {:?} already has a line in epoch {} (line {first})",
+                line.node, line.epoch
+            )));
         }
         epoch.lines.push(line);
     }
@@ -167,6 +172,22 @@ pub fn parse_metrics(origin: &str, text: &str) -> Result<Vec<EpochMetrics>> {
         return Err(Error::Metrics { origin: origin.to_owned(), reason: "no metrics lines".into() });
     }
     Ok(epochs.into_values().collect())
+}
+
+/// One non-empty line: its epoch and rounds, and the node's metrics unless it only declares the epoch.
+fn parse_line(raw: &str) -> std::result::Result<(EpochDeclaration, Option<MetricsLine>), String> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(raw).map_err(|e| e.to_string())?;
+    if object.contains_key("node") {
+        let line: MetricsLine = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+        return Ok((EpochDeclaration { epoch: line.epoch, epoch_rounds: line.epoch_rounds }, Some(line)));
+    }
+    serde_json::from_value(object.into()).map(|declared| (declared, None)).map_err(|e| {
+        format!(
+            "{e}: a line without \"node\" only declares an epoch, {{\"epoch\":N,\"epochRounds\":R}}; \
+             add \"node\" to give a node's metrics"
+        )
+    })
 }
 
 /// Reads and parses a metrics file.
@@ -357,6 +378,25 @@ mod tests {
         assert!(err(&LINE.replace("\"accepted\":27", "\"accepted\":-1")).contains("m.jsonl:1"));
         assert!(err(&LINE.replace("\"accepted\"", "\"acepted\"")).contains("unknown field"));
         assert!(err("\n").contains("no metrics lines"));
+        assert!(err(r#"{"epoch":1,"epochRounds":10,"computeSeconds":5}"#).contains("without \"node\""));
+        assert!(err(r#"{"epoch":1}"#).contains("missing field `epochRounds`"));
+        let rounds = err(&format!("{LINE}\n{}", r#"{"epoch":0,"epochRounds":9}"#));
+        assert!(rounds.contains("(m.jsonl:2)") && rounds.contains("epochRounds 9 differs"), "{rounds}");
+    }
+
+    #[test]
+    fn a_line_without_node_declares_an_epoch() {
+        let text =
+            format!("{}\n{LINE}\n{}\n", r#"{"epoch":3,"epochRounds":12}"#, r#"{"epoch":0,"epochRounds":10}"#);
+        let epochs = parse_metrics("m.jsonl", &text).unwrap();
+        assert_eq!(epochs.len(), 2);
+        assert_eq!(
+            (epochs[0].epoch, epochs[0].epoch_rounds, epochs[0].lines.len()),
+            (0, 10, 1),
+            "beside node lines"
+        );
+        assert_eq!((epochs[1].epoch, epochs[1].epoch_rounds), (3, 12));
+        assert!(epochs[1].lines.is_empty(), "a silent epoch");
     }
 
     #[test]

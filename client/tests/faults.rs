@@ -16,7 +16,7 @@ use gradpay::{
     Coordinator, EpochEntry,
     anvil::{Anvil, AnvilOptions, dev_signer},
     journal::{Journal, JournalScope},
-    record::{RecordSummary, SendMode},
+    record::{EpochRecord, RecordSummary, SendMode},
 };
 
 const NODES: u32 = 12;
@@ -81,7 +81,8 @@ fn spawn_record(
     let c = c.clone();
     tokio::spawn(async move {
         let mut journal = Journal::open(&path, scope)?;
-        c.record_epoch(&mut journal, SESSION, epoch, 10, &entries(epoch), mode, &|_, _| {}).await
+        let record = EpochRecord { epoch, epoch_rounds: 10, entries: entries(epoch) };
+        c.record_epoch(&mut journal, &record, mode, &|_, _| {}).await
     })
 }
 

@@ -10,8 +10,11 @@ use alloy::{
     signers::local::PrivateKeySigner,
 };
 use gradpay::{
-    Coordinator, EpochEntry, PoolDefaults, Strategy, StrategyParams, bindings::MockERC20, claims::PoolSpec,
-    demo::SplitMix64, record::SendMode,
+    Coordinator, EpochEntry, PoolDefaults, Strategy, StrategyParams,
+    bindings::MockERC20,
+    claims::PoolSpec,
+    demo::SplitMix64,
+    record::{EpochRecord, SendMode},
 };
 
 const NODES: u32 = 90;
@@ -58,11 +61,9 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
     for epoch in 0..EPOCHS {
         let rounds = 5 + rng.below(20) as u32;
         let entries = random_epoch(&mut rng, rounds);
-        let summary = c
-            .record_epoch(&mut journal, SESSION, epoch * 2, rounds, &entries, SendMode::Pipelined, &|_, _| {})
-            .await
-            .unwrap();
-        assert_eq!(summary.batches as usize, entries.len().div_ceil(25));
+        let record = EpochRecord { epoch: epoch * 2, epoch_rounds: rounds, entries };
+        let summary = c.record_epoch(&mut journal, &record, SendMode::Pipelined, &|_, _| {}).await.unwrap();
+        assert_eq!(summary.batches as usize, record.entries.len().div_ceil(25).max(1));
     }
     c.exclude_node(SESSION, nodes[7].address(), "caught cheating").await.unwrap();
     c.complete_session(SESSION).await.unwrap();

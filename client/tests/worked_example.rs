@@ -6,8 +6,10 @@ mod common;
 
 use alloy::primitives::{Address, U256};
 use gradpay::{
-    EpochEntry, PoolDefaults, Strategy, StrategyParams, bindings::MockERC20, claims::PoolSpec,
-    record::SendMode,
+    EpochEntry, PoolDefaults, Strategy, StrategyParams,
+    bindings::MockERC20,
+    claims::PoolSpec,
+    record::{EpochRecord, SendMode},
 };
 
 /// The §6 inputs: (c, a, j, k, p, cons, net, up) per node.
@@ -53,8 +55,8 @@ async fn worked_example_pays_the_table_to_the_wei() {
     // Session 1: clipK = 0, every strategy in ETH and (proportional) in a token.
     common::register(c, 1, &nodes).await;
     let mut journal = common::journal(c, chain.dir.path(), 1);
-    let summary =
-        c.record_epoch(&mut journal, 1, 0, 10, &entries(), SendMode::Pipelined, &|_, _| {}).await.unwrap();
+    let record = EpochRecord { epoch: 0, epoch_rounds: 10, entries: entries() };
+    let summary = c.record_epoch(&mut journal, &record, SendMode::Pipelined, &|_, _| {}).await.unwrap();
     assert_eq!((summary.batches, summary.transactions_sent), (1, 1));
     // The contract packs as we do.
     let packed = c
@@ -118,7 +120,7 @@ async fn worked_example_pays_the_table_to_the_wei() {
     let list: Vec<_> = nodes.iter().map(|s| (s.address(), Default::default())).collect();
     c.register_nodes(2, &list).await.unwrap();
     let mut journal = common::journal(c, chain.dir.path(), 2);
-    c.record_epoch(&mut journal, 2, 0, 10, &entries(), SendMode::Pipelined, &|_, _| {}).await.unwrap();
+    c.record_epoch(&mut journal, &record, SendMode::Pipelined, &|_, _| {}).await.unwrap();
     c.complete_session(2).await.unwrap();
     c.finalize(2, &|_, _| {}).await.unwrap();
     let spec = PoolSpec {

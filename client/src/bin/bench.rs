@@ -13,7 +13,7 @@ use gradpay::{
     anvil::{Anvil, AnvilOptions, dev_signer},
     deploy::{Roles, deploy},
     journal::{Journal, JournalScope},
-    record::{RecordSummary, SendMode},
+    record::{EpochRecord, RecordSummary, SendMode},
 };
 
 /// Pipelined vs sequential recording benchmark.
@@ -166,7 +166,8 @@ async fn measure(args: &Args, options: &AnvilOptions) -> Result<(RecordSummary, 
         let mut journal = Journal::open(&Journal::path_for(&dir, &scope), scope)?;
         eprintln!("  recording ({mode:?})");
         let started = Instant::now();
-        let mut summary = c.record_epoch(&mut journal, session, 0, 20, &entries, mode, &|_, _| {}).await?;
+        let record = EpochRecord { epoch: 0, epoch_rounds: 20, entries: entries.clone() };
+        let mut summary = c.record_epoch(&mut journal, &record, mode, &|_, _| {}).await?;
         summary.millis = started.elapsed().as_millis();
         results.push(summary);
     }

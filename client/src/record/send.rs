@@ -1,0 +1,224 @@
+//! Sending a round of batches: all estimated first (a bad batch fails the epoch with nothing
+//! sent), signed with consecutive nonces, sent without waiting and their receipts awaited together
+//! (or one by one in [`SendMode::Sequential`]). A batch the chain refuses because its key or its
+//! nodes are taken is not an error until the chain's logs say its entries are not there.
+
+use std::time::Duration;
+
+use alloy::{
+    network::{ReceiptResponse, TransactionBuilder},
+    primitives::{B256, U256},
+    providers::Provider,
+    rpc::types::{TransactionReceipt, TransactionRequest},
+    transports::TransportError,
+};
+use tokio::task::JoinSet;
+
+use super::{Run, SendMode, chain::revert_of};
+use crate::{
+    Coordinator, Error, Result, bindings::GradPay::GradPayErrors, coordinator::with_fees,
+    journal::JournalEntry,
+};
+
+/// A batch in flight: its index in the plan, its transaction and gas limit.
+type InFlight = (usize, B256, u64);
+
+impl Coordinator {
+    /// Estimates, signs and sends the batches at `indices` (fees raised 25 % per `retry`, to
+    /// replace a stuck transaction), then awaits their receipts; returns how many were not mined in time.
+    pub(super) async fn send_round(&self, run: &mut Run<'_>, indices: &[usize], retry: u32) -> Result<usize> {
+        let requests: Vec<TransactionRequest> = indices
+            .iter()
+            .map(|&i| {
+                let b = &run.batches[i];
+                let call = self.contract().recordContributionsBatch(
+                    run.session_id,
+                    run.epoch,
+                    b.number,
+                    run.epoch_rounds,
+                    b.words.clone(),
+                );
+                self.request(call.calldata().clone())
+            })
+            .collect();
+        // Estimate everything before sending anything: a bad batch fails the epoch with nothing sent.
+        let limits = self.estimate_all(run, indices, &requests).await?;
+        // Each round re-sends at a higher fee so that a stuck transaction with the same nonce is replaced.
+        let fees = self.fees(100 + 25 * u128::from(retry)).await?;
+        let total_gas: u64 = limits.iter().flatten().sum();
+        self.ensure_funds(U256::ZERO, total_gas, fees).await?;
+        // `latest`, not `pending`: a dropped transaction leaves a gap that only re-using its nonce fills.
+        let mut nonce = self
+            .provider()
+            .get_transaction_count(self.sender())
+            .latest()
+            .await
+            .map_err(|e| self.rpc_error("reading nonce", &e))?;
+        let mut in_flight = Vec::new();
+        let mut signed = Vec::new();
+        for ((&i, request), limit) in indices.iter().zip(requests).zip(limits) {
+            let Some(gas_limit) = limit else { continue };
+            let number = run.batches[i].number;
+            let tx = with_fees(request, fees).with_gas_limit(gas_limit).with_nonce(nonce);
+            signed.push((i, tx.clone()));
+            let hash = match self.send("sending batch", tx).await {
+                Ok(hash) => hash,
+                // The node is gone: the next round (after a backoff) starts over from the chain.
+                Err(e @ Error::RpcUnreachable { .. }) => return Err(e),
+                Err(e) => {
+                    // Already known / nonce too low / replacement underpriced: the next round re-checks the chain.
+                    tracing::warn!(epoch = run.epoch, batch = number, error = %e, "send failed");
+                    continue;
+                }
+            };
+            run.journal.append(&JournalEntry::Sent {
+                epoch: run.epoch,
+                batch: number,
+                tx: hash,
+                nonce,
+                gas_limit,
+            })?;
+            run.sent.insert(hash, gas_limit);
+            run.summary.transactions_sent += 1;
+            nonce += 1;
+            in_flight.push((i, hash, gas_limit));
+            if run.mode == SendMode::Sequential {
+                let unmined = self.await_batches(run, std::mem::take(&mut in_flight), &signed).await?;
+                if unmined > 0 {
+                    // The rest would queue behind it; the next round re-checks and re-sends.
+                    return Ok(unmined);
+                }
+            }
+        }
+        self.await_batches(run, in_flight, &signed).await
+    }
+
+    /// Gas limits per batch (`None` for a batch the chain refuses as taken, left to the next round).
+    async fn estimate_all(
+        &self,
+        run: &mut Run<'_>,
+        indices: &[usize],
+        requests: &[TransactionRequest],
+    ) -> Result<Vec<Option<u64>>> {
+        let mut estimates = JoinSet::new();
+        for (k, request) in requests.iter().enumerate() {
+            let (this, request) = (self.clone(), request.clone());
+            estimates.spawn(async move { (k, this.provider().estimate_gas(request).await) });
+        }
+        let mut results = Vec::with_capacity(requests.len());
+        while let Some(joined) = estimates.join_next().await {
+            results.extend(joined.ok());
+        }
+        results.sort_by_key(|(k, _)| *k);
+        let mut limits = vec![None; requests.len()];
+        for (k, estimate) in results {
+            let i = indices[k];
+            let action = format!("recording epoch {} batch {}", run.epoch, run.batches[i].number);
+            match estimate {
+                Ok(gas) if gas > self.profile().max_tx_gas => {
+                    return Err(Error::Rpc {
+                        action,
+                        reason: format!(
+                            "needs {gas} gas, above the per-transaction cap {}; lower batch-size",
+                            self.profile().max_tx_gas
+                        ),
+                    });
+                }
+                Ok(gas) => limits[k] = Some(self.profile().gas_limit(gas)),
+                Err(e) => self.refused(run, i, &e, &action).await?,
+            }
+        }
+        Ok(limits)
+    }
+
+    /// Handles a batch the chain refuses. Its key taken: the next round compares digests. Its
+    /// nodes already recorded this epoch: done if a batch with the same entries is on chain under
+    /// another number (the batch moves to it), else refused naming the node. Anything else is an error.
+    async fn refused(&self, run: &mut Run<'_>, i: usize, error: &TransportError, action: &str) -> Result<()> {
+        match revert_of(error) {
+            Some(GradPayErrors::BatchAlreadyRecorded(_)) => Ok(()),
+            Some(GradPayErrors::NodeAlreadyRecordedInEpoch(taken)) => {
+                let on_chain = self.recorded_batches(run.session_id, run.epoch, None).await?;
+                match on_chain.iter().find(|r| r.holds(&run.batches[i], run.epoch_rounds)) {
+                    Some(held) => run.renumber(i, held.batch),
+                    None => Err(Error::NodeAlreadyRecorded {
+                        session_id: run.session_id,
+                        epoch: run.epoch,
+                        node_index: taken.nodeIndex,
+                    }),
+                }
+            }
+            _ => Err(self.rpc_error(action, error)),
+        }
+    }
+
+    /// Waits for the receipts of `in_flight`; mined ones are journaled done. A missing receipt is
+    /// left for the next round; a revert is explained. Returns how many were not mined in time.
+    async fn await_batches(
+        &self,
+        run: &mut Run<'_>,
+        in_flight: Vec<InFlight>,
+        signed: &[(usize, TransactionRequest)],
+    ) -> Result<usize> {
+        let timeout = Duration::from_secs(self.profile().receipt_timeout_secs);
+        let mut waits = JoinSet::new();
+        for (i, hash, gas_limit) in in_flight {
+            let this = self.clone();
+            waits.spawn(async move { (i, gas_limit, this.wait_receipt(hash, timeout).await) });
+        }
+        let mut unmined = 0;
+        let mut failures = Vec::new();
+        while let Some(joined) = waits.join_next().await {
+            let Ok((i, gas_limit, receipt)) = joined else { continue };
+            let number = run.batches[i].number;
+            match receipt? {
+                Some(r) if r.status() => {
+                    self.record_gas("recordContributionsBatch", r.gas_used(), gas_limit);
+                    run.summary.recorded += 1;
+                    run.summary.gas_used += r.gas_used();
+                    run.summary.gas_limit += gas_limit;
+                    let tx = Some(r.transaction_hash);
+                    let (epoch, gas_used) = (run.epoch, r.gas_used());
+                    run.journal.append(&JournalEntry::Done {
+                        epoch,
+                        batch: number,
+                        tx,
+                        gas_used,
+                        gas_limit,
+                    })?;
+                }
+                Some(r) => failures.push((i, gas_limit, r)),
+                None => {
+                    unmined += 1;
+                    tracing::warn!(epoch = run.epoch, number, "no receipt in time; will re-check");
+                }
+            }
+        }
+        for (i, gas_limit, receipt) in failures {
+            let Some((_, request)) = signed.iter().find(|(k, _)| *k == i) else { continue };
+            self.reverted(run, i, request.clone(), gas_limit, &receipt).await?;
+        }
+        Ok(unmined)
+    }
+
+    /// A batch's transaction reverted. Re-estimated at the latest block, a batch whose key or nodes
+    /// were taken meanwhile (e.g. by a concurrent process) is handled as at estimate time; any other
+    /// failure (out of gas, …) is explained.
+    async fn reverted(
+        &self,
+        run: &mut Run<'_>,
+        i: usize,
+        request: TransactionRequest,
+        gas_limit: u64,
+        receipt: &TransactionReceipt,
+    ) -> Result<()> {
+        let action = format!("recording epoch {} batch {}", run.epoch, run.batches[i].number);
+        // Its nonce is used now and its gas limit may be what failed: estimate as a fresh call.
+        let mut call = request.clone();
+        (call.gas, call.nonce) = (None, None);
+        match self.provider().estimate_gas(call).await {
+            Err(e) if revert_of(&e).is_some() => self.refused(run, i, &e, &action).await,
+            _ => Err(self.explain_failure(&action, request, gas_limit, receipt).await),
+        }
+    }
+}
