@@ -80,7 +80,7 @@ fn run_guide(page: &str, dir: &Path, env: &[(&str, String)]) {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let failed_at = stderr.lines().filter_map(|l| l.strip_prefix(">>> ")).last().unwrap_or("?");
+    let failed_at = stderr.lines().rev().find_map(|l| l.strip_prefix(">>> ")).unwrap_or("?");
     assert!(
         out.status.success(),
         "the block at {failed_at} failed ({}).\n--- stdout (end):\n{}\n--- stderr (end):\n{}",
