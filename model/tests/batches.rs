@@ -2,7 +2,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use gradpay_model::{BatchRejection, EntryBound, EpochEntry, NodeSums, SessionLedger};
 
 #[test]

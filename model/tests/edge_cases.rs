@@ -3,7 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use alloy_primitives::U256;
 use gradpay_model::{EpochEntry, SessionLedger, Strategy, Tier, payout};
 

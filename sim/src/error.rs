@@ -5,7 +5,10 @@
 pub enum SimError {
     /// The reference model hit a case the page rules out (a division by zero, a wide result).
     #[error("reference model: {0}")]
-    Model(String),
+    Model(#[from] gradpay_model::ModelError),
+    /// The reference model refused a batch the caller built to be valid.
+    #[error("reference model refused the batch: {0}")]
+    ModelRefused(#[from] gradpay_model::BatchRejection),
     /// The EVM refused a transaction outright (not a revert: an invalid transaction).
     #[error("evm: {0}")]
     Evm(String),

@@ -3,7 +3,7 @@
 //! batch the page accepts can still revert with `RecordOverflow` or `TotalRoundsOverflow`.
 //! The page itself puts no cap on the sums; these are the contract's documented capacity.
 
-use crate::model::{EpochEntry, SessionLedger};
+use gradpay_model::{EpochEntry, SessionLedger};
 
 /// Largest stored compute-seconds sum `c`.
 pub const MAX_COMPUTE_SECONDS: u128 = (1 << 40) - 1;
@@ -31,7 +31,7 @@ pub fn first_overflow(
     rounds: u32,
     entries: &[EpochEntry],
 ) -> Option<Capacity> {
-    let opens_epoch = ledger.current_epoch() != Some(epoch);
+    let opens_epoch = ledger.current_epoch().map(|(current, _)| current) != Some(epoch);
     if opens_epoch && ledger.total_rounds() + u128::from(rounds) > MAX_TOTAL_ROUNDS {
         return Some(Capacity::TotalRounds);
     }

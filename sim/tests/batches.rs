@@ -3,20 +3,12 @@
 
 mod common;
 
-use gradpay_sim::scenario::Spoil;
+use gradpay_sim::scenario::{self, Spoil};
 use gradpay_sim::{Rules, run_session, session_plan};
 use proptest::prelude::*;
 
 fn spoils() -> impl Strategy<Value = Vec<(u16, Spoil)>> {
-    let spoil = prop_oneof![
-        Just(Spoil::RoundsOkAboveJoined),
-        Just(Spoil::JoinedAboveEpochRounds),
-        (0u8..3).prop_map(Spoil::BpsAboveMax),
-        Just(Spoil::UnknownNode),
-        Just(Spoil::DuplicateNode),
-        Just(Spoil::ReservedBits),
-    ];
-    proptest::collection::vec((0u16..8, spoil), 1..6)
+    proptest::collection::vec((0u16..8, scenario::spoil()), 1..6)
 }
 
 proptest! {

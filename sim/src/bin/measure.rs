@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match gradpay_sim::report::run(&args) {
+    match gradpay_sim::measure::report::run(&args) {
         Ok(markdown) => {
             println!("{markdown}");
             ExitCode::SUCCESS

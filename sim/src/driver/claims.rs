@@ -8,8 +8,8 @@ use crate::bindings::GradPay::{self, GradPayErrors};
 use crate::bindings::IRewardDistributor::PoolParams;
 use crate::deployment::{ADMIN, COORDINATOR, STRANGER, TREASURY};
 use crate::error::SimError;
-use crate::model::{Finalized, Strategy};
 use crate::scenario::{ClaimRoute, Funding, PoolPlan};
+use gradpay_model::{Finalized, Strategy, payout};
 
 /// Claim window given to every pool.
 const CLAIM_WINDOW: u64 = 7 * 24 * 3600;
@@ -106,9 +106,9 @@ impl Driven<'_> {
         if id != expected_id {
             return Err(mismatch(format!("pool id {id:#x}, expected {expected_id:#x}")));
         }
-        let owed = finalized.payouts(plan.amount, plan.strategy)?;
+        let owed = payout(finalized, plan.strategy, plan.amount)?;
         self.report.owed_pairs += owed.iter().filter(|r| !r.is_zero()).count() as u32;
-        self.check_dust(plan, &owed, finalized.eligible_count)?;
+        self.check_dust(plan, &owed, finalized.eligible_count())?;
         for (node, want) in owed.iter().enumerate() {
             let got =
                 self.dep.view(&GradPay::rewardOfCall { poolId: id, node: node_address(node as u32) })?;

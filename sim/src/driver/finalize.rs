@@ -7,8 +7,8 @@ use super::{Driven, SESSION_ID, mismatch};
 use crate::bindings::GradPay::{self, GradPayErrors};
 use crate::deployment::{COORDINATOR, Revert};
 use crate::error::SimError;
-use crate::model::{self, Finalized};
 use crate::scenario::FinalizationFault;
+use gradpay_model::{FinalizationTotals, Finalized};
 
 /// `clipCap` as stored when clipping is off.
 const NO_CAP: u128 = (1 << 72) - 1;
@@ -28,12 +28,12 @@ struct Attempt {
 
 impl Driven<'_> {
     pub(crate) fn finalize(&mut self) -> Result<Finalized, SimError> {
-        let finalized = model::finalize(&self.ledger, self.clip_k())?;
+        let finalized = self.ledger.finalize(self.clip_k())?;
         self.compare_scores(&finalized)?;
         let honest = Attempt {
-            count: finalized.eligible_count,
-            sum: finalized.sum_score,
-            squares: finalized.sum_score_squared,
+            count: finalized.totals.eligible_count,
+            sum: finalized.totals.sum_score,
+            squares: finalized.totals.sum_score_squared,
             ranking: finalized.ranking.clone(),
         };
         for &fault in &self.plan.finalization_faults {
@@ -47,14 +47,22 @@ impl Driven<'_> {
             return Err(mismatch(format!("honest finalization refused: {revert:?}")));
         }
         self.compare_basis(&finalized)?;
-        self.report.eligible = finalized.eligible_count;
+        self.report.eligible = finalized.eligible_count();
         Ok(finalized)
     }
 
+    /// Every node's scores, and the finalization totals summed over the same pages, against the
+    /// model's.
     fn compare_scores(&mut self, finalized: &Finalized) -> Result<(), SimError> {
+        let mut totals = FinalizationTotals::default();
         let mut from = 0u32;
         while from < self.plan.node_count {
             let count = SCORE_PAGE.min(self.plan.node_count - from);
+            let range = GradPay::getFinalizationTotalsCall { sessionId: SESSION_ID, from, count };
+            let part = self.dep.view(&range)?;
+            totals.eligible_count += part.eligibleCount;
+            totals.sum_score += part.sumScore;
+            totals.sum_score_squared += part.sumScoreSquared;
             let page = self.dep.view(&GradPay::getScoresCall { sessionId: SESSION_ID, from, count })?;
             for (offset, got) in page.iter().enumerate() {
                 let index = from + offset as u32;
@@ -90,6 +98,12 @@ impl Driven<'_> {
             }
             self.report.scores_compared += count;
             from += count;
+        }
+        if totals != finalized.totals {
+            return Err(mismatch(format!(
+                "getFinalizationTotals over pages of {SCORE_PAGE}: contract {totals:?}, model {:?}",
+                finalized.totals
+            )));
         }
         Ok(())
     }
@@ -195,23 +209,24 @@ impl Driven<'_> {
             basis.sumReliability,
         );
         let want = (
-            finalized.eligible_count,
+            finalized.eligible_count(),
             cap,
             finalized.sum_effective,
             finalized.sum_tier_weighted,
             finalized.sum_quality,
             finalized.sum_reliability,
         );
-        let comparable = finalized.eligible_count > 0;
+        let comparable = finalized.eligible_count() > 0;
         if comparable && got != want {
             return Err(mismatch(format!(
                 "reward basis (n, cap, S', W, QS, RS): contract {got:?}, model {want:?}"
             )));
         }
-        if basis.eligibleCount != finalized.eligible_count {
+        if basis.eligibleCount != finalized.eligible_count() {
             return Err(mismatch(format!(
                 "eligible count: contract {}, model {}",
-                basis.eligibleCount, finalized.eligible_count
+                basis.eligibleCount,
+                finalized.eligible_count()
             )));
         }
         Ok(())

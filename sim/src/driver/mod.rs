@@ -7,16 +7,16 @@ mod probes;
 mod record;
 
 pub use claims::sol_strategy;
-pub use record::pack_entry;
+pub use record::{entries_digest, pack_entry};
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, B256, Log, U256};
 
 use crate::bindings::GradPay;
 use crate::deployment::{COORDINATOR, Deployment, Revert, Sent, rich_balance};
 use crate::error::SimError;
 use crate::evm::Rules;
-use crate::model::SessionLedger;
 use crate::scenario::SessionPlan;
+use gradpay_model::SessionLedger;
 
 /// The session id every driven session uses (one session per deployment).
 pub const SESSION_ID: u64 = 0x6772_6164;
@@ -34,6 +34,11 @@ pub fn node_address(index: u32) -> Address {
 pub struct Report {
     /// Batches the contract accepted.
     pub batches_recorded: u32,
+    /// Epochs opened by a batch with no entries (silent epochs), accepted.
+    pub silent_epochs_opened: u32,
+    /// Batches of the plan refused as the page or the storage capacity says (a revisited epoch
+    /// with other rounds, a node twice in an epoch, an overflowing sum).
+    pub batches_refused: u32,
     /// Batches it rejected, each with the expected error and no state change.
     pub batches_rejected: u32,
     /// Replays rejected with no state change.
@@ -138,7 +143,6 @@ impl Driven<'_> {
     }
 
     fn exclude_and_complete(&mut self) -> Result<(), SimError> {
-        let mut excluded = std::collections::BTreeSet::new();
         for &raw in &self.plan.excluded {
             let index = raw % self.plan.node_count.max(1);
             let call = GradPay::excludeNodeCall {
@@ -146,7 +150,7 @@ impl Driven<'_> {
                 node: node_address(index),
                 reason: "sim".into(),
             };
-            if excluded.insert(index) {
+            if !self.ledger.is_excluded(index) {
                 self.coordinator_write(&call, "excludeNode")?;
                 self.ledger.exclude(index);
             } else {
@@ -177,9 +181,22 @@ impl Driven<'_> {
     where
         C: alloy_sol_types::SolCall,
     {
+        self.coordinator_write_logged(call, what).map(|(returned, _)| returned)
+    }
+
+    /// As [`Self::coordinator_write`], with the logs the write emitted.
+    pub(crate) fn coordinator_write_logged<C>(
+        &mut self,
+        call: &C,
+        what: &str,
+    ) -> Result<(C::Return, Vec<Log>), SimError>
+    where
+        C: alloy_sol_types::SolCall,
+    {
         self.probe(COORDINATOR, call, what)?;
         let sent = self.dep.send(COORDINATOR, call, U256::ZERO)?;
-        succeeded(sent, what)
+        let logs = sent.receipt.logs.clone();
+        Ok((succeeded(sent, what)?, logs))
     }
 
     /// Gives ETH to the coordinator for a pool of `amount` (the balance is reset, not added to).

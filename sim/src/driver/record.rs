@@ -1,14 +1,17 @@
 //! Recording: every batch against the page's rules and the contract's storage capacity, with
-//! replays and spoiled copies that must change nothing.
+//! replays and spoiled copies that must change nothing. An accepted batch (an empty one
+//! included: a silent epoch) must log exactly what was sent and leave the session's epoch
+//! counters where the model has them.
 
-use alloy_primitives::U256;
+use alloy_primitives::{B256, Log, U256, keccak256};
+use alloy_sol_types::SolEvent;
+use gradpay_model::{BatchRejection, EntryBound, EpochEntry};
 
 use super::{Driven, SESSION_ID, mismatch, reverted};
 use crate::bindings::GradPay::{self, GradPayErrors};
 use crate::deployment::COORDINATOR;
 use crate::error::SimError;
 use crate::limits::{Capacity, first_overflow};
-use crate::model::{BatchRejection, EntryBound, EpochEntry};
 use crate::scenario::Spoil;
 
 /// The packed word of `IContributionTracker.ContributionEntry` (its documented bit layout).
@@ -25,6 +28,13 @@ pub fn pack_entry(entry: &EpochEntry) -> U256 {
         (entry.uptime_bps.into(), 224),
     ];
     fields.iter().fold(U256::ZERO, |word, &(value, shift)| word | (U256::from(value) << shift))
+}
+
+/// `entriesDigest` of `ContributionsRecorded`: keccak256 of the 32-byte big-endian words as sent,
+/// concatenated (keccak256 of nothing for an empty batch).
+pub fn entries_digest(words: &[U256]) -> B256 {
+    let bytes: Vec<u8> = words.iter().flat_map(U256::to_be_bytes::<32>).collect();
+    keccak256(bytes)
 }
 
 /// What the contract must do with a batch.
@@ -93,15 +103,26 @@ impl Driven<'_> {
             entries: words,
         };
         let what = format!("batch {batch} of epoch {epoch} ({} entries)", entries.len());
-        if entries.is_empty() {
-            return self.expect_rejected(&call, &what, |e| matches!(e, GradPayErrors::EmptyList(_)));
-        }
         match self.expected(epoch, rounds, entries, None) {
             Expected::Accept => {
-                self.coordinator_write(&call, &what)?;
+                let logged = GradPay::ContributionsRecorded {
+                    sessionId: SESSION_ID,
+                    epoch,
+                    batch,
+                    epochRounds: rounds,
+                    entries: U256::from(entries.len()),
+                    entriesDigest: entries_digest(&call.entries),
+                };
+                let (_, logs) = self.coordinator_write_logged(&call, &what)?;
+                self.check_logged(&logs, &logged, &what)?;
+                let opened = self.ledger.epochs_opened();
                 self.ledger
-                    .record_batch(epoch, rounds, entries)
-                    .map_err(|r| mismatch(format!("model refused a batch it had accepted: {r:?}")))?;
+                    .apply_batch(epoch, rounds, entries)
+                    .map_err(|r| mismatch(format!("model refused a batch it had accepted: {r}")))?;
+                if entries.is_empty() && self.ledger.epochs_opened() > opened {
+                    self.report.silent_epochs_opened += 1;
+                }
+                self.check_epoch_counters(&what)?;
                 self.report.batches_recorded += 1;
                 if self.plan.replay_batches {
                     self.expect_rejected(&call, &format!("replay of {what}"), |e| {
@@ -112,9 +133,50 @@ impl Driven<'_> {
                 Ok(())
             }
             Expected::Reject { page, capacity, reserved_bits_at } => {
-                self.expect_rejected(&call, &what, |e| rejection_matches(e, page, capacity, reserved_bits_at))
+                self.expect_rejected(&call, &what, |e| {
+                    rejection_matches(e, page, capacity, reserved_bits_at)
+                })?;
+                self.report.batches_refused += 1;
+                Ok(())
             }
         }
+    }
+
+    /// GradPay logged `expected` once, and nothing else of its kind.
+    fn check_logged(
+        &self,
+        logs: &[Log],
+        expected: &GradPay::ContributionsRecorded,
+        what: &str,
+    ) -> Result<(), SimError> {
+        let events: Vec<GradPay::ContributionsRecorded> = logs
+            .iter()
+            .filter(|log| log.address == self.dep.gradpay)
+            .filter_map(|log| GradPay::ContributionsRecorded::decode_log(log).ok())
+            .map(|log| log.data)
+            .collect();
+        if events.as_slice() != std::slice::from_ref(expected) {
+            return Err(mismatch(format!("{what}: logged {events:?}, expected {expected:?}")));
+        }
+        Ok(())
+    }
+
+    /// The session's `T`, current epoch, its rounds and the epoch count equal the model's.
+    fn check_epoch_counters(&mut self, what: &str) -> Result<(), SimError> {
+        let info = self.dep.view(&GradPay::getSessionCall { sessionId: SESSION_ID })?;
+        let got = (
+            u128::from(info.totalRounds),
+            Some((info.currentEpoch, info.currentEpochRounds)),
+            info.epochCount,
+        );
+        let ledger = &self.ledger;
+        let want = (ledger.total_rounds(), ledger.current_epoch(), ledger.epochs_opened());
+        if (got.0, got.1, u32::from(got.2)) != want {
+            return Err(mismatch(format!(
+                "{what}: (T, (epoch, rounds), epochs) contract {got:?}, model {want:?}"
+            )));
+        }
+        Ok(())
     }
 
     fn send_spoiled(
@@ -205,15 +267,20 @@ fn rejection_matches(
         (Some(BatchRejection::OutOfBounds { position, bound }), GradPayErrors::EntryOutOfBounds(e)) => {
             e.position == U256::from(position) && e.field == field_code(bound)
         }
-        (Some(BatchRejection::UnknownNode { position }), GradPayErrors::EntryUnknownNode(e)) => {
-            e.position == U256::from(position)
+        (Some(BatchRejection::UnknownNode { position, node }), GradPayErrors::EntryUnknownNode(e)) => {
+            e.position == U256::from(position) && e.nodeIndex == node
         }
         (
-            Some(BatchRejection::AlreadyRecorded { position }),
+            Some(BatchRejection::AlreadyRecorded { position, node }),
             GradPayErrors::NodeAlreadyRecordedInEpoch(e),
-        ) => e.position == U256::from(position),
-        (Some(BatchRejection::EpochOutOfOrder), GradPayErrors::EpochOutOfOrder(_)) => true,
-        (Some(BatchRejection::EpochRoundsMismatch), GradPayErrors::EpochRoundsMismatch(_)) => true,
+        ) => e.position == U256::from(position) && e.nodeIndex == node,
+        (Some(BatchRejection::EpochOutOfOrder { epoch, current }), GradPayErrors::EpochOutOfOrder(e)) => {
+            (e.epoch, e.currentEpoch) == (epoch, current)
+        }
+        (
+            Some(BatchRejection::EpochRoundsMismatch { epoch, given, recorded }),
+            GradPayErrors::EpochRoundsMismatch(e),
+        ) => (e.epoch, e.given, e.recorded) == (epoch, given, recorded),
         _ => false,
     };
     let reserved_ok = match (reserved_bits_at, error) {

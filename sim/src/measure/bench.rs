@@ -10,7 +10,7 @@ use crate::driver::{node_address, pack_entry, sol_strategy};
 use crate::error::SimError;
 use crate::evm::Rules;
 use crate::evm::TX_GAS_CAP;
-use crate::model::{self, EpochEntry, Finalized, SessionLedger, Strategy};
+use gradpay_model::{EpochEntry, FinalizationTotals, Finalized, SessionLedger, Strategy};
 
 /// The client's default gas margin over the estimate (`client/src/config.rs`), in bps.
 pub const CLIENT_GAS_MARGIN_BPS: u64 = 500;
@@ -147,9 +147,7 @@ impl Bench {
         for (batch, chunk) in entries.chunks(RECORD_CHUNK as usize).enumerate() {
             let call = record_call(id, epoch, batch as u32, chunk);
             self.coordinate(&call, U256::ZERO, "recordContributionsBatch")?;
-            ledger
-                .record_batch(epoch, TYPICAL_ROUNDS, chunk)
-                .map_err(|r| SimError::Unexpected(format!("model refused: {r:?}")))?;
+            ledger.apply_batch(epoch, TYPICAL_ROUNDS, chunk)?;
         }
         Ok(())
     }
@@ -163,13 +161,8 @@ impl Bench {
         chunk: usize,
     ) -> Result<(Finalized, Gas, usize), SimError> {
         self.coordinate(&GradPay::completeSessionCall { sessionId: id }, U256::ZERO, "completeSession")?;
-        let finalized = model::finalize(ledger, 0)?;
-        let start = GradPay::startFinalizationCall {
-            sessionId: id,
-            eligibleCount: finalized.eligible_count,
-            sumScore: finalized.sum_score,
-            sumScoreSquared: finalized.sum_score_squared,
-        };
+        let finalized = ledger.finalize(0)?;
+        let start = start_finalization_call(id, &finalized.totals);
         let (_, mut gas) = self.measure(COORDINATOR, &start, U256::ZERO, "startFinalization")?;
         let chunks: Vec<&[u32]> = finalized.ranking.chunks(chunk.max(1)).collect();
         for (i, indices) in chunks.iter().enumerate() {
@@ -235,5 +228,15 @@ pub fn record_call(
         batch,
         epochRounds: TYPICAL_ROUNDS,
         entries: entries.iter().map(pack_entry).collect(),
+    }
+}
+
+/// `startFinalization` with the model's totals.
+pub fn start_finalization_call(id: u64, totals: &FinalizationTotals) -> GradPay::startFinalizationCall {
+    GradPay::startFinalizationCall {
+        sessionId: id,
+        eligibleCount: totals.eligible_count,
+        sumScore: totals.sum_score,
+        sumScoreSquared: totals.sum_score_squared,
     }
 }

@@ -5,14 +5,17 @@ use alloy_primitives::{Address, U256};
 
 use alloy_sol_types::SolCall;
 
-use crate::bench::{Bench, Gas, record_call, register_call, typical_entry};
 use crate::bindings::GradPay;
-use crate::breakdown::{Breakdown, breakdown};
 use crate::deployment::{COORDINATOR, STRANGER};
 use crate::driver::node_address;
 use crate::error::SimError;
 use crate::evm::Rules;
-use crate::model::{EpochEntry, SessionLedger, Strategy};
+use crate::measure::bench::{
+    Bench, Gas, TYPICAL_ROUNDS, create_session, record_call, register_call, start_finalization_call,
+    typical_entry,
+};
+use crate::measure::breakdown::{Breakdown, breakdown};
+use gradpay_model::{EpochEntry, Finalized, SessionLedger, Strategy, payout};
 
 /// Ranked nodes per `submitRanking` in the finalization rows (the client's default chunk).
 pub const FINALIZE_CHUNK: usize = 500;
@@ -48,8 +51,7 @@ pub fn measure_all(rules: Rules) -> Result<Vec<Row>, SimError> {
     };
 
     let id = fresh_id();
-    let (_, gas) =
-        bench.measure(COORDINATOR, &crate::bench::create_session(id), U256::ZERO, "createSession")?;
+    let (_, gas) = bench.measure(COORDINATOR, &create_session(id), U256::ZERO, "createSession")?;
     rows.push(row("createSession", 1, 1, gas));
 
     for count in [1u32, 10, 100, 1_000] {
@@ -99,7 +101,7 @@ fn finalize_session(
     id: u64,
     count: u32,
     epochs: u32,
-) -> Result<(crate::model::Finalized, Gas, usize), SimError> {
+) -> Result<(Finalized, Gas, usize), SimError> {
     bench.create_session(id)?;
     bench.register(id, 0, count)?;
     let mut ledger = SessionLedger::new(count);
@@ -145,27 +147,19 @@ fn pool_and_claim_rows(bench: &mut Bench, id: u64) -> Result<Vec<Row>, SimError>
 /// The seed's reference session: 5 nodes × 3 epochs, one ETH pool, finalize, 5 claims; every
 /// transaction from `createSession` to the last claim, summed.
 fn reference_session(bench: &mut Bench, id: u64) -> Result<Row, SimError> {
-    let mut total =
-        bench.measure(COORDINATOR, &crate::bench::create_session(id), U256::ZERO, "createSession")?.1;
+    let mut total = bench.measure(COORDINATOR, &create_session(id), U256::ZERO, "createSession")?.1;
     total = total.plus(bench.measure(COORDINATOR, &register_call(id, 0, 5), U256::ZERO, "register")?.1);
     let mut ledger = SessionLedger::new(5);
     for epoch in 1..=3u32 {
         let entries: Vec<EpochEntry> = (0..5).map(|n| typical_entry(n, epoch)).collect();
         total = total
             .plus(bench.measure(COORDINATOR, &record_call(id, epoch, 0, &entries), U256::ZERO, "record")?.1);
-        ledger
-            .record_batch(epoch, crate::bench::TYPICAL_ROUNDS, &entries)
-            .map_err(|r| SimError::Unexpected(format!("{r:?}")))?;
+        ledger.apply_batch(epoch, TYPICAL_ROUNDS, &entries)?;
     }
     let complete = GradPay::completeSessionCall { sessionId: id };
     total = total.plus(bench.measure(COORDINATOR, &complete, U256::ZERO, "complete")?.1);
-    let finalized = crate::model::finalize(&ledger, 0)?;
-    let start = GradPay::startFinalizationCall {
-        sessionId: id,
-        eligibleCount: finalized.eligible_count,
-        sumScore: finalized.sum_score,
-        sumScoreSquared: finalized.sum_score_squared,
-    };
+    let finalized = ledger.finalize(0)?;
+    let start = start_finalization_call(id, &finalized.totals);
     total = total.plus(bench.measure(COORDINATOR, &start, U256::ZERO, "start")?.1);
     let submit = GradPay::submitRankingCall {
         sessionId: id,
@@ -176,7 +170,7 @@ fn reference_session(bench: &mut Bench, id: u64) -> Result<Row, SimError> {
     let amount = U256::from(10u64).pow(U256::from(18u64));
     let (pool, gas) = bench.create_pool(id, Address::ZERO, amount, Strategy::Proportional)?;
     total = total.plus(gas);
-    let owed = finalized.payouts(amount, Strategy::Proportional)?;
+    let owed = payout(&finalized, Strategy::Proportional, amount)?;
     for node in 0..5u32 {
         let (paid, gas) = bench.measure(
             node_address(node),
@@ -296,13 +290,8 @@ fn breakdown_rows(rules: Rules) -> Result<Vec<(String, u64, Breakdown)>, SimErro
         ));
     }
     bench.coordinate(&GradPay::completeSessionCall { sessionId: id }, U256::ZERO, "completeSession")?;
-    let finalized = crate::model::finalize(&ledger, 0)?;
-    let start = GradPay::startFinalizationCall {
-        sessionId: id,
-        eligibleCount: finalized.eligible_count,
-        sumScore: finalized.sum_score,
-        sumScoreSquared: finalized.sum_score_squared,
-    };
+    let finalized = ledger.finalize(0)?;
+    let start = start_finalization_call(id, &finalized.totals);
     bench.coordinate(&start, U256::ZERO, "startFinalization")?;
     let chunk = finalized.ranking.get(..FINALIZE_CHUNK).unwrap_or(&finalized.ranking).to_vec();
     let submit = GradPay::submitRankingCall { sessionId: id, rankedIndices: chunk, lastChunk: false };

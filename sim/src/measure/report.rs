@@ -4,16 +4,16 @@ use std::time::Instant;
 
 use crate::error::SimError;
 use crate::evm::Rules;
-use crate::gas;
+use crate::measure::gas;
 
 /// Runs the command in `args` (`gas`, `scale [nodes]`, `throughput [sessions]`).
 pub fn run(args: &[String]) -> Result<String, SimError> {
     let number = |default: u32| args.get(1).and_then(|v| v.parse().ok()).unwrap_or(default);
     match args.first().map(String::as_str) {
         Some("gas") => gas_section(),
-        Some("scale") => crate::scale::run(number(100_000)),
-        Some("throughput") => crate::throughput::run(number(200)),
-        Some("sessions") => crate::sessions::run(number(1_000), 2_000),
+        Some("scale") => crate::measure::scale::run(number(100_000)),
+        Some("throughput") => crate::measure::throughput::run(number(200)),
+        Some("sessions") => crate::measure::sessions::run(number(1_000), 2_000),
         _ => Err(SimError::Unexpected(
             "usage: measure gas | scale [nodes] | throughput [sessions] | sessions [count]".into(),
         )),

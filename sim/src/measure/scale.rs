@@ -5,13 +5,13 @@ use std::time::Instant;
 
 use alloy_primitives::{Address, U256};
 
-use crate::bench::{Bench, RECORD_CHUNK, REGISTER_CHUNK};
 use crate::bindings::GradPay;
 use crate::driver::node_address;
 use crate::error::SimError;
 use crate::evm::Rules;
-use crate::gas::thousands;
-use crate::model::{SessionLedger, Strategy};
+use crate::measure::bench::{Bench, RECORD_CHUNK, REGISTER_CHUNK};
+use crate::measure::gas::thousands;
+use gradpay_model::{SessionLedger, Strategy, payout};
 
 /// Ranked nodes per `submitRanking` in the scale run.
 pub const SCALE_FINALIZE_CHUNK: usize = 2_000;
@@ -50,7 +50,7 @@ fn run_once(rules: Rules, nodes: u32) -> Result<String, SimError> {
     let finalize = t.elapsed();
     let amount = U256::from(10u64).pow(U256::from(24u64));
     let (pool, _) = bench.create_pool(id, Address::ZERO, amount, Strategy::Proportional)?;
-    let owed = finalized.payouts(amount, Strategy::Proportional)?;
+    let owed = payout(&finalized, Strategy::Proportional, amount)?;
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut checked = 0u32;
     let mut claimed = std::collections::HashSet::new();

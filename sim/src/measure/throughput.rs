@@ -9,14 +9,16 @@ use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolEvent};
 use serde_json::{Value, json};
 
-use crate::bench::{TYPICAL_ROUNDS, create_session, record_call, register_call, typical_entry};
 use crate::bindings::GradPay;
 use crate::deployment::{ADMIN, COORDINATOR, TREASURY, rich_balance};
 use crate::driver::{node_address, sol_strategy};
 use crate::error::SimError;
 use crate::evm::{Chain, Rules, TX_GAS_CAP};
-use crate::model::{self, EpochEntry, SessionLedger, Strategy};
-use crate::rpc::{Anvil, Rpc};
+use crate::measure::bench::{
+    TYPICAL_ROUNDS, create_session, record_call, register_call, start_finalization_call, typical_entry,
+};
+use crate::measure::rpc::{Anvil, Rpc};
+use gradpay_model::{EpochEntry, SessionLedger, Strategy, payout};
 
 /// Nodes, epochs and pool of the reference session.
 const NODES: u32 = 5;
@@ -46,19 +48,12 @@ fn reference_steps(id: u64) -> Result<Vec<Step>, SimError> {
     for epoch in 1..=EPOCHS {
         let entries: Vec<EpochEntry> = (0..NODES).map(|n| typical_entry(n, epoch)).collect();
         steps.push(step(COORDINATOR, &record_call(id, epoch, 0, &entries), U256::ZERO, None));
-        ledger
-            .record_batch(epoch, TYPICAL_ROUNDS, &entries)
-            .map_err(|r| SimError::Unexpected(format!("{r:?}")))?;
+        ledger.apply_batch(epoch, TYPICAL_ROUNDS, &entries)?;
     }
-    let finalized = model::finalize(&ledger, 0)?;
+    let finalized = ledger.finalize(0)?;
     let amount = U256::from(10u64).pow(U256::from(18u64));
     let (strategy, params) = sol_strategy(Strategy::Proportional);
-    let start = GradPay::startFinalizationCall {
-        sessionId: id,
-        eligibleCount: finalized.eligible_count,
-        sumScore: finalized.sum_score,
-        sumScoreSquared: finalized.sum_score_squared,
-    };
+    let start = start_finalization_call(id, &finalized.totals);
     let submit = GradPay::submitRankingCall {
         sessionId: id,
         rankedIndices: finalized.ranking.clone(),
@@ -77,7 +72,7 @@ fn reference_steps(id: u64) -> Result<Vec<Step>, SimError> {
     steps.push(step(COORDINATOR, &start, U256::ZERO, None));
     steps.push(step(COORDINATOR, &submit, U256::ZERO, None));
     steps.push(step(COORDINATOR, &pool, amount, None));
-    let owed = finalized.payouts(amount, Strategy::Proportional)?;
+    let owed = payout(&finalized, Strategy::Proportional, amount)?;
     let claim = GradPay::claimRewardCall { poolId: U256::from(id) << 8 };
     for node in 0..NODES {
         steps.push(step(node_address(node), &claim, U256::ZERO, owed.get(node as usize).copied()));
