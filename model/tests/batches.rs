@@ -1,4 +1,4 @@
-//! reward-math.md §1 batch rules: a batch is taken whole or not at all.
+//! docs/reward-math.md §1 batch rules: a batch is taken whole or not at all.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -1,4 +1,4 @@
-//! reward-math.md §1: an epoch in which every node is absent still counts its rounds in `T`
+//! docs/reward-math.md §1: an epoch in which every node is absent still counts its rounds in `T`
 //! (the page's own example, §6.2, is in `worked_example.rs`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]

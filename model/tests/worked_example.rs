@@ -1,4 +1,4 @@
-//! reward-math.md §6: every figure of both worked examples, from the page's tables to the wei.
+//! docs/reward-math.md §6: every figure of both worked examples, from the page's tables to the wei.
 //! §6.1 is one epoch of three nodes; §6.2 is the same session with a silent second epoch.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,4 +1,4 @@
-//! reward-math.md §1: an epoch in which every node is absent is recorded as an empty batch and
+//! docs/reward-math.md §1: an epoch in which every node is absent is recorded as an empty batch and
 //! its rounds count in `T`. A session whose first and last epochs are silent pays what §2 and
 //! §5 give by hand (the figures below), through the contract under both rule sets and through
 //! the model.
@@ -15,6 +15,7 @@ use gradpay_sim::Rules;
 use gradpay_sim::bindings::GradPay::{self, GradPayErrors};
 use gradpay_sim::deployment::{COORDINATOR, Revert};
 use gradpay_sim::driver::entries_digest;
+use gradpay_sim::limits::{Capacity, MAX_EPOCHS, first_overflow};
 use gradpay_sim::measure::bench::Bench;
 
 const ONE_ETHER: u64 = 1_000_000_000_000_000_000;
@@ -134,4 +135,26 @@ fn an_empty_batch_opens_its_epoch_once_and_logs_the_empty_digest() {
         bench.coordinate(&record(4, 0, 2), U256::ZERO, "the next silent epoch").unwrap();
         assert_eq!(total_rounds_and_epochs(&mut bench), (9, 2));
     }
+}
+
+#[test]
+fn silent_epochs_fill_the_epoch_capacity_as_limits_says() {
+    let mut bench = Bench::new(Rules::Ethereum).unwrap();
+    bench.create_session(1).unwrap();
+    bench.register(1, 0, 1).unwrap();
+    let mut ledger = SessionLedger::new(1);
+    for epoch in 0..MAX_EPOCHS {
+        assert_eq!(first_overflow(&ledger, epoch, 0, &[]), None);
+        bench.coordinate(&record(epoch, 0, 0), U256::ZERO, "a silent epoch").unwrap();
+        ledger.apply_batch(epoch, 0, &[]).unwrap();
+    }
+    assert_eq!(first_overflow(&ledger, MAX_EPOCHS, 0, &[]), Some(Capacity::Epochs));
+    let refused = bench.dep.send(COORDINATOR, &record(MAX_EPOCHS, 0, 0), U256::ZERO).unwrap().result;
+    assert!(matches!(refused, Err(Revert::GradPay(GradPayErrors::TooManyEpochs(_)))), "epoch {MAX_EPOCHS}");
+    assert_eq!(
+        first_overflow(&ledger, MAX_EPOCHS - 1, 0, &[]),
+        None,
+        "a later batch of the last epoch still fits"
+    );
+    bench.coordinate(&record(MAX_EPOCHS - 1, 1, 0), U256::ZERO, "a second batch of the last epoch").unwrap();
 }

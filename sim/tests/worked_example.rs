@@ -1,4 +1,4 @@
-//! reward-math.md §6 through the contract: the page's own wei figures (as copied into
+//! docs/reward-math.md §6 through the contract: the page's own wei figures (as copied into
 //! `gradpay_model::worked_examples`, not computed), every row of §6.1 and of §6.2 (the same
 //! session with a silent epoch), under both rule sets.
 

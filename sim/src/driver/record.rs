@@ -290,6 +290,7 @@ fn rejection_matches(
         _ => false,
     };
     let capacity_ok = match (capacity, error) {
+        (Some(Capacity::Epochs), GradPayErrors::TooManyEpochs(_)) => true,
         (Some(Capacity::TotalRounds), GradPayErrors::TotalRoundsOverflow(_)) => true,
         (Some(Capacity::Record { position }), GradPayErrors::RecordOverflow(e)) => {
             e.position == U256::from(position)

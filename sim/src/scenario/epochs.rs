@@ -111,7 +111,7 @@ const SILENT_EPOCH: f64 = 0.05;
 const SILENT_END: f64 = 0.15;
 
 /// Which epochs of the session are silent: every node absent, reported with its rounds and one
-/// empty batch (reward-math.md §1).
+/// empty batch (docs/reward-math.md §1).
 fn silent_epochs(epoch_count: usize) -> impl Strategy<Value = Vec<bool>> {
     let ends = (prop::bool::weighted(SILENT_END), prop::bool::weighted(SILENT_END));
     (ends, vec(prop::bool::weighted(SILENT_EPOCH), epoch_count)).prop_map(|((first, last), mut silent)| {
