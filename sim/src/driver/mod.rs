@@ -199,6 +199,20 @@ impl Driven<'_> {
         Ok((succeeded(sent, what)?, logs))
     }
 
+    /// Runs `attempt`; fails if it left GradPay's storage different from before.
+    pub(crate) fn storage_unchanged<T>(
+        &mut self,
+        what: &str,
+        attempt: impl FnOnce(&mut Self) -> Result<T, SimError>,
+    ) -> Result<T, SimError> {
+        let before = self.dep.chain.storage(self.dep.gradpay);
+        let outcome = attempt(self)?;
+        if self.dep.chain.storage(self.dep.gradpay) != before {
+            return Err(mismatch(format!("{what}: refused, but storage changed")));
+        }
+        Ok(outcome)
+    }
+
     /// Gives ETH to the coordinator for a pool of `amount` (the balance is reset, not added to).
     pub(crate) fn fund_coordinator(&mut self, amount: U256) {
         let balance = rich_balance().max(amount + rich_balance());

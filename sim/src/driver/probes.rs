@@ -27,7 +27,8 @@ impl Driven<'_> {
             self.expect_unauthorized(outsider, call, value, what)?;
         }
         if self.plan.pause_tries {
-            self.expect_paused_refused(role, call, value, what)?;
+            self.expect_probe_refused(role, call, value, Refusal::Paused, what)?;
+            self.report.paused_rejected += 1;
         }
         Ok(())
     }
@@ -40,8 +41,7 @@ impl Driven<'_> {
         what: &str,
     ) -> Result<(), SimError> {
         if self.plan.pause_tries {
-            self.expect_paused_refused(from, call, U256::ZERO, what)?;
-            self.report.paused_rejected -= 1;
+            self.expect_probe_refused(from, call, U256::ZERO, Refusal::Paused, what)?;
             self.report.paused_claims_rejected += 1;
         }
         Ok(())
@@ -73,6 +73,7 @@ impl Driven<'_> {
         Ok(())
     }
 
+    /// `call` from an account without the role it needs: refused, storage unchanged.
     fn expect_unauthorized<C: SolCall>(
         &mut self,
         outsider: Address,
@@ -80,38 +81,53 @@ impl Driven<'_> {
         value: U256,
         what: &str,
     ) -> Result<(), SimError> {
-        let before = self.dep.chain.storage(self.dep.gradpay);
-        let sent = self.dep.send(outsider, call, value)?;
-        match reverted(sent, &format!("{what} by {outsider}"))? {
-            GradPayErrors::AccessControlUnauthorizedAccount(e) if e.account == outsider => {}
-            other => return Err(mismatch(format!("{what} by {outsider}: {other:?}"))),
-        }
-        if self.dep.chain.storage(self.dep.gradpay) != before {
-            return Err(mismatch(format!("{what} by {outsider} changed storage")));
-        }
+        self.expect_probe_refused(outsider, call, value, Refusal::Unauthorized, what)?;
         self.report.strangers_rejected += 1;
         Ok(())
     }
 
-    fn expect_paused_refused<C: SolCall>(
+    /// `call` from `from` must be refused for `refusal`, and leave GradPay's storage unchanged
+    /// (a pause probe pauses first and unpauses after).
+    fn expect_probe_refused<C: SolCall>(
         &mut self,
-        role: Address,
+        from: Address,
         call: &C,
         value: U256,
+        refusal: Refusal,
         what: &str,
     ) -> Result<(), SimError> {
-        let before = self.dep.chain.storage(self.dep.gradpay);
-        succeeded(self.dep.send(ADMIN, &GradPay::pauseCall {}, U256::ZERO)?, "pause")?;
-        let sent = self.dep.send(role, call, value)?;
-        match reverted(sent, &format!("{what} while paused"))? {
-            GradPayErrors::EnforcedPause(_) => {}
-            other => return Err(mismatch(format!("{what} while paused: {other:?}"))),
-        }
-        succeeded(self.dep.send(ADMIN, &GradPay::unpauseCall {}, U256::ZERO)?, "unpause")?;
-        if self.dep.chain.storage(self.dep.gradpay) != before {
-            return Err(mismatch(format!("{what} while paused changed storage")));
-        }
-        self.report.paused_rejected += 1;
-        Ok(())
+        let what = match refusal {
+            Refusal::Unauthorized => format!("{what} by {from}"),
+            Refusal::Paused => format!("{what} while paused"),
+        };
+        self.storage_unchanged(&what, |driven| {
+            if refusal == Refusal::Paused {
+                succeeded(driven.dep.send(ADMIN, &GradPay::pauseCall {}, U256::ZERO)?, "pause")?;
+            }
+            let error = reverted(driven.dep.send(from, call, value)?, &what)?;
+            let expected = match (refusal, &error) {
+                (Refusal::Unauthorized, GradPayErrors::AccessControlUnauthorizedAccount(e)) => {
+                    e.account == from
+                }
+                (Refusal::Paused, GradPayErrors::EnforcedPause(_)) => true,
+                _ => false,
+            };
+            if !expected {
+                return Err(mismatch(format!("{what}: {error:?}")));
+            }
+            if refusal == Refusal::Paused {
+                succeeded(driven.dep.send(ADMIN, &GradPay::unpauseCall {}, U256::ZERO)?, "unpause")?;
+            }
+            Ok(())
+        })
     }
+}
+
+/// Why a probe must be refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    /// The sender lacks the role.
+    Unauthorized,
+    /// The contract is paused.
+    Paused,
 }

@@ -37,6 +37,22 @@ pub fn entries_digest(words: &[U256]) -> B256 {
     keccak256(bytes)
 }
 
+/// `recordContributionsBatch` of the driven session.
+fn batch_call(
+    epoch: u32,
+    batch: u32,
+    rounds: u32,
+    words: Vec<U256>,
+) -> GradPay::recordContributionsBatchCall {
+    GradPay::recordContributionsBatchCall {
+        sessionId: SESSION_ID,
+        epoch,
+        batch,
+        epochRounds: rounds,
+        entries: words,
+    }
+}
+
 /// What the contract must do with a batch.
 #[derive(Debug)]
 enum Expected {
@@ -94,14 +110,7 @@ impl Driven<'_> {
         rounds: u32,
         entries: &[EpochEntry],
     ) -> Result<(), SimError> {
-        let words: Vec<U256> = entries.iter().map(pack_entry).collect();
-        let call = GradPay::recordContributionsBatchCall {
-            sessionId: SESSION_ID,
-            epoch,
-            batch,
-            epochRounds: rounds,
-            entries: words,
-        };
+        let call = batch_call(epoch, batch, rounds, entries.iter().map(pack_entry).collect());
         let what = format!("batch {batch} of epoch {epoch} ({} entries)", entries.len());
         match self.expected(epoch, rounds, entries, None) {
             Expected::Accept => {
@@ -219,13 +228,7 @@ impl Driven<'_> {
         let Expected::Reject { page, capacity, reserved_bits_at } = expected else {
             return Err(mismatch(format!("spoil {spoil:?} left the batch valid")));
         };
-        let call = GradPay::recordContributionsBatchCall {
-            sessionId: SESSION_ID,
-            epoch,
-            batch,
-            epochRounds: rounds,
-            entries: words,
-        };
+        let call = batch_call(epoch, batch, rounds, words);
         let what = format!("spoiled ({spoil:?}) batch {batch} of epoch {epoch}");
         self.expect_rejected(&call, &what, |e| rejection_matches(e, page, capacity, reserved_bits_at))?;
         self.report.batches_rejected += 1;
@@ -243,16 +246,10 @@ impl Driven<'_> {
     where
         C: alloy_sol_types::SolCall,
     {
-        let before = self.dep.chain.storage(self.dep.gradpay);
-        let sent = self.dep.send(COORDINATOR, call, U256::ZERO)?;
-        let error = reverted(sent, what)?;
-        if !accept(&error) {
-            return Err(mismatch(format!("{what}: wrong error {error:?}")));
-        }
-        if self.dep.chain.storage(self.dep.gradpay) != before {
-            return Err(mismatch(format!("{what}: reverted but storage changed")));
-        }
-        Ok(())
+        self.storage_unchanged(what, |driven| {
+            let error = reverted(driven.dep.send(COORDINATOR, call, U256::ZERO)?, what)?;
+            if accept(&error) { Ok(()) } else { Err(mismatch(format!("{what}: wrong error {error:?}"))) }
+        })
     }
 }
 
