@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::{
     Coordinator, Error, Result, Strategy, StrategyParams,
     bindings::{GradPay, IERC20, IRewardDistributor::PoolParams},
+    session::{NodeStanding, SessionState},
 };
 
 /// A pool to create.
@@ -28,22 +29,78 @@ pub struct PoolSpec {
     pub claim_window_secs: u64,
 }
 
+/// Why a node's reward from a pool is what it is (what `gradpay pending` prints per pool).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RewardStatus {
+    /// Something to claim now.
+    Claimable,
+    /// Claimed already.
+    Claimed,
+    /// The pool's claim deadline has passed (at the latest block's time).
+    WindowClosed,
+    /// The node is not registered in the session.
+    NotRegistered,
+    /// The coordinator excluded the node.
+    Excluded,
+    /// No compute recorded for the node, so it is not eligible (reward-math.md §2).
+    NotEligible,
+    /// Eligible, but this pool's strategy gives it nothing (e.g. a score of 0).
+    ZeroShare,
+}
+
+impl RewardStatus {
+    /// In words, for people.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::Claimable => "claimable",
+            Self::Claimed => "already claimed",
+            Self::WindowClosed => "claim window closed",
+            Self::NotRegistered => "not registered in this session",
+            Self::Excluded => "excluded by the coordinator",
+            Self::NotEligible => "not eligible (no compute recorded)",
+            Self::ZeroShare => "eligible, but this pool's strategy gives it nothing",
+        }
+    }
+
+    /// The status from the node's standing, whether it claimed, whether the window is closed and
+    /// what is pending: the first reason that applies wins.
+    pub fn of(standing: NodeStanding, claimed: bool, window_closed: bool, pending: &U256) -> Self {
+        match standing {
+            NodeStanding::NotRegistered => Self::NotRegistered,
+            NodeStanding::Excluded => Self::Excluded,
+            NodeStanding::NotEligible => Self::NotEligible,
+            NodeStanding::Eligible if claimed => Self::Claimed,
+            NodeStanding::Eligible if window_closed => Self::WindowClosed,
+            NodeStanding::Eligible if pending.is_zero() => Self::ZeroShare,
+            NodeStanding::Eligible => Self::Claimable,
+        }
+    }
+}
+
 /// A node's reward from one pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PoolReward {
     /// The pool.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub pool_id: U256,
     /// Its token (zero address = native).
     pub token: Address,
     /// Its strategy.
     pub strategy: Option<Strategy>,
     /// What the node can claim now.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub pending: U256,
     /// What it is entitled to, claimed or not.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub entitled: U256,
     /// Whether it has claimed.
     pub claimed: bool,
+    /// The pool's claim deadline, unix seconds.
+    pub claim_deadline: u64,
+    /// Why `pending` is what it is.
+    pub status: RewardStatus,
 }
 
 /// The id of pool `index` of `session_id`.
@@ -60,23 +117,12 @@ pub fn split_pool_id(pool_id: U256) -> Option<(u64, u8)> {
 impl Coordinator {
     /// Creates and funds a pool; for a token, approves the contract first when needed.
     pub async fn create_pool(&self, session_id: u64, spec: PoolSpec) -> Result<U256> {
-        let state = self.session(session_id).await?.state;
-        if state != 3 {
-            return Err(Error::SessionState {
-                session_id,
-                state: crate::coordinator::state_name(state).into(),
-                hint: "pools are created on a finalized session (`gradpay session finalize`)".into(),
-            });
-        }
+        let hint = "pools are created on a Finalized session (`gradpay session finalize`)";
+        self.require_state(session_id, SessionState::Finalized, hint).await?;
         if let Some(token) = spec.token {
             self.approve_token(token, spec.amount).await?;
         }
-        let now = self
-            .provider()
-            .get_block_by_number(Default::default())
-            .await
-            .map_err(|e| self.rpc_error("reading the latest block", &e))?;
-        let now = now.map_or(0, |b| b.header.timestamp);
+        let now = self.latest_timestamp().await?;
         let deadline = alloy::primitives::aliases::U40::from(now + spec.claim_window_secs);
         let p = spec.params;
         let params = PoolParams {
@@ -147,45 +193,75 @@ impl Coordinator {
         Ok(session_id)
     }
 
-    /// `node`'s reward in every pool of the session.
+    /// `node`'s reward in every pool of the session, each with the reason it is what it is.
     pub async fn rewards(&self, session_id: u64, node: Address) -> Result<Vec<PoolReward>> {
+        let standing = NodeStanding::of(self.node_record(session_id, node).await?.as_ref());
+        let now = self.latest_timestamp().await?;
         let mut rewards = Vec::new();
         for id in self.pool_ids(session_id).await? {
-            let c = self.contract();
-            let pool = c.getPool(id).call().await.map_err(|e| self.call_error("reading pool", &e))?;
-            let pending = c
-                .pendingReward(id, node)
-                .call()
-                .await
-                .map_err(|e| self.call_error("reading pending reward", &e))?;
-            let entitled =
-                c.rewardOf(id, node).call().await.map_err(|e| self.call_error("reading reward", &e))?;
-            let claimed =
-                c.hasClaimed(id, node).call().await.map_err(|e| self.call_error("reading claim", &e))?;
-            rewards.push(PoolReward {
-                pool_id: id,
-                token: pool.token,
-                strategy: Strategy::from_u8(pool.strategy),
-                pending,
-                entitled,
-                claimed,
-            });
+            rewards.push(self.pool_reward(id, node, standing, now).await?);
         }
         Ok(rewards)
     }
 
-    /// Claims the sender's reward from `pool_id`; returns the amount paid.
-    pub async fn claim(&self, pool_id: U256) -> Result<U256> {
-        self.check_pool(pool_id).await?;
-        let pending = self
-            .contract()
-            .pendingReward(pool_id, self.sender())
+    async fn pool_reward(
+        &self,
+        id: U256,
+        node: Address,
+        standing: NodeStanding,
+        now: u64,
+    ) -> Result<PoolReward> {
+        let c = self.contract();
+        let pool = c.getPool(id).call().await.map_err(|e| self.call_error("reading pool", &e))?;
+        let pending = c
+            .pendingReward(id, node)
             .call()
             .await
             .map_err(|e| self.call_error("reading pending reward", &e))?;
+        let entitled =
+            c.rewardOf(id, node).call().await.map_err(|e| self.call_error("reading reward", &e))?;
+        let claimed =
+            c.hasClaimed(id, node).call().await.map_err(|e| self.call_error("reading claim", &e))?;
+        let claim_deadline = pool.claimDeadline.to::<u64>();
+        Ok(PoolReward {
+            pool_id: id,
+            token: pool.token,
+            strategy: Strategy::from_u8(pool.strategy),
+            pending,
+            entitled,
+            claimed,
+            claim_deadline,
+            status: RewardStatus::of(standing, claimed, now > claim_deadline, &pending),
+        })
+    }
+
+    /// The latest block's timestamp: the time the contract's claim-window checks see.
+    pub async fn latest_timestamp(&self) -> Result<u64> {
+        let block = self
+            .provider()
+            .get_block_by_number(Default::default())
+            .await
+            .map_err(|e| self.rpc_error("reading the latest block", &e))?;
+        Ok(block.map_or(0, |b| b.header.timestamp))
+    }
+
+    /// Claims the sender's reward from `pool_id`; returns the amount paid. Nothing to claim is
+    /// [`Error::NothingToClaim`] with the reason, and nothing is sent.
+    pub async fn claim(&self, pool_id: U256) -> Result<U256> {
+        let session_id = self.check_pool(pool_id).await?;
+        let standing = NodeStanding::of(self.node_record(session_id, self.sender()).await?.as_ref());
+        let now = self.latest_timestamp().await?;
+        let reward = self.pool_reward(pool_id, self.sender(), standing, now).await?;
+        if reward.status != RewardStatus::Claimable {
+            return Err(Error::NothingToClaim {
+                pool_id,
+                node: self.sender(),
+                why: reward.status.describe(),
+            });
+        }
         let input = self.contract().claimReward(pool_id).calldata().clone();
         self.transact("claimReward", self.request(input)).await?;
-        Ok(pending)
+        Ok(reward.pending)
     }
 
     /// Claims every pool of the session with something pending, in one transaction; returns

@@ -11,6 +11,7 @@ use std::{
 use alloy::primitives::Address;
 use serde::{Deserialize, Serialize};
 
+pub use crate::deploy::Deployments;
 use crate::{Error, Result, Strategy};
 
 /// Chain id of a local anvil.
@@ -197,8 +198,14 @@ impl NetworkProfile {
     /// The contract address: set directly, or read from the deployments file (relative paths
     /// resolve against `base_dir`, the config file's directory).
     pub fn gradpay_address(&self, base_dir: &Path) -> Result<Address> {
-        if let Some(address) = self.gradpay {
-            return Ok(address);
+        self.deployment(base_dir).map(|d| d.gradpay)
+    }
+
+    /// The deployment: the address set directly (block unknown), or the deployments file, which
+    /// must be for this profile's chain ([`Error::DeploymentsChainMismatch`] otherwise).
+    pub fn deployment(&self, base_dir: &Path) -> Result<Deployments> {
+        if let Some(gradpay) = self.gradpay {
+            return Ok(Deployments { chain_id: self.chain_id, gradpay, block: None });
         }
         let Some(file) = &self.deployments else {
             return Err(Error::NoAddress { profile: self.name.clone() });
@@ -207,7 +214,16 @@ impl NetworkProfile {
         if !path.exists() {
             return Err(Error::NoAddress { profile: self.name.clone() });
         }
-        Ok(Deployments::read(&path)?.gradpay)
+        let deployments = Deployments::read(&path)?;
+        if deployments.chain_id != self.chain_id {
+            return Err(Error::DeploymentsChainMismatch {
+                path,
+                file_chain_id: deployments.chain_id,
+                profile: self.name.clone(),
+                profile_chain_id: self.chain_id,
+            });
+        }
+        Ok(deployments)
     }
 
     /// Gas limit for an operation estimated at `estimate`: the estimate plus the margin, capped
@@ -215,41 +231,6 @@ impl NetworkProfile {
     pub fn gas_limit(&self, estimate: u64) -> u64 {
         let margin = estimate.saturating_mul(self.gas_margin_bps as u64) / 10_000;
         estimate.saturating_add(margin).min(self.max_tx_gas.max(estimate))
-    }
-}
-
-/// What `gradpay deploy` (and `script/Deploy.s.sol`, in the same format) writes and the config
-/// can point at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deployments {
-    /// The chain deployed on.
-    #[serde(alias = "chainId")]
-    pub chain_id: u64,
-    /// The GradPay contract.
-    #[serde(alias = "GradPay")]
-    pub gradpay: Address,
-    /// The block it was deployed in.
-    #[serde(default)]
-    pub block: Option<u64>,
-}
-
-impl Deployments {
-    /// Reads a deployments file.
-    pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
-        serde_json::from_str(&text).map_err(|e| Error::Config {
-            origin: path.display().to_string(),
-            reason: format!("not a deployments file: {e}"),
-        })
-    }
-
-    /// Writes the file, creating its directory.
-    pub fn write(&self, path: &Path) -> Result<()> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
-        }
-        let text = serde_json::to_string_pretty(self).unwrap_or_default();
-        std::fs::write(path, text + "\n").map_err(|e| Error::io("writing", path, e))
     }
 }
 
@@ -437,10 +418,18 @@ mod tests {
         assert_eq!(p.gradpay_address(dir.path()).unwrap(), d.gradpay);
         d.write(&dir.path().join("out/x.json")).unwrap();
         assert_eq!(Deployments::read(&dir.path().join("out/x.json")).unwrap(), d);
-        let err = NetworkProfile { deployments: Some("none.json".into()), ..p }
-            .gradpay_address(dir.path())
-            .unwrap_err();
+        let none = NetworkProfile { deployments: Some("none.json".into()), ..p.clone() };
+        let err = none.gradpay_address(dir.path()).unwrap_err();
         assert!(err.to_string().contains("run `gradpay deploy`"), "{err}");
+        // A file for another chain is refused, naming both chain ids.
+        Deployments { chain_id: 10143, ..d }.write(&path).unwrap();
+        let err = p.deployment(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("is for chain 10143") && err.contains("profile `local` is chain 31337"),
+            "{err}"
+        );
+        let testnet = NetworkProfile { name: "monad-testnet".into(), chain_id: 10143, ..p };
+        assert_eq!(testnet.gradpay_address(dir.path()).unwrap(), d.gradpay, "read on its own chain");
     }
 
     #[test]

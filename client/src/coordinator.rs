@@ -1,6 +1,6 @@
 //! The coordinator's handle on a GradPay deployment: connecting (chain id and code checked),
 //! sending transactions whose gas limit is an estimate plus a small margin (Monad charges the
-//! whole limit), decoding reverts into the contract's custom errors, and the session lifecycle.
+//! whole limit), decoding reverts into the contract's custom errors, and the session's read views.
 
 use std::{
     sync::{Arc, Mutex},
@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::{
     Error, NetworkProfile, Result,
-    bindings::{GradPay, ITrainingRegistry, describe_revert},
+    bindings::{GradPay, describe_revert},
     provider::{build_provider, check_chain, check_code},
 };
 
@@ -333,61 +333,8 @@ impl Coordinator {
         }
     }
 
-    // ------------------------------------------------------------------ session lifecycle
-
-    /// The session as stored.
-    pub async fn session(&self, session_id: u64) -> Result<ITrainingRegistry::SessionInfo> {
-        self.contract.getSession(session_id).call().await.map_err(|e| self.call_error("reading session", &e))
-    }
-
-    /// Creates an Active session; `clip_k` is reward-math.md §3's factor in 1e18 fixed point (0 = off).
-    /// Idempotent: an existing session with the same id is left as is.
-    pub async fn create_session(&self, session_id: u64, model_hash: B256, clip_k: u64) -> Result<()> {
-        if self.session(session_id).await?.state != 0 {
-            tracing::info!(session_id, "session exists already");
-            return Ok(());
-        }
-        let input = self.contract.createSession(session_id, model_hash, clip_k).calldata().clone();
-        self.transact("createSession", self.request(input)).await.map(drop)
-    }
-
-    /// Registers `nodes` (address, node id) in batches of the profile's batch size, skipping the
-    /// ones already registered, so that a re-run after a crash registers each node once. Returns
-    /// every node's index, in input order.
-    pub async fn register_nodes(&self, session_id: u64, nodes: &[(Address, B256)]) -> Result<Vec<u32>> {
-        let fresh = self.session(session_id).await?.nodeCount == 0;
-        let mut missing = Vec::new();
-        if fresh {
-            // Nobody is registered yet: no need to ask about each node.
-            missing.extend_from_slice(nodes);
-        } else {
-            for &(node, id) in nodes {
-                let registered = self
-                    .contract
-                    .isRegistered(session_id, node)
-                    .call()
-                    .await
-                    .map_err(|e| self.call_error("reading registration", &e))?;
-                if !registered {
-                    missing.push((node, id));
-                }
-            }
-        }
-        for chunk in missing.chunks(self.profile.batch_size) {
-            let (addresses, ids): (Vec<Address>, Vec<B256>) = chunk.iter().copied().unzip();
-            let input = self.contract.registerNodesBatch(session_id, addresses, ids).calldata().clone();
-            self.transact("registerNodesBatch", self.request(input)).await?;
-        }
-        if fresh {
-            // Indices are dense and given in list order (ITrainingRegistry.registerNodesBatch).
-            return Ok((0..nodes.len() as u32).collect());
-        }
-        let mut indices = Vec::with_capacity(nodes.len());
-        for &(node, _) in nodes {
-            indices.push(self.node_index(session_id, node).await?);
-        }
-        Ok(indices)
-    }
+    // ------------------------------------------------------------------ session reads
+    // (the lifecycle — create, register, exclude, complete — is in crate::session)
 
     /// The session's running totals (reward-math.md §1 sums over every accepted entry).
     pub async fn session_totals(
@@ -409,21 +356,6 @@ impl Coordinator {
             .await
             .map_err(|e| self.call_error("reading node index", &e))
     }
-
-    /// Excludes `node` from every reward of the session.
-    pub async fn exclude_node(&self, session_id: u64, node: Address, reason: &str) -> Result<()> {
-        let input = self.contract.excludeNode(session_id, node, reason.to_owned()).calldata().clone();
-        self.transact("excludeNode", self.request(input)).await.map(drop)
-    }
-
-    /// Moves the session to Completed (no more nodes or records). Idempotent.
-    pub async fn complete_session(&self, session_id: u64) -> Result<()> {
-        if self.session(session_id).await?.state != 1 {
-            return Ok(());
-        }
-        let input = self.contract.completeSession(session_id).calldata().clone();
-        self.transact("completeSession", self.request(input)).await.map(drop)
-    }
 }
 
 /// Sets EIP-1559 fee caps on `tx`.
@@ -431,13 +363,5 @@ pub(crate) fn with_fees(tx: TransactionRequest, fees: Fees) -> TransactionReques
     tx.with_max_fee_per_gas(fees.max_fee_per_gas).with_max_priority_fee_per_gas(fees.max_priority_fee_per_gas)
 }
 
-/// Session states as the contract numbers them.
-pub fn state_name(state: u8) -> &'static str {
-    match state {
-        0 => "not created",
-        1 => "active",
-        2 => "completed",
-        3 => "finalized",
-        _ => "unknown",
-    }
-}
+/// Kept for callers that name a raw state; see [`crate::session::SessionState`].
+pub use crate::session::state_name;

@@ -1,4 +1,7 @@
-//! Deploying GradPay from the creation bytecode in forge's artifact (embedded at build time).
+//! Deploying GradPay from the creation bytecode in forge's artifact (embedded at build time), and
+//! the deployments file that records where it went.
+
+use std::path::Path;
 
 use alloy::{
     network::{ReceiptResponse, TransactionBuilder},
@@ -6,11 +9,11 @@ use alloy::{
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::{
     Coordinator, Error, NetworkProfile, Result,
     bindings::GradPay,
-    config::Deployments,
     provider::{build_provider, check_chain},
 };
 
@@ -52,4 +55,39 @@ pub async fn deploy(
         coordinator.record_gas(&record.operation, record.gas_used, record.gas_limit);
     }
     Ok((Deployments { chain_id, gradpay: address, block: receipt.block_number }, coordinator))
+}
+
+/// What `gradpay deploy` (and `script/Deploy.s.sol`, in the same format) writes and the config
+/// can point at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployments {
+    /// The chain deployed on.
+    #[serde(alias = "chainId")]
+    pub chain_id: u64,
+    /// The GradPay contract.
+    #[serde(alias = "GradPay")]
+    pub gradpay: Address,
+    /// The block it was deployed in.
+    #[serde(default)]
+    pub block: Option<u64>,
+}
+
+impl Deployments {
+    /// Reads a deployments file.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Config {
+            origin: path.display().to_string(),
+            reason: format!("not a deployments file: {e}"),
+        })
+    }
+
+    /// Writes the file, creating its directory.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+        }
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        std::fs::write(path, text + "\n").map_err(|e| Error::io("writing", path, e))
+    }
 }

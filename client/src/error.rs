@@ -40,8 +40,9 @@ pub enum Error {
 
     /// No signing key was configured.
     #[error(
-        "no signing key: set GRADPAY_PRIVATE_KEY, or pass --keystore <FILE> (a `cast wallet` \
-         keystore) with --password-file or an interactive prompt"
+        "no signing key: set GRADPAY_PRIVATE_KEY, or pass --keystore <FILE|DIR> (a `cast wallet` \
+         keystore) with --password-file or an interactive prompt; `status` and `pending` take \
+         --node ADDRESS instead"
     )]
     MissingKey,
 
@@ -173,6 +174,17 @@ pub enum Error {
         pool_count: u8,
     },
 
+    /// A claim that would pay nothing, with the reason; nothing was sent.
+    #[error("nothing to claim from pool {pool_id} for {node}: {why}; nothing sent (see `gradpay pending`)")]
+    NothingToClaim {
+        /// The pool.
+        pool_id: U256,
+        /// The claiming node.
+        node: Address,
+        /// Why, e.g. `already claimed`.
+        why: &'static str,
+    },
+
     /// The local anvil could not be started.
     #[error("anvil: {0}")]
     Anvil(String),
@@ -203,6 +215,64 @@ pub enum Error {
         /// The node's index in the session.
         node_index: u32,
     },
+
+    /// A session id that was never created.
+    #[error(
+        "session {session_id} does not exist; create it with `gradpay session create --session {session_id}`"
+    )]
+    UnknownSession {
+        /// The session asked for.
+        session_id: u64,
+    },
+
+    /// `createSession` on an id that is taken by a session that is not the one asked for.
+    #[error(
+        "session {session_id} already exists and is {state}{differences}; nothing sent, pick an unused --session id"
+    )]
+    SessionExists {
+        /// The session.
+        session_id: u64,
+        /// Its state.
+        state: crate::session::SessionState,
+        /// How its parameters differ from the ones asked for (empty when they match), e.g.
+        /// `, with clipK 0 (not 5)`.
+        differences: String,
+    },
+
+    /// The contract reported a session state this client does not know.
+    #[error("the contract reported session state {value}, which this client does not know; upgrade gradpay")]
+    UnknownSessionState {
+        /// The raw value.
+        value: u8,
+    },
+
+    /// A line of an input file (e.g. a nodes file) is malformed.
+    #[error("{}:{line}: {reason}", path.display())]
+    InputLine {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line number.
+        line: usize,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
+
+    /// A deployments file written for another chain than the profile's.
+    #[error(
+        "deployments file {} is for chain {file_chain_id}, but profile `{profile}` is chain {profile_chain_id}; \
+         pick the matching --network or point `deployments` at that chain's file",
+        path.display()
+    )]
+    DeploymentsChainMismatch {
+        /// The deployments file.
+        path: PathBuf,
+        /// The chain id written in it.
+        file_chain_id: u64,
+        /// The profile in use.
+        profile: String,
+        /// The profile's chain id.
+        profile_chain_id: u64,
+    },
 }
 
 /// Shorthand for results of this crate.
@@ -212,5 +282,38 @@ impl Error {
     /// An [`Error::Io`] for `path`.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io { action, path: path.into(), source }
+    }
+
+    /// A stable, machine-readable name of the failure (`gradpay --json` prints it as
+    /// `error.kind`; docs/json.md lists them). Adding a variant means adding its kind here.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Io { .. } => "io",
+            Self::Config { .. } => "config",
+            Self::UnknownProfile { .. } => "unknownProfile",
+            Self::MissingKey => "missingKey",
+            Self::InvalidPrivateKey => "invalidPrivateKey",
+            Self::Keystore { .. } => "keystore",
+            Self::RpcUnreachable { .. } => "rpcUnreachable",
+            Self::WrongChainId { .. } => "wrongChainId",
+            Self::NoCode { .. } => "noCode",
+            Self::NoAddress { .. } => "noAddress",
+            Self::InsufficientFunds { .. } => "insufficientFunds",
+            Self::Revert { .. } => "revert",
+            Self::Rpc { .. } => "rpc",
+            Self::NotMined { .. } => "notMined",
+            Self::Metrics { .. } => "metrics",
+            Self::Journal { .. } => "journal",
+            Self::UnknownPool { .. } => "unknownPool",
+            Self::NothingToClaim { .. } => "nothingToClaim",
+            Self::Anvil(_) => "anvil",
+            Self::SessionState { .. } => "sessionState",
+            Self::NodeAlreadyRecorded { .. } => "nodeAlreadyRecorded",
+            Self::UnknownSession { .. } => "unknownSession",
+            Self::SessionExists { .. } => "sessionExists",
+            Self::UnknownSessionState { .. } => "unknownSessionState",
+            Self::InputLine { .. } => "inputLine",
+            Self::DeploymentsChainMismatch { .. } => "deploymentsChainMismatch",
+        }
     }
 }

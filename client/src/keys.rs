@@ -29,11 +29,12 @@ impl KeySource {
     pub fn load_with(&self, env: impl Fn(&str) -> Option<String>) -> Result<PrivateKeySigner> {
         match &self.keystore {
             Some(path) => {
+                let path = keystore_file(path)?;
                 let password = match &self.password_file {
                     Some(file) => read_password_file(file)?,
-                    None => prompt_password(path)?,
+                    None => prompt_password(&path)?,
                 };
-                decrypt_keystore(path, &password)
+                decrypt_keystore(&path, &password)
             }
             None => {
                 let key = env(PRIVATE_KEY_ENV).filter(|k| !k.trim().is_empty()).ok_or(Error::MissingKey)?;
@@ -53,10 +54,39 @@ pub fn parse_private_key(key: &str) -> Result<PrivateKeySigner> {
     key.trim().parse::<PrivateKeySigner>().map_err(|_| Error::InvalidPrivateKey)
 }
 
-/// Decrypts a `cast wallet` keystore.
+/// The keystore file `path` names: the file itself, or the one keystore in a directory (as
+/// `cast wallet new DIR` writes it). A directory with no file or several is an error listing them.
+pub fn keystore_file(path: &Path) -> Result<PathBuf> {
+    if !path.is_dir() {
+        return Ok(path.to_owned());
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| Error::io("reading keystore directory", path, e))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("reading keystore directory", path, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_file() && !name.starts_with('.') {
+            files.push(name);
+        }
+    }
+    files.sort();
+    let reason = match files.as_slice() {
+        [one] => return Ok(path.join(one)),
+        [] => "the directory holds no keystore file; create one with `cast wallet new DIR`".to_owned(),
+        several => format!(
+            "the directory holds {} files ({}); pass --keystore {}/FILE to pick one",
+            several.len(),
+            several.join(", "),
+            path.display()
+        ),
+    };
+    Err(Error::Keystore { path: path.to_owned(), reason })
+}
+
+/// Decrypts a `cast wallet` keystore file.
 pub fn decrypt_keystore(path: &Path, password: &str) -> Result<PrivateKeySigner> {
     if !path.is_file() {
-        return Err(Error::Keystore { path: path.to_owned(), reason: "no such file".into() });
+        return Err(Error::Keystore { path: path.to_owned(), reason: "no such file or directory".into() });
     }
     PrivateKeySigner::decrypt_keystore(path, password)
         .map_err(|e| Error::Keystore { path: path.to_owned(), reason: describe_keystore_error(&e) })
@@ -119,10 +149,23 @@ mod tests {
         assert!(missing.load_with(|_| None).unwrap_err().to_string().contains("pw"), "missing password file");
         std::fs::write(dir.path().join("pw"), "x\n").unwrap();
         let err = missing.load_with(|_| None).unwrap_err().to_string();
-        assert!(err.contains("nope") && err.contains("no such file"), "{err}");
+        assert!(err.contains("nope") && err.contains("no such file or directory"), "{err}");
         std::fs::write(dir.path().join("junk"), "{}").unwrap();
         let junk =
             KeySource { keystore: Some(dir.path().join("junk")), password_file: Some(dir.path().join("pw")) };
         assert!(junk.load_with(|_| None).unwrap_err().to_string().contains("not a valid keystore"));
+    }
+
+    #[test]
+    fn a_keystore_directory_must_hold_exactly_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = keystore_file(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("holds no keystore file"), "{err}");
+        std::fs::write(dir.path().join("b-key"), "{}").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "").unwrap();
+        assert_eq!(keystore_file(dir.path()).unwrap(), dir.path().join("b-key"));
+        std::fs::write(dir.path().join("a-key"), "{}").unwrap();
+        let err = keystore_file(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("holds 2 files (a-key, b-key)"), "{err}");
     }
 }

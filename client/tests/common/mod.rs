@@ -52,7 +52,7 @@ pub async fn register(c: &Coordinator, session: u64, nodes: &[PrivateKeySigner])
     let list: Vec<(Address, B256)> =
         nodes.iter().map(|s| (s.address(), B256::left_padding_from(&s.address().0.0))).collect();
     c.create_session(session, B256::repeat_byte(0x11), 0).await.unwrap();
-    let indices = c.register_nodes(session, &list).await.unwrap();
+    let indices = c.register_nodes(session, &list).await.unwrap().indices();
     assert_eq!(indices, (0..nodes.len() as u32).collect::<Vec<_>>(), "dense indices in registration order");
 }
 

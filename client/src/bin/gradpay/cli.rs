@@ -30,13 +30,15 @@ pub(crate) struct GlobalArgs {
     /// Network profile: local, monad-testnet, monad, or one defined in the config.
     #[arg(long, short = 'n', global = true, env = "GRADPAY_NETWORK")]
     pub(crate) network: Option<String>,
-    /// Encrypted keystore (as `cast wallet new` writes) instead of GRADPAY_PRIVATE_KEY.
+    /// Encrypted keystore instead of GRADPAY_PRIVATE_KEY: a file, or a directory holding exactly
+    /// one (as `cast wallet new DIR` writes it).
     #[arg(long, global = true, env = "GRADPAY_KEYSTORE")]
     pub(crate) keystore: Option<PathBuf>,
     /// File holding the keystore password (else it is asked for on the terminal).
     #[arg(long, global = true, env = "GRADPAY_PASSWORD_FILE")]
     pub(crate) password_file: Option<PathBuf>,
-    /// Print machine-readable JSON instead of text.
+    /// Print one JSON document on stdout instead of text; errors as one JSON object on stderr
+    /// (`{"error": {"kind", "message"}}`). Schemas: docs/json.md.
     #[arg(long, global = true)]
     pub(crate) json: bool,
 }
@@ -57,6 +59,9 @@ pub(crate) enum Command {
     /// Create a funded reward pool on a finalized session.
     #[command(subcommand)]
     Pool(cmd::pool::PoolCommand),
+    /// Grant or revoke a role (admin only).
+    #[command(subcommand)]
+    Role(cmd::role::RoleCommand),
     /// Record per-node epoch metrics from a JSON-lines file, batched, exactly once.
     Record(cmd::record::RecordArgs),
     /// Run a whole simulated session on a local anvil and write report.json and report.html.
@@ -73,6 +78,7 @@ impl Cli {
             Command::Deploy(args) => args.run(&g).await,
             Command::Session(command) => command.run(&g).await,
             Command::Pool(command) => command.run(&g).await,
+            Command::Role(command) => command.run(&g).await,
             Command::Record(args) => args.run(&g).await,
             Command::Demo(args) => args.run(&g).await,
         }

@@ -26,16 +26,19 @@ impl ClaimArgs {
         let c = super::connect(g).await?;
         let claimed = match (self.pool, self.session) {
             (Some(pool), _) => vec![(pool, c.claim(pool).await?)],
-            (None, Some(session)) => c.claim_all(session).await?,
+            (None, Some(session)) => {
+                c.existing_session(session).await?;
+                c.claim_all(session).await?
+            }
             (None, None) => Vec::new(),
         };
-        let value: Vec<_> = claimed
+        let list: Vec<_> = claimed
             .iter()
             .map(|(pool, amount)| json!({ "pool": pool.to_string(), "amount": amount.to_string() }))
             .collect();
-        emit(g.json, &value, || {
+        emit(g.json, &json!({ "node": c.sender(), "claimed": list }), || {
             if claimed.is_empty() {
-                return "nothing pending: no transaction sent".to_owned();
+                return "nothing pending: no transaction sent (see `gradpay pending`)".to_owned();
             }
             claimed
                 .iter()

@@ -9,6 +9,8 @@ use gradpay::{
     deploy::{Roles, deploy},
 };
 
+use serde_json::json;
+
 use crate::{cli::GlobalArgs, output::emit};
 
 /// Deploy GradPay.
@@ -50,9 +52,15 @@ impl DeployArgs {
         let (deployments, coordinator) = deploy(profile, signer, roles).await?;
         deployments.write(&out)?;
         let gas = coordinator.gas_records();
-        emit(g.json, &deployments, || {
-            let used: u64 = gas.iter().map(|r| r.gas_used).sum();
-            let limit: u64 = gas.iter().map(|r| r.gas_limit).sum();
+        let used: u64 = gas.iter().map(|r| r.gas_used).sum();
+        let limit: u64 = gas.iter().map(|r| r.gas_limit).sum();
+        let value = json!({
+            "chainId": deployments.chain_id.to_string(), "gradpay": deployments.gradpay,
+            "block": deployments.block.map(|b| b.to_string()), "deployments": out,
+            "admin": roles.admin, "coordinator": roles.coordinator, "treasury": roles.treasury,
+            "gasUsed": used.to_string(), "gasLimit": limit.to_string(),
+        });
+        emit(g.json, &value, || {
             format!(
                 "GradPay deployed at {} on chain {} (gas {used} of limit {limit}); wrote {}",
                 deployments.gradpay,

@@ -7,6 +7,7 @@ pub(crate) mod deploy;
 pub(crate) mod pending;
 pub(crate) mod pool;
 pub(crate) mod record;
+pub(crate) mod role;
 pub(crate) mod session;
 pub(crate) mod status;
 
@@ -33,19 +34,21 @@ pub(crate) fn signer(g: &GlobalArgs) -> Result<PrivateKeySigner> {
 /// Config, key, then connection: each failure names its own fix, and nothing is sent before all pass.
 pub(crate) async fn connect(g: &GlobalArgs) -> Result<Coordinator> {
     let (profile, base_dir) = profile(g)?;
-    let address = profile.gradpay_address(&base_dir)?;
+    let deployment = profile.deployment(&base_dir)?;
     let signer = signer(g)?;
-    Coordinator::connect(profile, address, signer).await
+    let c = Coordinator::connect(profile, deployment.gradpay, signer).await?;
+    Ok(c.with_deployment_block(deployment.block))
 }
 
-/// A read-only connection acting for `node` (no key needed).
+/// A read-only connection acting for `node`: no key is loaded, nothing can be sent.
 pub(crate) async fn connect_as(g: &GlobalArgs, node: Address) -> Result<Coordinator> {
     let (profile, base_dir) = profile(g)?;
-    let address = profile.gradpay_address(&base_dir)?;
+    let deployment = profile.deployment(&base_dir)?;
     let rpc = provider::build_provider(&profile.rpc_url, None)?;
     provider::check_chain(&rpc, &profile.rpc_url, profile.chain_id).await?;
-    provider::check_code(&rpc, "GradPay", address, profile.chain_id).await?;
-    Ok(Coordinator::from_parts(rpc, profile, address, node))
+    provider::check_code(&rpc, "GradPay", deployment.gradpay, profile.chain_id).await?;
+    Ok(Coordinator::from_parts(rpc, profile, deployment.gradpay, node)
+        .with_deployment_block(deployment.block))
 }
 
 /// Connects for a node command: read-only for `--node`, else as the key's account.

@@ -46,11 +46,17 @@ impl PoolCommand {
             claim_window_secs: args.claim_window.unwrap_or(defaults.claim_window_secs),
         };
         let pool = c.create_pool(args.session, spec).await?;
-        emit(
-            g.json,
-            &json!({ "pool": pool.to_string(), "strategy": strategy, "amount": args.amount.to_string() }),
-            || format!("pool {pool} created: {} {strategy}", args.amount),
-        );
+        let value = json!({
+            "pool": pool.to_string(), "session": args.session.to_string(), "strategy": strategy,
+            "token": args.token, "amount": args.amount.to_string(), "claimWindowSecs": spec.claim_window_secs.to_string(),
+        });
+        emit(g.json, &value, || {
+            let token = args.token.map_or_else(|| "wei".to_owned(), |t| format!("units of {t}"));
+            format!(
+                "pool {pool} created on session {}: {} {token}, {strategy}, claimable for {} s",
+                args.session, args.amount, spec.claim_window_secs
+            )
+        });
         Ok(())
     }
 }

@@ -1,11 +1,15 @@
 //! `gradpay session create|register|exclude|complete|finalize`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use alloy::primitives::{Address, B256};
 use clap::{Args, Subcommand};
-use gradpay::{Error, Result};
-use serde_json::json;
+use gradpay::{
+    Result,
+    nodes::read_nodes_file,
+    session::{RegisteredNode, Registration, SessionCreation},
+};
+use serde_json::{Value, json};
 
 use crate::{
     cli::GlobalArgs,
@@ -14,13 +18,14 @@ use crate::{
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum SessionCommand {
-    /// Create an active session (and optionally register nodes).
+    /// Create an Active session (and optionally register nodes). An existing id is an error
+    /// naming its state, unless it is Active with the same parameters (then nothing is sent).
     Create(CreateArgs),
-    /// Register nodes, in batches; nodes already registered are skipped.
+    /// Register nodes, in batches; nodes already registered are reported and skipped.
     Register(RegisterArgs),
     /// Exclude a node from every reward of the session.
     Exclude(ExcludeArgs),
-    /// Stop taking records (Active → Completed).
+    /// Stop taking records (Active → Completed); any other state is an error.
     Complete(SessionId),
     /// Rank the eligible nodes from the contract's scores and submit the verified ranking.
     Finalize(SessionId),
@@ -44,7 +49,7 @@ pub(crate) struct CreateArgs {
     /// Outlier clip factor k in 1e18 fixed point (2000000000000000000 = 2σ); 0 disables clipping.
     #[arg(long, default_value_t = 0)]
     clip_k: u64,
-    /// Nodes to register: one `ADDRESS [NODE_ID]` per line.
+    /// Nodes to register: one `ADDRESS [NODE_ID]` per line (`#` comments).
     #[arg(long)]
     nodes: Option<PathBuf>,
 }
@@ -53,7 +58,7 @@ pub(crate) struct CreateArgs {
 pub(crate) struct RegisterArgs {
     #[command(flatten)]
     id: SessionId,
-    /// One `ADDRESS [NODE_ID]` per line.
+    /// One `ADDRESS [NODE_ID]` per line (`#` comments).
     #[arg(long)]
     nodes: PathBuf,
 }
@@ -73,91 +78,113 @@ pub(crate) struct ExcludeArgs {
 impl SessionCommand {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
         match self {
-            Self::Create(args) => {
-                let nodes = args.nodes.as_deref().map(read_nodes).transpose()?;
-                let c = super::connect(g).await?;
-                c.create_session(args.id.session, args.model_hash, args.clip_k).await?;
-                let indices = match nodes {
-                    Some(nodes) => c.register_nodes(args.id.session, &nodes).await?,
-                    None => Vec::new(),
-                };
-                emit(g.json, &json!({ "session": args.id.session, "registered": indices.len() }), || {
-                    format!("session {} active; {} node(s) registered", args.id.session, indices.len())
-                });
-            }
+            Self::Create(args) => create(g, args).await,
             Self::Register(args) => {
-                let nodes = read_nodes(&args.nodes)?;
+                let nodes = read_nodes_file(&args.nodes)?;
                 let c = super::connect(g).await?;
-                let indices = c.register_nodes(args.id.session, &nodes).await?;
-                let value: Vec<_> =
-                    nodes.iter().zip(&indices).map(|((a, _), i)| json!({ "node": a, "index": i })).collect();
-                emit(g.json, &value, || {
-                    format!("{} node(s) registered in session {}", indices.len(), args.id.session)
-                });
+                let registration = c.register_nodes(args.id.session, &nodes).await?;
+                let session = args.id.session;
+                let mut value = json!({ "session": session.to_string() });
+                add_registration(&mut value, &registration);
+                emit(g.json, &value, || format!("session {session}: {}", describe(&registration)));
+                Ok(())
             }
             Self::Exclude(args) => {
                 let c = super::connect(g).await?;
                 c.exclude_node(args.id.session, args.node, &args.reason).await?;
-                emit(g.json, &json!({ "excluded": args.node }), || {
+                let value = json!({ "session": args.id.session.to_string(), "excluded": args.node });
+                emit(g.json, &value, || {
                     format!("node {} excluded from session {}", args.node, args.id.session)
                 });
+                Ok(())
             }
             Self::Complete(id) => {
                 let c = super::connect(g).await?;
                 c.complete_session(id.session).await?;
-                emit(g.json, &json!({ "session": id.session, "state": "completed" }), || {
-                    format!("session {} completed", id.session)
+                emit(g.json, &json!({ "session": id.session.to_string(), "state": "Completed" }), || {
+                    format!("session {} completed: it takes no more records", id.session)
                 });
+                Ok(())
             }
-            Self::Finalize(id) => {
-                let c = super::connect(g).await?;
-                let bar = progress(g.json, "finalizing");
-                let summary = c.finalize(id.session, &progress_fn(&bar)).await?;
-                bar.finish_and_clear();
-                let outliers = c.outliers(id.session).await?;
-                emit(g.json, &json!({ "summary": summary, "outliers": outliers }), || {
-                    let mut text = if summary.already_finalized {
-                        format!("session {} was already finalized", id.session)
-                    } else {
-                        format!(
-                            "session {} finalized: {} eligible node(s) ranked in {} chunk(s)",
-                            id.session, summary.eligible, summary.chunks
-                        )
-                    };
-                    for o in &outliers {
-                        text += &format!(
-                            "\noutlier: node {} score {} clipped to {}",
-                            o.index, o.score, o.clip_cap
-                        );
-                    }
-                    text
-                });
-            }
+            Self::Finalize(id) => finalize(g, id.session).await,
         }
-        Ok(())
     }
 }
 
-/// Reads `ADDRESS [NODE_ID]` lines (`#` comments and blank lines ignored).
-fn read_nodes(path: &Path) -> Result<Vec<(Address, B256)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
-    let mut nodes = Vec::new();
-    for (i, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |what: &str| Error::Config {
-            origin: format!("{}:{i}", path.display()),
-            reason: format!("{what}; expected `ADDRESS [NODE_ID]`"),
-        };
-        let mut words = line.split_whitespace();
-        let address =
-            words.next().and_then(|w| w.parse::<Address>().ok()).ok_or_else(|| bad("not an address"))?;
-        let id = match words.next() {
-            Some(w) => w.parse::<B256>().map_err(|_| bad("node id is not 32 bytes of hex"))?,
-            None => B256::left_padding_from(address.as_slice()),
-        };
-        nodes.push((address, id));
+async fn create(g: &GlobalArgs, args: CreateArgs) -> Result<()> {
+    // Read the whole nodes file before touching the network: a bad line sends nothing.
+    let nodes = args.nodes.as_deref().map(read_nodes_file).transpose()?;
+    let c = super::connect(g).await?;
+    let session = args.id.session;
+    let creation = c.create_session(session, args.model_hash, args.clip_k).await?;
+    let registration = match nodes {
+        Some(nodes) => Some(c.register_nodes(session, &nodes).await?),
+        None => None,
+    };
+    let created = creation == SessionCreation::Created;
+    let mut value = json!({ "session": session.to_string(), "created": created, "state": "Active" });
+    if let Some(registration) = &registration {
+        add_registration(&mut value, registration);
     }
-    Ok(nodes)
+    emit(g.json, &value, || {
+        let mut text = if created {
+            format!("session {session} created (Active)")
+        } else {
+            format!("session {session} exists with the same parameters; nothing sent")
+        };
+        if let Some(registration) = &registration {
+            text += &format!("; {}", describe(registration));
+        }
+        text
+    });
+    Ok(())
+}
+
+/// `registered` (new) and `alreadyRegistered` node lists of the JSON output.
+fn add_registration(value: &mut Value, registration: &Registration) {
+    let list = |nodes: Vec<&RegisteredNode>| -> Vec<Value> {
+        nodes.iter().map(|n| json!({ "address": n.address, "index": n.index })).collect()
+    };
+    value["registered"] = list(registration.added().collect()).into();
+    value["alreadyRegistered"] = list(registration.existing().collect()).into();
+}
+
+/// `2 node(s) registered, 1 already registered (nothing sent for it)`.
+fn describe(registration: &Registration) -> String {
+    let (added, existing) = (registration.added().count(), registration.existing().count());
+    match existing {
+        0 => format!("{added} node(s) registered"),
+        _ => format!("{added} node(s) registered, {existing} already registered (nothing sent for those)"),
+    }
+}
+
+async fn finalize(g: &GlobalArgs, session: u64) -> Result<()> {
+    let c = super::connect(g).await?;
+    let bar = progress(g.json, "finalizing");
+    let summary = c.finalize(session, &progress_fn(&bar)).await;
+    bar.finish_and_clear();
+    let summary = summary?;
+    let outliers = c.outliers(session).await?;
+    let value = json!({
+        "session": session.to_string(), "state": "Finalized", "alreadyFinalized": summary.already_finalized,
+        "eligible": summary.eligible, "chunks": summary.chunks,
+        "outliers": outliers.iter().map(|o| json!({
+            "index": o.index, "score": o.score.to_string(), "clipCap": o.clip_cap.to_string(),
+        })).collect::<Vec<_>>(),
+    });
+    emit(g.json, &value, || {
+        let mut text = if summary.already_finalized {
+            format!("session {session} was already finalized; nothing sent")
+        } else {
+            format!(
+                "session {session} finalized: {} eligible node(s) ranked in {} chunk(s)",
+                summary.eligible, summary.chunks
+            )
+        };
+        for o in &outliers {
+            text += &format!("\noutlier: node {} score {} clipped to {}", o.index, o.score, o.clip_cap);
+        }
+        text
+    });
+    Ok(())
 }

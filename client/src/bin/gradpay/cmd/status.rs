@@ -1,9 +1,9 @@
-//! `gradpay status`: the session, this node's index, running record and scores.
+//! `gradpay status`: the session, this node's standing, running record, scores and rewards.
 
 use alloy::primitives::Address;
 use clap::Args;
-use gradpay::{Result, coordinator::state_name};
-use serde_json::json;
+use gradpay::{Result, SessionState, session::NodeStanding};
+use serde_json::{Value, json};
 
 use crate::{cli::GlobalArgs, output::emit};
 
@@ -22,71 +22,72 @@ impl StatusArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
         let c = super::connect_node(g, self.node).await?;
         let me = c.sender();
-        let session = c.session(self.session).await?;
+        let session = c.existing_session(self.session).await?;
+        let state = SessionState::try_from(session.state)?;
         let totals = c.session_totals(self.session).await?;
-        let registered = c
-            .contract()
-            .isRegistered(self.session, me)
-            .call()
-            .await
-            .map_err(|e| c.call_error("reading registration", &e))?;
-        let mut node = json!({ "address": me, "registered": registered });
-        if registered {
-            let record = c
-                .contract()
-                .getContribution(self.session, me)
-                .call()
-                .await
-                .map_err(|e| c.call_error("reading record", &e))?;
+        let record = c.node_record(self.session, me).await?;
+        let standing = NodeStanding::of(record.as_ref());
+        let mut node = json!({ "address": me, "registered": record.is_some(), "standing": standing });
+        let rewards = if record.is_some() { c.rewards(self.session, me).await? } else { Vec::new() };
+        if let Some(record) = &record {
             let score = c
                 .contract()
                 .getScore(self.session, me)
                 .call()
                 .await
                 .map_err(|e| c.call_error("reading score", &e))?;
-            node = json!({
-                "address": me, "registered": true, "index": record.index, "excluded": record.excluded,
-                "record": { "epochs": record.epochs, "computeSeconds": record.computeSeconds, "accepted": record.accepted,
-                    "rejected": record.rejected, "roundsOk": record.roundsOk, "roundsJoined": record.roundsJoined },
-                "scores": { "eligible": score.eligible, "quality": score.quality, "reliability": score.reliability,
-                    "acceptance": score.acceptance, "consistency": score.consistency, "success": score.success,
-                    "participation": score.participation, "network": score.network, "uptime": score.uptime, "score": score.score.to_string() },
-            });
+            node["index"] = record.index.into();
+            node["excluded"] = record.excluded.into();
+            node["record"] = json!({ "epochs": record.epochs, "computeSeconds": record.computeSeconds.to_string(),
+                "accepted": record.accepted, "rejected": record.rejected, "roundsOk": record.roundsOk,
+                "roundsJoined": record.roundsJoined });
+            node["scores"] = json!({ "eligible": score.eligible, "quality": score.quality,
+                "reliability": score.reliability, "acceptance": score.acceptance, "consistency": score.consistency,
+                "success": score.success, "participation": score.participation, "network": score.network,
+                "uptime": score.uptime, "score": score.score.to_string() });
+            node["rewards"] = serde_json::to_value(&rewards).unwrap_or_default();
         }
         let value = json!({
-            "session": self.session, "state": state_name(session.state), "nodes": session.nodeCount,
+            "session": self.session.to_string(), "state": state, "nodes": session.nodeCount,
             "eligible": session.eligibleCount, "epochs": session.epochCount, "totalRounds": session.totalRounds,
             "pools": session.poolCount, "node": node,
-            "totals": { "computeSeconds": totals.computeSeconds, "accepted": totals.accepted, "rejected": totals.rejected, "nodeEpochs": totals.nodeEpochs },
+            "totals": { "computeSeconds": totals.computeSeconds.to_string(), "accepted": totals.accepted.to_string(),
+                "rejected": totals.rejected.to_string(), "nodeEpochs": totals.nodeEpochs.to_string() },
         });
         emit(g.json, &value, || {
             let mut text = format!(
-                "session {}: {} — {} node(s), {} eligible, {} epoch(s), T = {} rounds, {} pool(s)\n",
+                "session {}: {state} — {} node(s), {} eligible, {} epoch(s), T = {} rounds, {} pool(s)\n",
                 self.session,
-                state_name(session.state),
                 session.nodeCount,
                 session.eligibleCount,
                 session.epochCount,
                 session.totalRounds,
                 session.poolCount
             );
-            if registered {
-                let n = &value["node"];
-                text += &format!(
-                    "node {me}: index {}, {} epoch(s), {} s compute, Q {} bps, R {} bps, score {}{}",
-                    n["index"],
-                    n["record"]["epochs"],
-                    n["record"]["computeSeconds"],
-                    n["scores"]["quality"],
-                    n["scores"]["reliability"],
-                    n["scores"]["score"].as_str().unwrap_or_default(),
-                    if n["excluded"].as_bool() == Some(true) { " (excluded)" } else { "" }
-                );
-            } else {
-                text += &format!("node {me} is not registered in this session");
+            text += &node_line(me, &value["node"], standing);
+            for reward in &rewards {
+                text += &format!("\n{}", super::pending::describe_reward(reward));
             }
             text
         });
         Ok(())
     }
+}
+
+/// `node 0x…: index 0, 2 epoch(s), 200 s compute, Q 9000 bps, R 9500 bps, score 123, eligible`.
+fn node_line(address: Address, node: &Value, standing: NodeStanding) -> String {
+    if standing == NodeStanding::NotRegistered {
+        return format!("node {address} is not registered in this session: owed nothing");
+    }
+    let owed = if standing == NodeStanding::Eligible { "" } else { ": owed nothing" };
+    format!(
+        "node {address}: index {}, {} epoch(s), {} s compute, Q {} bps, R {} bps, score {}, {}{owed}",
+        node["index"],
+        node["record"]["epochs"],
+        node["record"]["computeSeconds"].as_str().unwrap_or_default(),
+        node["scores"]["quality"],
+        node["scores"]["reliability"],
+        node["scores"]["score"].as_str().unwrap_or_default(),
+        standing.describe()
+    )
 }
