@@ -83,6 +83,10 @@ pub enum JournalEntry {
         gas_used: u64,
         /// Its gas limit.
         gas_limit: u64,
+        /// keccak256 of the batch's entries: another plan's batch under the same key (two
+        /// processes sharing a journal) is not this one. Absent in journals written before digests.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        digest: Option<B256>,
     },
     /// A planned batch now goes under another number: its own was taken on chain by a batch with
     /// other entries (e.g. a concurrent process), or its entries were found recorded under `to`.
@@ -90,6 +94,8 @@ pub enum JournalEntry {
     Renumbered {
         /// The epoch.
         epoch: u32,
+        /// The plan's digest ([`EpochPlan::digest`]): only that plan's batch moves.
+        plan: B256,
         /// The number it had.
         from: u32,
         /// The number it has now.
@@ -107,8 +113,11 @@ pub enum BatchStatus {
         /// Its nonce.
         nonce: u64,
     },
-    /// Recorded on chain.
-    Done,
+    /// Recorded on chain, holding the entries of `digest` (unknown for old journals).
+    Done {
+        /// keccak256 of the entries recorded under the key.
+        digest: Option<B256>,
+    },
 }
 
 /// The journal file and what it says.
@@ -205,20 +214,21 @@ impl Journal {
                 self.used.extend(plan.batches.iter().map(|&b| (plan.epoch, b)));
                 self.plans.entry(plan.epoch).or_default().push(plan);
             }
-            JournalEntry::Renumbered { epoch, from, to } => {
+            JournalEntry::Renumbered { epoch, plan, from, to } => {
                 self.used.insert((epoch, to));
-                for plan in self.plans.get_mut(&epoch).into_iter().flatten() {
-                    plan.batches.iter_mut().filter(|b| **b == from).for_each(|b| *b = to);
+                let plans = self.plans.get_mut(&epoch).into_iter().flatten().filter(|p| p.digest == plan);
+                for batch in plans.flat_map(|p| p.batches.iter_mut()).filter(|b| **b == from) {
+                    *batch = to;
                 }
             }
             JournalEntry::Sent { epoch, batch, tx, nonce, .. } => {
                 self.used.insert((epoch, batch));
-                if self.batches.get(&(epoch, batch)) != Some(&BatchStatus::Done) {
+                if !matches!(self.batches.get(&(epoch, batch)), Some(BatchStatus::Done { .. })) {
                     self.batches.insert((epoch, batch), BatchStatus::Sent { tx, nonce });
                 }
             }
-            JournalEntry::Done { epoch, batch, .. } => {
-                self.batches.insert((epoch, batch), BatchStatus::Done);
+            JournalEntry::Done { epoch, batch, digest, .. } => {
+                self.batches.insert((epoch, batch), BatchStatus::Done { digest });
             }
         }
     }
@@ -333,13 +343,14 @@ mod tests {
             tx: Some(B256::with_last_byte(1)),
             gas_used: 1,
             gas_limit: 1,
+            digest: Some(B256::with_last_byte(3)),
         })
         .unwrap();
         drop(j);
         let j = Journal::open(&path, scope()).unwrap();
         assert_eq!(j.plan(2, plan().digest, 10), Some(&plan()));
         assert_eq!(j.plan(2, plan().digest, 11), None, "other rounds: another plan");
-        assert_eq!(j.status(2, 0), Some(BatchStatus::Done));
+        assert_eq!(j.status(2, 0), Some(BatchStatus::Done { digest: Some(B256::with_last_byte(3)) }));
         assert_eq!(j.status(2, 1), Some(BatchStatus::Sent { tx: B256::with_last_byte(2), nonce: 6 }));
         assert_eq!(j.status(2, 2), None);
     }
@@ -356,9 +367,14 @@ mod tests {
         drop(f);
         let mut j = Journal::open(&path, scope()).unwrap();
         assert_eq!(j.status(2, 0), None);
-        j.append(&JournalEntry::Done { epoch: 2, batch: 0, tx: None, gas_used: 0, gas_limit: 0 }).unwrap();
+        let done =
+            JournalEntry::Done { epoch: 2, batch: 0, tx: None, gas_used: 0, gas_limit: 0, digest: None };
+        j.append(&done).unwrap();
         drop(j);
-        assert_eq!(Journal::open(&path, scope()).unwrap().status(2, 0), Some(BatchStatus::Done));
+        assert_eq!(
+            Journal::open(&path, scope()).unwrap().status(2, 0),
+            Some(BatchStatus::Done { digest: None })
+        );
         let other = JournalScope { session_id: 8, ..scope() };
         let err = Journal::open(&path, other).unwrap_err().to_string();
         assert!(err.contains("session 7") && err.contains("session 8"), "{err}");
@@ -372,11 +388,16 @@ mod tests {
         j.append(&JournalEntry::Plan(plan())).unwrap();
         let second = EpochPlan { batches: vec![3, 4], digest: B256::with_last_byte(8), ..plan() };
         j.append(&JournalEntry::Plan(second.clone())).unwrap();
-        j.append(&JournalEntry::Renumbered { epoch: 2, from: 4, to: 7 }).unwrap();
+        j.append(&JournalEntry::Renumbered { epoch: 2, plan: second.digest, from: 4, to: 7 }).unwrap();
+        // Another plan with the same number (two processes sharing the journal) keeps its own.
+        let third = EpochPlan { batches: vec![4], digest: B256::with_last_byte(7), ..plan() };
+        j.append(&JournalEntry::Plan(third.clone())).unwrap();
+        j.append(&JournalEntry::Renumbered { epoch: 2, plan: third.digest, from: 4, to: 8 }).unwrap();
         drop(j);
         let j = Journal::open(&path, scope()).unwrap();
-        assert_eq!(j.plans(2).len(), 2);
+        assert_eq!(j.plans(2).len(), 3);
         assert_eq!(j.plan(2, second.digest, 10).unwrap().batches, vec![3, 7]);
+        assert_eq!(j.plan(2, third.digest, 10).unwrap().batches, vec![8]);
         assert_eq!(j.plan(2, plan().digest, 10).unwrap().batches, vec![0, 1, 2], "other plan untouched");
         for batch in [0, 1, 2, 3, 4, 7] {
             assert!(j.is_used(2, batch), "batch {batch} stays used");

@@ -33,7 +33,7 @@ use tokio::task::JoinSet;
 use crate::{
     EpochEntry, Error, Result,
     coordinator::Coordinator,
-    journal::{BatchStatus, Journal, JournalEntry},
+    journal::{Journal, JournalEntry},
 };
 use chain::RecordedBatch;
 
@@ -120,6 +120,8 @@ struct Batch {
 /// One call of [`Coordinator::record_epoch`]: the epoch, its plan, what this run sent.
 struct Run<'a> {
     journal: &'a mut Journal,
+    /// The plan's digest (all its entries): what the journal knows it by.
+    plan: B256,
     session_id: u64,
     epoch: u32,
     epoch_rounds: u32,
@@ -127,18 +129,25 @@ struct Run<'a> {
     batches: Vec<Batch>,
     /// Transactions this run sent, with their gas limits: a batch found mined in one is ours.
     sent: BTreeMap<B256, u64>,
+    /// Batches (by index) this run saw on chain; the others are checked against the chain every
+    /// round, journaled done or not: the journal may be from before a chain reset.
+    settled: BTreeSet<usize>,
     summary: RecordSummary,
 }
 
 impl Run<'_> {
-    fn is_done(&self, i: usize) -> bool {
-        self.journal.status(self.epoch, self.batches[i].number) == Some(BatchStatus::Done)
+    /// Journals batch `i` done: its key holds its entries, recorded by `tx`.
+    fn done(&mut self, i: usize, tx: Option<B256>, gas_used: u64, gas_limit: u64) -> Result<()> {
+        self.settled.insert(i);
+        let Batch { number: batch, digest, .. } = self.batches[i];
+        let digest = Some(digest);
+        self.journal.append(&JournalEntry::Done { epoch: self.epoch, batch, tx, gas_used, gas_limit, digest })
     }
 
     /// Moves batch `i` to number `to`, journaled first so that a crash cannot lose the move.
     fn renumber(&mut self, i: usize, to: u32) -> Result<()> {
         let from = self.batches[i].number;
-        self.journal.append(&JournalEntry::Renumbered { epoch: self.epoch, from, to })?;
+        self.journal.append(&JournalEntry::Renumbered { epoch: self.epoch, plan: self.plan, from, to })?;
         self.batches[i].number = to;
         Ok(())
     }
@@ -156,7 +165,7 @@ impl Coordinator {
     ) -> Result<RecordSummary> {
         let started = Instant::now();
         self.check_journal(journal)?;
-        let batches = self.plan(journal, record).await?;
+        let (plan, batches) = self.plan(journal, record).await?;
         let total = batches.len() as u32;
         let summary = RecordSummary {
             epoch: record.epoch,
@@ -166,8 +175,18 @@ impl Coordinator {
         };
         let session_id = journal.scope().session_id;
         let (epoch, epoch_rounds) = (record.epoch, record.epoch_rounds);
-        let mut run =
-            Run { journal, session_id, epoch, epoch_rounds, mode, batches, sent: BTreeMap::new(), summary };
+        let mut run = Run {
+            journal,
+            plan,
+            session_id,
+            epoch,
+            epoch_rounds,
+            mode,
+            batches,
+            sent: BTreeMap::new(),
+            settled: BTreeSet::new(),
+            summary,
+        };
         let mut backoff = FIRST_BACKOFF;
         let mut retry = 0;
         let mut opened_cleanly = false;
@@ -242,7 +261,7 @@ impl Coordinator {
     /// journaled done; a key taken by other entries gets a fresh number and stays to be sent.
     async fn unrecorded(&self, run: &mut Run<'_>) -> Result<Vec<usize>> {
         let (session_id, epoch) = (run.session_id, run.epoch);
-        let pending: Vec<usize> = (0..run.batches.len()).filter(|&i| !run.is_done(i)).collect();
+        let pending: Vec<usize> = (0..run.batches.len()).filter(|i| !run.settled.contains(i)).collect();
         let mut checks = JoinSet::new();
         for &i in &pending {
             let (this, number) = (self.clone(), run.batches[i].number);
@@ -303,22 +322,20 @@ impl Coordinator {
     /// counted), or recorded before (an earlier run, file or process).
     async fn settle(&self, run: &mut Run<'_>, i: usize, held: &RecordedBatch) -> Result<()> {
         let ours = held.tx.and_then(|tx| run.sent.get(&tx).map(|limit| (tx, *limit)));
-        let (gas_used, gas_limit) = match ours {
-            Some((tx, gas_limit)) => {
-                let receipt = self.provider().get_transaction_receipt(tx).await.ok().flatten();
-                let gas_used = receipt.map_or(0, |r| r.gas_used());
-                self.record_gas("recordContributionsBatch", gas_used, gas_limit);
-                run.summary.recorded += 1;
-                run.summary.gas_used += gas_used;
-                run.summary.gas_limit += gas_limit;
-                (gas_used, gas_limit)
-            }
-            None => {
-                run.summary.already_recorded += 1;
-                (0, 0)
-            }
-        };
-        let (epoch, batch) = (run.epoch, run.batches[i].number);
-        run.journal.append(&JournalEntry::Done { epoch, batch, tx: held.tx, gas_used, gas_limit })
+        if let Some((tx, gas_limit)) = ours {
+            let receipt = self.provider().get_transaction_receipt(tx).await.ok().flatten();
+            return self.mined(run, i, tx, receipt.map_or(0, |r| r.gas_used()), gas_limit);
+        }
+        run.summary.already_recorded += 1;
+        run.done(i, held.tx, 0, 0)
+    }
+
+    /// Batch `i` mined by `tx`, a transaction of this run: its gas counted, journaled done.
+    fn mined(&self, run: &mut Run<'_>, i: usize, tx: B256, gas_used: u64, gas_limit: u64) -> Result<()> {
+        self.record_gas("recordContributionsBatch", gas_used, gas_limit);
+        run.summary.recorded += 1;
+        run.summary.gas_used += gas_used;
+        run.summary.gas_limit += gas_limit;
+        run.done(i, Some(tx), gas_used, gas_limit)
     }
 }

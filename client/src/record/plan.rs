@@ -17,8 +17,12 @@ use crate::{
 
 impl Coordinator {
     /// Validates the entries, then re-reads their plan from the journal or makes (and journals) a
-    /// new one; returns the plan's batches.
-    pub(super) async fn plan(&self, journal: &mut Journal, record: &EpochRecord) -> Result<Vec<Batch>> {
+    /// new one; returns the plan's digest and its batches.
+    pub(super) async fn plan(
+        &self,
+        journal: &mut Journal,
+        record: &EpochRecord,
+    ) -> Result<(B256, Vec<Batch>)> {
         let session_id = journal.scope().session_id;
         let EpochRecord { epoch, epoch_rounds, .. } = *record;
         let session = self.session(session_id).await?;
@@ -43,7 +47,7 @@ impl Coordinator {
                     ),
                 });
             }
-            return Ok(batches(chunks, &plan.batches));
+            return Ok((digest, batches(chunks, &plan.batches)));
         }
         let batch_size = self.profile().batch_size;
         let chunks = split(&words, batch_size);
@@ -75,7 +79,7 @@ impl Coordinator {
             batches: numbers.clone(),
             digest,
         }))?;
-        Ok(batches(chunks, &numbers))
+        Ok((digest, batches(chunks, &numbers)))
     }
 }
 

@@ -16,12 +16,25 @@ use tokio::task::JoinSet;
 
 use super::{Run, SendMode, chain::revert_of};
 use crate::{
-    Coordinator, Error, Result, bindings::GradPay::GradPayErrors, coordinator::with_fees,
+    Coordinator, Error, Result,
+    bindings::GradPay::GradPayErrors,
+    coordinator::{Fees, with_fees},
     journal::JournalEntry,
 };
 
 /// A batch in flight: its index in the plan, its transaction and gas limit.
 type InFlight = (usize, B256, u64);
+
+/// Nonces tried for one batch while other transactions of the sender hold them.
+const NONCE_ATTEMPTS: u64 = 16;
+
+/// Whether the node refused a transaction because its nonce is taken: mined already ("nonce too
+/// low") or held in the pool by another transaction at a fee this one does not outbid.
+fn nonce_taken(error: &Error) -> bool {
+    let Error::Rpc { reason, .. } = error else { return false };
+    let reason = reason.to_lowercase();
+    reason.contains("nonce too low") || reason.contains("underpriced")
+}
 
 impl Coordinator {
     /// Estimates, signs and sends the batches at `indices` (fees raised 25 % per `retry`, to
@@ -47,40 +60,29 @@ impl Coordinator {
         let fees = self.fees(100 + 25 * u128::from(retry)).await?;
         let total_gas: u64 = limits.iter().flatten().sum();
         self.ensure_funds(U256::ZERO, total_gas, fees).await?;
-        // `latest`, not `pending`: a dropped transaction leaves a gap that only re-using its nonce fills.
-        let mut nonce = self
-            .provider()
-            .get_transaction_count(self.sender())
-            .latest()
-            .await
-            .map_err(|e| self.rpc_error("reading nonce", &e))?;
+        // A first round takes the next free nonce (`pending`: another process with the same key may
+        // have transactions in the pool); a retry starts at `latest`, so that a dropped
+        // transaction's gap is filled and a stuck one is replaced at the higher fee.
+        let count = self.provider().get_transaction_count(self.sender());
+        let count = if retry == 0 { count.pending() } else { count.latest() };
+        let mut nonce = count.await.map_err(|e| self.rpc_error("reading nonce", &e))?;
         let mut in_flight = Vec::new();
         let mut signed = Vec::new();
+        let mut unsent = 0;
         for ((&i, request), limit) in indices.iter().zip(requests).zip(limits) {
             let Some(gas_limit) = limit else { continue };
-            let number = run.batches[i].number;
-            let tx = with_fees(request, fees).with_gas_limit(gas_limit).with_nonce(nonce);
-            signed.push((i, tx.clone()));
-            let hash = match self.send("sending batch", tx).await {
-                Ok(hash) => hash,
-                // The node is gone: the next round (after a backoff) starts over from the chain.
-                Err(e @ Error::RpcUnreachable { .. }) => return Err(e),
-                Err(e) => {
-                    // Already known / nonce too low / replacement underpriced: the next round re-checks the chain.
-                    tracing::warn!(epoch = run.epoch, batch = number, error = %e, "send failed");
-                    continue;
-                }
+            let Some((hash, used, tx)) = self.send_batch(run, i, request, gas_limit, fees, nonce).await?
+            else {
+                // The next round re-checks the chain and re-sends.
+                unsent += 1;
+                continue;
             };
-            run.journal.append(&JournalEntry::Sent {
-                epoch: run.epoch,
-                batch: number,
-                tx: hash,
-                nonce,
-                gas_limit,
-            })?;
+            signed.push((i, tx));
+            let (epoch, batch) = (run.epoch, run.batches[i].number);
+            run.journal.append(&JournalEntry::Sent { epoch, batch, tx: hash, nonce: used, gas_limit })?;
             run.sent.insert(hash, gas_limit);
             run.summary.transactions_sent += 1;
-            nonce += 1;
+            nonce = used + 1;
             in_flight.push((i, hash, gas_limit));
             if run.mode == SendMode::Sequential {
                 let unmined = self.await_batches(run, std::mem::take(&mut in_flight), &signed).await?;
@@ -90,7 +92,35 @@ impl Coordinator {
                 }
             }
         }
-        self.await_batches(run, in_flight, &signed).await
+        Ok(unsent + self.await_batches(run, in_flight, &signed).await?)
+    }
+
+    /// Signs and sends batch `i` at `nonce`, or at the next nonces while another transaction (of
+    /// another process with the same key, say) holds it. Returns the hash, the nonce used and the
+    /// request; `None` when the node refused it for another reason.
+    async fn send_batch(
+        &self,
+        run: &Run<'_>,
+        i: usize,
+        request: TransactionRequest,
+        gas_limit: u64,
+        fees: Fees,
+        mut nonce: u64,
+    ) -> Result<Option<(B256, u64, TransactionRequest)>> {
+        for _ in 0..NONCE_ATTEMPTS {
+            let tx = with_fees(request.clone(), fees).with_gas_limit(gas_limit).with_nonce(nonce);
+            match self.send("sending batch", tx.clone()).await {
+                Ok(hash) => return Ok(Some((hash, nonce, tx))),
+                // The node is gone: the next round (after a backoff) starts over from the chain.
+                Err(e @ Error::RpcUnreachable { .. }) => return Err(e),
+                Err(e) if nonce_taken(&e) => nonce += 1,
+                Err(e) => {
+                    tracing::warn!(epoch = run.epoch, batch = run.batches[i].number, error = %e, "send failed");
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Gas limits per batch (`None` for a batch the chain refuses as taken, left to the next round).
@@ -172,21 +202,7 @@ impl Coordinator {
             let Ok((i, gas_limit, receipt)) = joined else { continue };
             let number = run.batches[i].number;
             match receipt? {
-                Some(r) if r.status() => {
-                    self.record_gas("recordContributionsBatch", r.gas_used(), gas_limit);
-                    run.summary.recorded += 1;
-                    run.summary.gas_used += r.gas_used();
-                    run.summary.gas_limit += gas_limit;
-                    let tx = Some(r.transaction_hash);
-                    let (epoch, gas_used) = (run.epoch, r.gas_used());
-                    run.journal.append(&JournalEntry::Done {
-                        epoch,
-                        batch: number,
-                        tx,
-                        gas_used,
-                        gas_limit,
-                    })?;
-                }
+                Some(r) if r.status() => self.mined(run, i, r.transaction_hash, r.gas_used(), gas_limit)?,
                 Some(r) => failures.push((i, gas_limit, r)),
                 None => {
                     unmined += 1;

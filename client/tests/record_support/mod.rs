@@ -1,0 +1,179 @@
+//! Shared by the recording fault tests (faults.rs, record_*.rs): entries whose sums are easy to
+//! predict, a session of `NODES` nodes with small batches, anvil mining controls, journal watching,
+//! and the check that the chain holds exactly the distinct entries: nothing doubled, nothing dropped.
+
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
+
+use alloy::{
+    primitives::{Address, B256},
+    providers::{DynProvider, Provider},
+};
+use gradpay::{
+    Coordinator, EpochEntry, NetworkProfile,
+    anvil::{dev_signer, set_balance},
+    journal::{Journal, JournalScope},
+    record::{EpochRecord, RecordSummary, SendMode},
+};
+
+use crate::common;
+
+pub const NODES: u32 = 12;
+/// Entries per batch: 4 batches for a full epoch.
+pub const BATCH: usize = 3;
+pub const ROUNDS: u32 = 10;
+
+/// Node `node`'s entry for `epoch`: every field differs by node and epoch, so a doubled or dropped
+/// entry shows in the sums.
+pub fn entry(epoch: u32, node: u32) -> EpochEntry {
+    EpochEntry {
+        node_index: node,
+        compute_seconds: 100 + 7 * node + epoch,
+        accepted: 10 + node,
+        rejected: node % 3,
+        rounds_ok: 5 + node % 5,
+        rounds_joined: ROUNDS,
+        consistency_bps: 9000 - node as u16,
+        network_bps: 8000 + node as u16,
+        uptime_bps: 10000 - epoch as u16,
+    }
+}
+
+/// One file's worth of an epoch: the entries of `nodes`.
+pub fn record(epoch: u32, nodes: impl IntoIterator<Item = u32>) -> EpochRecord {
+    EpochRecord { epoch, epoch_rounds: ROUNDS, entries: nodes.into_iter().map(|n| entry(epoch, n)).collect() }
+}
+
+/// A profile with small batches and a short receipt timeout.
+pub fn profile(chain: &common::Chain) -> NetworkProfile {
+    NetworkProfile { batch_size: BATCH, receipt_timeout_secs: 3, ..chain.profile.clone() }
+}
+
+/// Session `session` with `NODES` nodes on `chain`, and a coordinator on it (dev key `key`, which
+/// gets COORDINATOR_ROLE when it is not the deployer) using [`profile`].
+pub async fn session(chain: &common::Chain, session: u64, key: usize) -> Coordinator {
+    common::register(&chain.coordinator, session, &common::nodes(NODES)).await;
+    coordinator(chain, key).await
+}
+
+/// A coordinator signing with dev key `key` on `chain`'s deployment.
+pub async fn coordinator(chain: &common::Chain, key: usize) -> Coordinator {
+    let signer = dev_signer(key).unwrap();
+    let admin = &chain.coordinator;
+    if signer.address() != admin.sender() {
+        let role = admin.contract().COORDINATOR_ROLE().call().await.unwrap();
+        admin.contract().grantRole(role, signer.address()).send().await.unwrap().get_receipt().await.unwrap();
+        set_balance(admin.provider(), signer.address(), alloy::primitives::U256::from(10u128.pow(20)))
+            .await
+            .unwrap();
+    }
+    Coordinator::connect(profile(chain), admin.address(), signer)
+        .await
+        .unwrap()
+        .with_deployment_block(admin.deployment_block())
+}
+
+pub fn scope(c: &Coordinator, session: u64) -> JournalScope {
+    JournalScope { chain_id: 31337, contract: c.address(), session_id: session }
+}
+
+/// Opens the journal at `path` and records `record` through it.
+pub async fn run(
+    c: &Coordinator,
+    path: &Path,
+    scope: JournalScope,
+    record: &EpochRecord,
+    mode: SendMode,
+) -> gradpay::Result<RecordSummary> {
+    let mut journal = Journal::open(path, scope)?;
+    c.record_epoch(&mut journal, record, mode, &|_, _| {}).await
+}
+
+/// [`run`] in a task, to be aborted (a crash) or awaited.
+pub fn spawn(
+    c: &Coordinator,
+    path: &Path,
+    scope: JournalScope,
+    record: &EpochRecord,
+    mode: SendMode,
+) -> tokio::task::JoinHandle<gradpay::Result<RecordSummary>> {
+    let (c, path, record) = (c.clone(), path.to_owned(), record.clone());
+    tokio::spawn(async move { run(&c, &path, scope, &record, mode).await })
+}
+
+pub async fn rpc(provider: &DynProvider, method: &'static str, params: serde_json::Value) {
+    let _: serde_json::Value = provider.raw_request(method.into(), params).await.unwrap();
+}
+
+pub async fn automine(c: &Coordinator, on: bool) {
+    rpc(c.provider(), "evm_setAutomine", serde_json::json!([on])).await;
+}
+
+pub async fn mine(c: &Coordinator) {
+    rpc(c.provider(), "evm_mine", serde_json::json!([])).await;
+}
+
+/// Waits until the journal at `path` holds `count` `sent` lines for `epoch`; returns the last
+/// one's batch and transaction.
+pub async fn wait_sent(path: &Path, epoch: u32, count: usize) -> (u32, B256) {
+    let needle = format!("\"kind\":\"sent\",\"epoch\":{epoch},");
+    let started = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let sent: Vec<&str> = text.lines().filter(|l| l.contains(&needle)).collect();
+        if sent.len() >= count {
+            let v: serde_json::Value = serde_json::from_str(sent[count - 1]).unwrap();
+            return (v["batch"].as_u64().unwrap() as u32, v["tx"].as_str().unwrap().parse().unwrap());
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "{count} batch(es) of epoch {epoch} never sent");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The sender's mined transaction count: unchanged means nothing was sent.
+pub async fn nonce(c: &Coordinator, account: Address) -> u64 {
+    c.provider().get_transaction_count(account).await.unwrap()
+}
+
+/// The chain holds exactly `epochs` — (rounds, the distinct entries recorded) per epoch — for
+/// `session`: every node's sums and the session's totals equal their sums.
+pub async fn assert_holds(c: &Coordinator, session: u64, epochs: &[(u32, Vec<EpochEntry>)]) {
+    let all: Vec<&EpochEntry> = epochs.iter().flat_map(|(_, entries)| entries).collect();
+    for node in 0..NODES {
+        let r = c.contract().getContributionByIndex(session, node).call().await.unwrap();
+        let mine: Vec<&&EpochEntry> = all.iter().filter(|e| e.node_index == node).collect();
+        let sum = |field: fn(&EpochEntry) -> u64| mine.iter().map(|e| field(e)).sum::<u64>();
+        assert_eq!(u64::from(r.epochs), mine.len() as u64, "node {node} epochs");
+        assert_eq!(r.computeSeconds, sum(|e| e.compute_seconds.into()), "node {node} computeSeconds");
+        assert_eq!(u64::from(r.accepted), sum(|e| e.accepted.into()), "node {node} accepted");
+        assert_eq!(u64::from(r.rejected), sum(|e| e.rejected.into()), "node {node} rejected");
+        assert_eq!(u64::from(r.roundsOk), sum(|e| e.rounds_ok.into()), "node {node} roundsOk");
+        assert_eq!(u64::from(r.roundsJoined), sum(|e| e.rounds_joined.into()), "node {node} roundsJoined");
+        assert_eq!(u64::from(r.consistencySum), sum(|e| e.consistency_bps.into()), "node {node} consistency");
+        assert_eq!(u64::from(r.networkSum), sum(|e| e.network_bps.into()), "node {node} network");
+        assert_eq!(u64::from(r.uptimeSum), sum(|e| e.uptime_bps.into()), "node {node} uptime");
+    }
+    let totals = c.contract().getSessionTotal(session).call().await.unwrap();
+    assert_eq!(totals.nodeEpochs, all.len() as u64, "node-epochs: every distinct entry once");
+    assert_eq!(
+        u64::from(totals.computeSeconds),
+        all.iter().map(|e| u64::from(e.compute_seconds)).sum::<u64>()
+    );
+    assert_eq!(totals.accepted, all.iter().map(|e| u64::from(e.accepted)).sum::<u64>());
+    assert_eq!(totals.rejected, all.iter().map(|e| u64::from(e.rejected)).sum::<u64>());
+    assert_eq!(u32::from(totals.epochCount), epochs.len() as u32, "epochs");
+    assert_eq!(
+        totals.totalRounds,
+        epochs.iter().map(|(rounds, _)| rounds).sum::<u32>(),
+        "T counts each epoch once"
+    );
+}
+
+/// Where a test's journal goes.
+pub fn journal_path(chain: &common::Chain, name: &str) -> PathBuf {
+    chain.dir.path().join("journals").join(name)
+}
