@@ -9,6 +9,17 @@ pub fn decimal<T: std::fmt::Display, S: Serializer>(value: &T, serializer: S) ->
     serializer.collect_str(value)
 }
 
+/// [`decimal`] for an optional value (`null` when absent).
+pub fn decimal_opt<T: std::fmt::Display, S: Serializer>(
+    value: &Option<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serializer.collect_str(value),
+        None => serializer.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -18,11 +29,16 @@ mod tests {
     struct Amount {
         #[serde(serialize_with = "super::decimal")]
         wei: U256,
+        #[serde(serialize_with = "super::decimal_opt")]
+        gas: Option<u64>,
     }
 
     #[test]
     fn big_integers_are_decimal_strings() {
-        let json = serde_json::to_string(&Amount { wei: U256::from(10u128.pow(30)) }).unwrap();
-        assert_eq!(json, r#"{"wei":"1000000000000000000000000000000"}"#);
+        let json =
+            serde_json::to_string(&Amount { wei: U256::from(10u128.pow(30)), gas: Some(u64::MAX) }).unwrap();
+        assert_eq!(json, r#"{"wei":"1000000000000000000000000000000","gas":"18446744073709551615"}"#);
+        let json = serde_json::to_string(&Amount { wei: U256::ZERO, gas: None }).unwrap();
+        assert_eq!(json, r#"{"wei":"0","gas":null}"#);
     }
 }

@@ -45,6 +45,7 @@ pub struct NodeReport {
     /// Epochs reported.
     pub epochs: u16,
     /// Compute seconds, summed.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub compute_seconds: u64,
     /// Accepted / rejected gradients.
     pub accepted: u32,
@@ -128,17 +129,23 @@ pub struct GasRow {
     /// Transactions.
     pub count: u64,
     /// Mean gas used.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub mean_used: u64,
     /// Mean gas limit (what Monad charges).
+    #[serde(serialize_with = "crate::json::decimal")]
     pub mean_limit: u64,
     /// Total gas used.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub total_used: u64,
     /// Total gas limit.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub total_limit: u64,
     /// The seed's estimate of the gas for the same work (`None` where it gave none).
+    #[serde(serialize_with = "crate::json::decimal_opt")]
     pub seed_estimate: Option<u64>,
     /// What the seed would have been charged for the same work at its fixed limit (`None` for
     /// set-up the seed did not do: deploying, minting the demo token).
+    #[serde(serialize_with = "crate::json::decimal_opt")]
     pub seed_charged: Option<u64>,
 }
 
@@ -147,6 +154,7 @@ pub struct GasRow {
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// Chain id.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub chain_id: u64,
     /// GradPay address.
     pub contract: Address,
@@ -163,8 +171,10 @@ pub struct Report {
     /// Gas per operation.
     pub gas: Vec<GasRow>,
     /// Σ gas used.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub gas_used: u64,
     /// Σ gas limit.
+    #[serde(serialize_with = "crate::json::decimal")]
     pub gas_limit: u64,
     /// Wall time of the whole demo, ms.
     pub millis: u128,
