@@ -45,12 +45,12 @@ async fn a_session_driven_from_the_command_line() {
     std::fs::write(d.join("metrics.jsonl"), lines.join("\n")).unwrap();
     let run = gradpay(d, &key, &["record", "--session", "9", "--metrics", "metrics.jsonl", "--json"]);
     assert!(run.ok, "{}", run.stderr);
-    let summaries: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let summaries: serde_json::Value = run.json();
     assert_eq!(summaries[0]["batches"], 2);
     assert_eq!(summaries[1]["transactionsSent"], 1);
     // Re-running the same file is a no-op: everything is already on chain.
     let run = gradpay(d, &key, &["record", "--session", "9", "--metrics", "metrics.jsonl", "--json"]);
-    let again: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let again: serde_json::Value = run.json();
     assert_eq!(
         (again[0]["transactionsSent"].as_u64(), again[1]["transactionsSent"].as_u64()),
         (Some(0), Some(0)),
@@ -71,7 +71,7 @@ async fn a_session_driven_from_the_command_line() {
     let node0 = nodes[0].address().to_string();
     let run = gradpay(d, &[], &["status", "--session", "9", "--node", &node0, "--json"]);
     assert!(run.ok, "{}", run.stderr);
-    let status: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let status: serde_json::Value = run.json();
     assert_eq!(
         (
             status["state"].as_str(),
@@ -83,7 +83,7 @@ async fn a_session_driven_from_the_command_line() {
     assert_eq!(status["totals"]["nodeEpochs"], "5", "five metrics lines recorded once each");
     assert_eq!(status["totals"]["computeSeconds"], (100 + 50 + 70 + 100 + 80).to_string());
     let run = gradpay(d, &[], &["pending", "--session", "9", "--node", &node0, "--json"]);
-    let pending: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let pending: serde_json::Value = run.json();
     let due = pending["rewards"][0]["pending"].as_str().unwrap().to_owned();
     assert!(due != "0" && due.bytes().all(|b| b.is_ascii_digit()), "a decimal amount: {due}");
     assert_eq!(pending["rewards"][0]["status"], "claimable");
@@ -97,7 +97,7 @@ async fn a_session_driven_from_the_command_line() {
     let run =
         gradpay(d, &[("GRADPAY_PRIVATE_KEY", &node_key)], &["claim", "--all", "--session", "9", "--json"]);
     assert!(run.ok, "{}", run.stderr);
-    let claimed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let claimed: serde_json::Value = run.json();
     assert_eq!(claimed["claimed"].as_array().unwrap().len(), 1);
     assert_eq!(claimed["claimed"][0]["amount"], due.as_str(), "claimed what pending said");
     let run = gradpay(d, &[("GRADPAY_PRIVATE_KEY", &node_key)], &["claim", "--all", "--session", "9"]);

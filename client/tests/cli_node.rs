@@ -29,8 +29,10 @@ async fn pending_and_status_say_why_nothing_is_owed() {
     ok(d, &key, &["session", "exclude", "--session", "1", "--node", &n[1]]);
     ok(d, &key, &["session", "complete", "--session", "1"]);
     ok(d, &key, &["session", "finalize", "--session", "1"]);
-    for _ in 0..2 {
-        ok(d, &key, &["pool", "create", "--session", "1", "--amount", POOL, "--claim-window", "1000"]);
+    for pool in ["256", "257"] {
+        let args = ["pool", "create", "--session", "1", "--amount", POOL, "--claim-window", "1000", "--json"];
+        let created = ok(d, &key, &args).json();
+        assert_eq!((created["pool"].as_str(), created["amount"].as_str()), (Some(pool), Some(POOL)));
     }
 
     // Read-only, with no key in the environment at all.

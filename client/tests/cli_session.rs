@@ -67,6 +67,11 @@ async fn session_commands_say_what_they_found_and_send_nothing_else() {
         &["bad.txt:3: `0x12345` is not an address; expected `ADDRESS [NODE_ID]`"],
     );
 
+    let excluded =
+        ok(d, &key, &["session", "exclude", "--session", "1", "--node", &nodes[2], "--json"]).json();
+    assert_eq!(excluded["excluded"].as_str().unwrap().to_lowercase(), nodes[2].to_lowercase());
+    fails(d, &key, &["session", "exclude", "--session", "1", "--node", &nodes[2]], &["NodeAlreadyExcluded"]);
+
     // Completing: a session that does not exist, then the real one, then again.
     fails(d, &key, &["session", "complete", "--session", "42"], &["session 42 does not exist"]);
     cli.write("m.jsonl", &metrics_line(0, "0", 100, 9, 10));
@@ -87,7 +92,9 @@ async fn session_commands_say_what_they_found_and_send_nothing_else() {
         &["session 1 is Completed"],
     );
 
-    ok(d, &key, &["session", "finalize", "--session", "1"]);
+    let finalized = ok(d, &key, &["session", "finalize", "--session", "1", "--json"]).json();
+    assert_eq!((finalized["state"].as_str(), finalized["eligible"].as_u64()), (Some("Finalized"), Some(1)));
+    assert_eq!(finalized["alreadyFinalized"], false);
     let run = ok(d, &key, &["session", "finalize", "--session", "1"]);
     assert!(run.stdout.contains("session 1 was already finalized; nothing sent"), "{}", run.stdout);
     fails(d, &key, &["session", "create", "--session", "1"], &["session 1 already exists and is Finalized"]);
@@ -145,5 +152,23 @@ async fn roles_are_granted_and_revoked_by_name() {
     assert_eq!(run.stdout.trim(), format!("revoked COORDINATOR_ROLE from {OTHER}"));
     let run = ok(d, &admin, &["role", "revoke", "coordinator", &other_address]);
     assert!(run.stdout.contains("does not hold COORDINATOR_ROLE; nothing sent"), "{}", run.stdout);
+    let value = ok(d, &admin, &["role", "revoke", "coordinator", &other_address, "--json"]).json();
+    assert_eq!((value["action"].as_str(), value["changed"].as_bool()), (Some("revoke"), Some(false)));
     fails(d, &other, &["session", "create", "--session", "6"], &["neededRole: COORDINATOR_ROLE"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_and_demo_print_json_by_the_conventions() {
+    let cli = Cli::start();
+    let d = cli.path();
+    let deployed = ok(d, &admin_key(), &["deploy", "--out", "again.json", "--json"]).json();
+    assert_eq!(
+        (deployed["chainId"].as_str(), deployed["deployments"].as_str()),
+        (Some("31337"), Some("again.json"))
+    );
+    assert!(deployed["gasUsed"].as_str().unwrap().parse::<u64>().unwrap() > 1_000_000, "{deployed}");
+    // The demo runs on an anvil of its own.
+    let report = ok(d, &[], &["demo", "--nodes", "3", "--epochs", "2", "--out", ".", "--json"]).json();
+    assert_eq!(report["nodeCount"], 3);
+    assert!(report["gasUsed"].is_string() && report["gas"][0]["totalUsed"].is_string(), "{report}");
 }

@@ -24,10 +24,12 @@ pub struct Run {
 }
 
 impl Run {
-    /// stdout as the one JSON document it must be.
+    /// stdout as the one JSON document it must be, following docs/json.md's conventions.
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+        let value = serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.stdout));
+        assert_conventions(&value, "");
+        value
     }
 
     /// stderr as the one JSON error object it must be: (kind, message).
@@ -37,6 +39,34 @@ impl Run {
         let value: Value = serde_json::from_str(&self.stderr).unwrap();
         let error = &value["error"];
         (error["kind"].as_str().unwrap().to_owned(), error["message"].as_str().unwrap().to_owned())
+    }
+}
+
+/// docs/json.md: camelCase keys; no number a double cannot hold exactly (those are strings); no
+/// hex numbers (a `0x` string shorter than an address).
+pub fn assert_conventions(value: &Value, at: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let camel = key.starts_with(|c: char| c.is_ascii_lowercase())
+                    && key.chars().all(|c| c.is_ascii_alphanumeric());
+                assert!(camel, "key `{at}.{key}` is not camelCase");
+                assert_conventions(inner, &format!("{at}.{key}"));
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| assert_conventions(item, &format!("{at}[]"))),
+        Value::Number(n) => {
+            let exact = n.as_u64().is_some_and(|v| v < 1 << 53);
+            assert!(
+                exact,
+                "`{at}` = {n}: a number past 2^53 (or not a natural number) must be a decimal string"
+            );
+        }
+        Value::String(s) => {
+            let hex_number = s.starts_with("0x") && s.len() < 42;
+            assert!(!hex_number, "`{at}` = {s}: numbers are decimal, not hex");
+        }
+        Value::Null | Value::Bool(_) => {}
     }
 }
 
