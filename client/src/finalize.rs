@@ -6,7 +6,7 @@
 use alloy::primitives::U256;
 use serde::Serialize;
 
-use crate::{Coordinator, Error, Result, bindings::IContributionTracker::NodeScore};
+use crate::{Coordinator, Error, Result, SessionState, bindings::IContributionTracker::NodeScore};
 
 /// Scores read per `getScores` call.
 const SCORE_PAGE: u32 = 250;
@@ -106,20 +106,20 @@ impl Coordinator {
         session_id: u64,
         on_progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Result<FinalizeSummary> {
-        let session = self.session(session_id).await?;
-        match session.state {
-            3 => {
+        let session = self.existing_session(session_id).await?;
+        match SessionState::try_from(session.state)? {
+            SessionState::Finalized => {
                 return Ok(FinalizeSummary {
                     eligible: session.eligibleCount,
                     already_finalized: true,
                     ..Default::default()
                 });
             }
-            2 => {}
+            SessionState::Completed => {}
             other => {
                 return Err(Error::SessionState {
                     session_id,
-                    state: crate::coordinator::state_name(other).into(),
+                    state: other.name().into(),
                     hint: "complete it first with `gradpay session complete`".into(),
                 });
             }

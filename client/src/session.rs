@@ -186,14 +186,20 @@ impl Coordinator {
         }
     }
 
-    /// Fails with [`Error::SessionState`] unless the session is in `required` (or with
-    /// [`Error::UnknownSession`] when it does not exist); `hint` says what to do instead.
-    pub async fn require_state(&self, session_id: u64, required: SessionState, hint: &str) -> Result<()> {
-        let state = SessionState::try_from(self.existing_session(session_id).await?.state)?;
+    /// The session, if it is in `required`; else [`Error::SessionState`] (or
+    /// [`Error::UnknownSession`] when it does not exist), with `hint` saying what to do instead.
+    pub async fn require_state(
+        &self,
+        session_id: u64,
+        required: SessionState,
+        hint: &str,
+    ) -> Result<SessionInfo> {
+        let session = self.existing_session(session_id).await?;
+        let state = SessionState::try_from(session.state)?;
         if state != required {
             return Err(Error::SessionState { session_id, state: state.name().into(), hint: hint.into() });
         }
-        Ok(())
+        Ok(session)
     }
 
     /// Creates an Active session; `clip_k` is reward-math.md §3's factor in 1e18 fixed point (0 = off).
@@ -233,8 +239,9 @@ impl Coordinator {
     /// Registers `nodes` (address, node id) in batches of the profile's batch size, skipping the
     /// ones already registered, so that a re-run after a crash registers each node once.
     pub async fn register_nodes(&self, session_id: u64, nodes: &[(Address, B256)]) -> Result<Registration> {
-        self.require_state(session_id, SessionState::Active, "nodes join an Active session only").await?;
-        let fresh = self.session(session_id).await?.nodeCount == 0;
+        let session =
+            self.require_state(session_id, SessionState::Active, "nodes join an Active session only").await?;
+        let fresh = session.nodeCount == 0;
         let mut missing = Vec::new();
         let mut known = Vec::with_capacity(nodes.len());
         for &(node, id) in nodes {
