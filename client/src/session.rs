@@ -143,15 +143,18 @@ impl NodeStanding {
 }
 
 impl Coordinator {
-    /// `node`'s running record in the session, `None` when it is not registered.
-    pub async fn node_record(&self, session_id: u64, node: Address) -> Result<Option<NodeRecord>> {
-        let registered = self
-            .contract()
+    /// Whether `node` is registered in the session.
+    pub async fn is_registered(&self, session_id: u64, node: Address) -> Result<bool> {
+        self.contract()
             .isRegistered(session_id, node)
             .call()
             .await
-            .map_err(|e| self.call_error("reading registration", &e))?;
-        if !registered {
+            .map_err(|e| self.call_error("reading registration", &e))
+    }
+
+    /// `node`'s running record in the session, `None` when it is not registered.
+    pub async fn node_record(&self, session_id: u64, node: Address) -> Result<Option<NodeRecord>> {
+        if !self.is_registered(session_id, node).await? {
             return Ok(None);
         }
         let record = self
@@ -246,13 +249,7 @@ impl Coordinator {
         let mut known = Vec::with_capacity(nodes.len());
         for &(node, id) in nodes {
             // Nobody is registered in a fresh session: no need to ask about each node.
-            let registered = !fresh
-                && self
-                    .contract()
-                    .isRegistered(session_id, node)
-                    .call()
-                    .await
-                    .map_err(|e| self.call_error("reading registration", &e))?;
+            let registered = !fresh && self.is_registered(session_id, node).await?;
             if !registered {
                 missing.push((node, id));
             }
