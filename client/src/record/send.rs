@@ -92,7 +92,9 @@ impl Coordinator {
                 }
             }
         }
-        Ok(unsent + self.await_batches(run, in_flight, &signed).await?)
+        // A batch the estimate deferred (its key or nodes taken in the pending block) is not done either.
+        let deferred = indices.len() - signed.len() - unsent;
+        Ok(deferred + unsent + self.await_batches(run, in_flight, &signed).await?)
     }
 
     /// Signs and sends batch `i` at `nonce`, or at the next nonces while another transaction (of
@@ -155,7 +157,7 @@ impl Coordinator {
                     });
                 }
                 Ok(gas) => limits[k] = Some(self.profile().gas_limit(gas)),
-                Err(e) => self.refused(run, i, &e, &action).await?,
+                Err(e) => self.refused(run, i, &requests[k], &e, &action).await?,
             }
         }
         Ok(limits)
@@ -164,10 +166,24 @@ impl Coordinator {
     /// Handles a batch the chain refuses. Its key taken: the next round compares digests. Its
     /// nodes already recorded this epoch: done if a batch with the same entries is on chain under
     /// another number (the batch moves to it), else refused naming the node. Anything else is an error.
-    async fn refused(&self, run: &mut Run<'_>, i: usize, error: &TransportError, action: &str) -> Result<()> {
+    /// Estimates see the pending block: a conflict only there (a transaction of another process
+    /// still in the pool) is left to the next round, once it is mined and its log can be read.
+    async fn refused(
+        &self,
+        run: &mut Run<'_>,
+        i: usize,
+        request: &TransactionRequest,
+        error: &TransportError,
+        action: &str,
+    ) -> Result<()> {
         match revert_of(error) {
             Some(GradPayErrors::BatchAlreadyRecorded(_)) => Ok(()),
-            Some(GradPayErrors::NodeAlreadyRecordedInEpoch(taken)) => {
+            Some(GradPayErrors::NodeAlreadyRecordedInEpoch(_)) => {
+                let at_latest = self.provider().estimate_gas(fresh_call(request)).latest().await;
+                let Err(e) = at_latest else { return Ok(()) };
+                let Some(GradPayErrors::NodeAlreadyRecordedInEpoch(taken)) = revert_of(&e) else {
+                    return Ok(());
+                };
                 let on_chain = self.recorded_batches(run.session_id, run.epoch, None).await?;
                 match on_chain.iter().find(|r| r.holds(&run.batches[i], run.epoch_rounds)) {
                     Some(held) => run.renumber(i, held.batch),
@@ -229,12 +245,16 @@ impl Coordinator {
         receipt: &TransactionReceipt,
     ) -> Result<()> {
         let action = format!("recording epoch {} batch {}", run.epoch, run.batches[i].number);
-        // Its nonce is used now and its gas limit may be what failed: estimate as a fresh call.
-        let mut call = request.clone();
-        (call.gas, call.nonce) = (None, None);
-        match self.provider().estimate_gas(call).await {
-            Err(e) if revert_of(&e).is_some() => self.refused(run, i, &e, &action).await,
+        match self.provider().estimate_gas(fresh_call(&request)).await {
+            Err(e) if revert_of(&e).is_some() => self.refused(run, i, &request, &e, &action).await,
             _ => Err(self.explain_failure(&action, request, gas_limit, receipt).await),
         }
     }
+}
+
+/// `request` without its nonce (used now) and gas limit (perhaps what failed), to estimate afresh.
+fn fresh_call(request: &TransactionRequest) -> TransactionRequest {
+    let mut call = request.clone();
+    (call.gas, call.nonce) = (None, None);
+    call
 }

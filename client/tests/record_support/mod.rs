@@ -120,16 +120,20 @@ pub async fn mine(c: &Coordinator) {
 /// Waits until the journal at `path` holds `count` `sent` lines for `epoch`; returns the last
 /// one's batch and transaction.
 pub async fn wait_sent(path: &Path, epoch: u32, count: usize) -> (u32, B256) {
-    let needle = format!("\"kind\":\"sent\",\"epoch\":{epoch},");
+    let line = wait_line(path, &format!("\"kind\":\"sent\",\"epoch\":{epoch},"), count).await;
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    (v["batch"].as_u64().unwrap() as u32, v["tx"].as_str().unwrap().parse().unwrap())
+}
+
+/// Waits until the file at `path` holds `count` lines containing `needle`; returns the last one.
+pub async fn wait_line(path: &Path, needle: &str, count: usize) -> String {
     let started = Instant::now();
     loop {
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let sent: Vec<&str> = text.lines().filter(|l| l.contains(&needle)).collect();
-        if sent.len() >= count {
-            let v: serde_json::Value = serde_json::from_str(sent[count - 1]).unwrap();
-            return (v["batch"].as_u64().unwrap() as u32, v["tx"].as_str().unwrap().parse().unwrap());
+        if let Some(line) = text.lines().filter(|l| l.contains(needle)).nth(count - 1) {
+            return line.to_owned();
         }
-        assert!(started.elapsed() < Duration::from_secs(60), "{count} batch(es) of epoch {epoch} never sent");
+        assert!(started.elapsed() < Duration::from_secs(60), "{path:?}: never {count} line(s) with {needle}");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
@@ -159,10 +163,7 @@ pub async fn assert_holds(c: &Coordinator, session: u64, epochs: &[(u32, Vec<Epo
     }
     let totals = c.contract().getSessionTotal(session).call().await.unwrap();
     assert_eq!(totals.nodeEpochs, all.len() as u64, "node-epochs: every distinct entry once");
-    assert_eq!(
-        u64::from(totals.computeSeconds),
-        all.iter().map(|e| u64::from(e.compute_seconds)).sum::<u64>()
-    );
+    assert_eq!(totals.computeSeconds, all.iter().map(|e| u64::from(e.compute_seconds)).sum::<u64>());
     assert_eq!(totals.accepted, all.iter().map(|e| u64::from(e.accepted)).sum::<u64>());
     assert_eq!(totals.rejected, all.iter().map(|e| u64::from(e.rejected)).sum::<u64>());
     assert_eq!(u32::from(totals.epochCount), epochs.len() as u32, "epochs");
@@ -176,4 +177,75 @@ pub async fn assert_holds(c: &Coordinator, session: u64, epochs: &[(u32, Vec<Epo
 /// Where a test's journal goes.
 pub fn journal_path(chain: &common::Chain, name: &str) -> PathBuf {
     chain.dir.path().join("journals").join(name)
+}
+
+/// A directory for `gradpay` runs on `c`'s deployment: gradpay.toml (batches of `BATCH`, journals
+/// in `journal/`) and a deployments file with the deployment block.
+pub fn cli_dir(chain: &common::Chain, c: &Coordinator) -> PathBuf {
+    let dir = chain.dir.path().join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let deployments =
+        gradpay::config::Deployments { chain_id: 31337, gradpay: c.address(), block: c.deployment_block() };
+    deployments.write(&dir.join("deployments.json")).unwrap();
+    let config = format!(
+        "default_network = \"local\"\n[networks.local]\nrpc-url = \"{}\"\ndeployments = \"deployments.json\"\n\
+         batch-size = {BATCH}\njournal-dir = \"journal\"\nreceipt-timeout-secs = 5\npoll-interval-ms = 20\n",
+        chain.anvil.url()
+    );
+    std::fs::write(dir.join("gradpay.toml"), config).unwrap();
+    dir
+}
+
+/// `gradpay args…` in `dir`, signing with dev key 0, with no other GRADPAY_* variable.
+pub fn gradpay(dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gradpay"));
+    cmd.current_dir(dir).args(args).env_remove("RUST_LOG");
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("GRADPAY_") && k != "GRADPAY_ANVIL") {
+        cmd.env_remove(key);
+    }
+    cmd.env("GRADPAY_PRIVATE_KEY", gradpay::anvil::DEV_KEYS[0]);
+    if let Ok(filter) = std::env::var("RECORD_TEST_LOG") {
+        cmd.env("RUST_LOG", filter); // to see a failing run's steps
+    }
+    cmd
+}
+
+/// Writes a metrics file with `record`'s entries (nodes by index); no entries writes the line
+/// that declares a silent epoch.
+pub fn metrics_file(dir: &Path, name: &str, records: &[&EpochRecord]) -> PathBuf {
+    let mut text = String::from("# written by the recording tests\n");
+    for r in records {
+        if r.entries.is_empty() {
+            text += &serde_json::json!({ "epoch": r.epoch, "epochRounds": r.epoch_rounds }).to_string();
+            text.push('\n');
+        }
+        for e in &r.entries {
+            let line = gradpay::MetricsLine {
+                epoch: r.epoch,
+                epoch_rounds: r.epoch_rounds,
+                node: gradpay::metrics::NodeRef::Index(e.node_index),
+                compute_seconds: e.compute_seconds,
+                accepted: e.accepted,
+                rejected: e.rejected,
+                rounds_ok: e.rounds_ok,
+                rounds_joined: e.rounds_joined,
+                consistency_bps: e.consistency_bps,
+                network_bps: e.network_bps,
+                uptime_bps: e.uptime_bps,
+            };
+            text += &serde_json::to_string(&line).unwrap();
+            text.push('\n');
+        }
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `cmd` to its end; panics with its stderr unless it succeeded. Returns stdout.
+pub fn succeed(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "gradpay failed\nstdout: {stdout}\nstderr: {stderr}");
+    stdout.into_owned()
 }
