@@ -315,6 +315,15 @@ mod tests {
         }
     }
 
+    /// A journal in a temporary directory holding [`plan`].
+    fn journal_with_plan() -> (tempfile::TempDir, PathBuf, Journal) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let mut j = Journal::open(&path, scope()).unwrap();
+        j.append(&JournalEntry::Plan(plan())).unwrap();
+        (dir, path, j)
+    }
+
     #[test]
     fn reopened_journal_remembers_plans_and_batches() {
         let dir = tempfile::tempdir().unwrap();
@@ -357,10 +366,7 @@ mod tests {
 
     #[test]
     fn torn_last_line_is_ignored_and_other_scopes_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("j.jsonl");
-        let mut j = Journal::open(&path, scope()).unwrap();
-        j.append(&JournalEntry::Plan(plan())).unwrap();
+        let (_dir, path, j) = journal_with_plan();
         drop(j);
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(br#"{"kind":"sent","epoch":2,"ba"#).unwrap();
@@ -382,10 +388,7 @@ mod tests {
 
     #[test]
     fn an_epoch_keeps_every_plan_and_renumbered_batches() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("j.jsonl");
-        let mut j = Journal::open(&path, scope()).unwrap();
-        j.append(&JournalEntry::Plan(plan())).unwrap();
+        let (_dir, path, mut j) = journal_with_plan();
         let second = EpochPlan { batches: vec![3, 4], digest: B256::with_last_byte(8), ..plan() };
         j.append(&JournalEntry::Plan(second.clone())).unwrap();
         j.append(&JournalEntry::Renumbered { epoch: 2, plan: second.digest, from: 4, to: 7 }).unwrap();

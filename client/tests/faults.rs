@@ -15,7 +15,7 @@ use gradpay::{
     record::{EpochRecord, RecordSummary, SendMode},
 };
 use record_support::{
-    NODES, ROUNDS, assert_holds, automine, journal_path, mine, record, rpc, scope, session, wait_sent,
+    NODES, ROUNDS, assert_holds, automine, crash, mine, record, rpc, scope, start, wait_sent,
 };
 
 const SESSION: u64 = 5;
@@ -46,9 +46,7 @@ fn spawn_record(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coordinator_killed_between_batches_resumes_from_the_journal() {
-    let chain = common::start(AnvilOptions::default()).await;
-    let c = session(&chain, SESSION, 0).await;
-    let path = journal_path(&chain, "j.jsonl");
+    let (_chain, c, path) = start(AnvilOptions::default(), SESSION).await;
     automine(&c, false).await;
 
     // One batch at a time: batch 0 is mined, batch 1 is in the pool when the coordinator dies.
@@ -56,8 +54,7 @@ async fn coordinator_killed_between_batches_resumes_from_the_journal() {
     wait_sent(&path, 0, 1).await;
     mine(&c).await;
     wait_sent(&path, 0, 2).await;
-    task.abort();
-    assert!(task.await.unwrap_err().is_cancelled());
+    crash(task).await;
     assert!(c.contract().isBatchRecorded(SESSION, 0, 0).call().await.unwrap());
     assert!(!c.contract().isBatchRecorded(SESSION, 0, 2).call().await.unwrap());
 
@@ -75,9 +72,7 @@ async fn coordinator_killed_between_batches_resumes_from_the_journal() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_transaction_is_replaced() {
-    let chain = common::start(AnvilOptions::default()).await;
-    let c = session(&chain, SESSION, 0).await;
-    let path = journal_path(&chain, "j.jsonl");
+    let (_chain, c, path) = start(AnvilOptions::default(), SESSION).await;
     automine(&c, false).await;
 
     let task = spawn_record(&c, &path, 0, SendMode::Pipelined);
@@ -104,9 +99,8 @@ async fn a_dropped_transaction_is_replaced() {
 async fn node_restarted_from_its_dumped_state_mid_epoch() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    let chain = common::start(AnvilOptions { dump_state: Some(state.clone()), ..Default::default() }).await;
-    let c = session(&chain, SESSION, 0).await;
-    let path = journal_path(&chain, "j.jsonl");
+    let (chain, c, path) =
+        start(AnvilOptions { dump_state: Some(state.clone()), ..Default::default() }, SESSION).await;
     let common::Chain { anvil, dir: _dir, .. } = chain;
     spawn_record(&c, &path, 0, SendMode::Pipelined).await.unwrap().unwrap();
 

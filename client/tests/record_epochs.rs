@@ -10,8 +10,8 @@ mod record_support;
 
 use gradpay::{Error, NetworkProfile, journal::Journal, record::SendMode};
 use record_support::{
-    BATCH, NODES, ROUNDS, assert_holds, automine, coordinator, journal_path, mine, nonce, record, rpc, run,
-    scope, session, spawn, wait_sent,
+    BATCH, NODES, ROUNDS, assert_holds, automine, coordinator, crash, journal_path, mine, nonce, record, rpc,
+    run, scope, session, spawn, start, wait_sent,
 };
 
 const SESSION: u64 = 3;
@@ -19,9 +19,8 @@ const EPOCH: u32 = 2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_file_for_a_reported_epoch_is_recorded_under_fresh_batches() {
-    let chain = common::start(Default::default()).await;
-    let c = session(&chain, SESSION, 0).await;
-    let (path, scope) = (journal_path(&chain, "j.jsonl"), scope(&c, SESSION));
+    let (_chain, c, path) = start(Default::default(), SESSION).await;
+    let scope = scope(&c, SESSION);
     let (a, b) = (record(EPOCH, 0..6), record(EPOCH, 6..NODES));
 
     let first = run(&c, &path, scope, &a, SendMode::Pipelined).await.unwrap();
@@ -53,9 +52,8 @@ async fn another_file_for_a_reported_epoch_is_recorded_under_fresh_batches() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_between_send_and_receipt_of_the_second_file_resumes() {
-    let chain = common::start(Default::default()).await;
-    let c = session(&chain, SESSION, 0).await;
-    let (path, scope) = (journal_path(&chain, "j.jsonl"), scope(&c, SESSION));
+    let (chain, c, path) = start(Default::default(), SESSION).await;
+    let scope = scope(&c, SESSION);
     let (a, b) = (record(EPOCH, 0..6), record(EPOCH, 6..NODES));
     run(&c, &path, scope, &a, SendMode::Pipelined).await.unwrap();
 
@@ -63,8 +61,7 @@ async fn a_crash_between_send_and_receipt_of_the_second_file_resumes() {
     let task = spawn(&c, &path, scope, &b, SendMode::Sequential);
     let (batch, _) = wait_sent(&path, EPOCH, 3).await; // a's two, then b's first
     assert_eq!(batch, 2, "b's first batch goes under a fresh key");
-    task.abort();
-    assert!(task.await.unwrap_err().is_cancelled());
+    crash(task).await;
     automine(&c, true).await;
     mine(&c).await;
 
@@ -80,9 +77,8 @@ async fn a_crash_between_send_and_receipt_of_the_second_file_resumes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_journal_sends_nothing_and_doubles_nothing() {
-    let chain = common::start(Default::default()).await;
-    let c = session(&chain, SESSION, 0).await;
-    let (path, scope) = (journal_path(&chain, "j.jsonl"), scope(&c, SESSION));
+    let (chain, c, path) = start(Default::default(), SESSION).await;
+    let scope = scope(&c, SESSION);
     let full = record(EPOCH, 0..NODES);
     run(&c, &path, scope, &full, SendMode::Pipelined).await.unwrap();
 
@@ -113,8 +109,7 @@ async fn a_lost_journal_sends_nothing_and_doubles_nothing() {
     wait_sent(&path, EPOCH + 1, 1).await;
     mine(&c).await;
     wait_sent(&path, EPOCH + 1, 2).await;
-    task.abort();
-    assert!(task.await.unwrap_err().is_cancelled());
+    crash(task).await;
     std::fs::remove_file(&path).unwrap();
     automine(&c, true).await;
     let resumed = run(&coordinator(&chain, 0).await, &path, scope, &next, SendMode::Pipelined).await.unwrap();
@@ -137,8 +132,7 @@ async fn a_key_taken_by_other_entries_is_renumbered() {
     let task = spawn(&first, &path_b, scope, &b, SendMode::Sequential);
     let (batch, lost) = wait_sent(&path_b, EPOCH, 1).await;
     assert_eq!(batch, 0);
-    task.abort();
-    assert!(task.await.unwrap_err().is_cancelled());
+    crash(task).await;
     rpc(first.provider(), "anvil_dropTransaction", serde_json::json!([lost])).await;
     automine(&first, true).await;
     // Meanwhile process 2 (another key, its own journal) records a: keys 0 and 1 are a's now.

@@ -6,18 +6,11 @@ mod common;
 
 use alloy::primitives::{Address, U256};
 use gradpay::{
-    EpochEntry, PoolDefaults, Strategy, StrategyParams,
+    PoolDefaults, Strategy, StrategyParams,
     bindings::MockERC20,
     claims::PoolSpec,
     record::{EpochRecord, SendMode},
 };
-
-/// The §6 inputs: (c, a, j, k, p, cons, net, up) per node.
-const ROWS: [(u32, u32, u32, u32, u32, u16, u16, u16); 3] = [
-    (150, 27, 3, 9, 10, 8000, 9000, 10000),
-    (100, 10, 10, 5, 10, 5000, 5000, 5000),
-    (200, 40, 0, 10, 10, 10000, 10000, 10000),
-];
 
 /// The §6 payout table, wei, nodes 0, 1, 2.
 const TABLE: [(Strategy, [u128; 3]); 4] = [
@@ -28,21 +21,8 @@ const TABLE: [(Strategy, [u128; 3]); 4] = [
 ];
 const CLIPPED_PROPORTIONAL: [u128; 3] = [351610132742135475, 158425760449732123, 489964106808132401];
 
-fn entries() -> Vec<EpochEntry> {
-    ROWS.iter()
-        .enumerate()
-        .map(|(i, &(c, a, j, k, p, cons, net, up))| EpochEntry {
-            node_index: i as u32,
-            compute_seconds: c,
-            accepted: a,
-            rejected: j,
-            rounds_ok: k,
-            rounds_joined: p,
-            consistency_bps: cons,
-            network_bps: net,
-            uptime_bps: up,
-        })
-        .collect()
+fn entries() -> Vec<gradpay::EpochEntry> {
+    common::worked_example_entries()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

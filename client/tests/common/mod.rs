@@ -1,13 +1,20 @@
 //! Shared set-up for the integration tests: an anvil from node_modules, a fresh deployment, nodes.
 
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::type_complexity
+)]
 
 use alloy::{
     primitives::{Address, B256, U256},
     signers::local::PrivateKeySigner,
 };
 use gradpay::{
-    Coordinator, NetworkProfile,
+    Coordinator, EpochEntry, NetworkProfile,
     anvil::{Anvil, AnvilOptions, dev_signer, set_balance, simulated_node_signer},
     deploy::{Roles, deploy},
     journal::{Journal, JournalScope},
@@ -65,4 +72,30 @@ pub fn journal(c: &Coordinator, dir: &std::path::Path, session: u64) -> Journal 
 pub async fn as_node(c: &Coordinator, signer: PrivateKeySigner) -> Coordinator {
     set_balance(c.provider(), signer.address(), U256::from(10u128.pow(19))).await.unwrap();
     Coordinator::connect(c.profile().clone(), c.address(), signer).await.unwrap()
+}
+
+/// docs/reward-math.md §6's inputs, (c, a, j, k, p, cons, net, up) per node: one epoch of 10 rounds.
+const WORKED_EXAMPLE: [(u32, u32, u32, u32, u32, u16, u16, u16); 3] = [
+    (150, 27, 3, 9, 10, 8000, 9000, 10000),
+    (100, 10, 10, 5, 10, 5000, 5000, 5000),
+    (200, 40, 0, 10, 10, 10000, 10000, 10000),
+];
+
+/// docs/reward-math.md §6's epoch: nodes 0, 1, 2 (epochRounds 10).
+pub fn worked_example_entries() -> Vec<EpochEntry> {
+    WORKED_EXAMPLE
+        .iter()
+        .enumerate()
+        .map(|(i, &(c, a, j, k, p, cons, net, up))| EpochEntry {
+            node_index: i as u32,
+            compute_seconds: c,
+            accepted: a,
+            rejected: j,
+            rounds_ok: k,
+            rounds_joined: p,
+            consistency_bps: cons,
+            network_bps: net,
+            uptime_bps: up,
+        })
+        .collect()
 }

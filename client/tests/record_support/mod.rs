@@ -60,6 +60,24 @@ pub async fn session(chain: &common::Chain, session: u64, key: usize) -> Coordin
     coordinator(chain, key).await
 }
 
+/// A fresh anvil started with `options`, session `session` of `NODES` nodes on it, the
+/// deployer's coordinator with [`profile`], and a journal path.
+pub async fn start(
+    options: gradpay::anvil::AnvilOptions,
+    session_id: u64,
+) -> (common::Chain, Coordinator, PathBuf) {
+    let chain = common::start(options).await;
+    let c = session(&chain, session_id, 0).await;
+    let path = journal_path(&chain, "j.jsonl");
+    (chain, c, path)
+}
+
+/// Kills a recording task where it stands (a crash: nothing after its current await runs).
+pub async fn crash(task: tokio::task::JoinHandle<gradpay::Result<RecordSummary>>) {
+    task.abort();
+    assert!(task.await.unwrap_err().is_cancelled());
+}
+
 /// A coordinator signing with dev key `key` on `chain`'s deployment.
 pub async fn coordinator(chain: &common::Chain, key: usize) -> Coordinator {
     let signer = dev_signer(key).unwrap();
