@@ -11,7 +11,7 @@ mod record_support;
 use gradpay::{Error, NetworkProfile, journal::Journal, record::SendMode};
 use record_support::{
     BATCH, NODES, ROUNDS, assert_holds, automine, coordinator, crash, journal_path, mine, nonce, record, rpc,
-    run, scope, session, spawn, start, wait_sent,
+    run, scope as scope_of, scope, session, spawn, start, wait_sent,
 };
 
 const SESSION: u64 = 3;
@@ -19,7 +19,7 @@ const EPOCH: u32 = 2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_file_for_a_reported_epoch_is_recorded_under_fresh_batches() {
-    let (_chain, c, path) = start(Default::default(), SESSION).await;
+    let (chain, c, path) = start(Default::default(), SESSION).await;
     let scope = scope(&c, SESSION);
     let (a, b) = (record(EPOCH, 0..6), record(EPOCH, 6..NODES));
 
@@ -47,7 +47,14 @@ async fn another_file_for_a_reported_epoch_is_recorded_under_fresh_batches() {
     assert!(!text.contains('\n') && text.contains("node 5") && text.contains("epoch 2"), "{text}");
     assert!(text.contains("remove that node's line"), "says what to do: {text}");
     assert_eq!(nonce(&c, c.sender()).await, before, "nothing sent");
-    assert_holds(&c, SESSION, &[(ROUNDS, [a.entries, b.entries].concat())]).await;
+    assert_holds(&c, SESSION, &[(ROUNDS, [a.entries.clone(), b.entries].concat())]).await;
+    // A session that was never created, or no longer takes records, is refused before anything else.
+    let nowhere = journal_path(&chain, "nowhere.jsonl");
+    let err = run(&c, &nowhere, scope_of(&c, 9), &a, SendMode::Pipelined).await.unwrap_err();
+    assert!(matches!(err, Error::UnknownSession { session_id: 9 }), "{err}");
+    c.complete_session(SESSION).await.unwrap();
+    let err = run(&c, &path, scope, &record(EPOCH + 1, 0..2), SendMode::Pipelined).await.unwrap_err();
+    assert!(err.to_string().contains("session 3 is Completed"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,7 +27,7 @@ use alloy::{
     primitives::{B256, U256},
     providers::Provider,
 };
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use tokio::task::JoinSet;
 
 use crate::{
@@ -93,18 +93,13 @@ pub struct RecordSummary {
     /// Rounds needed (1 when nothing went wrong).
     pub rounds: u32,
     /// Gas used by this run's mined batches.
-    #[serde(serialize_with = "decimal")]
+    #[serde(serialize_with = "crate::json::decimal")]
     pub gas_used: u64,
     /// Gas limits of this run's mined batches.
-    #[serde(serialize_with = "decimal")]
+    #[serde(serialize_with = "crate::json::decimal")]
     pub gas_limit: u64,
     /// Wall time, milliseconds.
     pub millis: u128,
-}
-
-/// Gas as a decimal string in JSON: it can exceed what a JSON number holds exactly (2^53).
-fn decimal<S: Serializer>(value: &u64, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
 }
 
 /// One batch of the plan.

@@ -10,8 +10,7 @@ use alloy::primitives::{B256, U256, keccak256};
 
 use super::{Batch, EpochRecord};
 use crate::{
-    Coordinator, EpochEntry, Error, Result,
-    coordinator::state_name,
+    Coordinator, EpochEntry, Error, Result, SessionState,
     journal::{EpochPlan, Journal, JournalEntry},
 };
 
@@ -25,14 +24,8 @@ impl Coordinator {
     ) -> Result<(B256, Vec<Batch>)> {
         let session_id = journal.scope().session_id;
         let EpochRecord { epoch, epoch_rounds, .. } = *record;
-        let session = self.session(session_id).await?;
-        if session.state != 1 {
-            return Err(Error::SessionState {
-                session_id,
-                state: state_name(session.state).into(),
-                hint: "records go to an active session only (`gradpay session create`)".into(),
-            });
-        }
+        let hint = "records go to an Active session only (`gradpay session create`)";
+        let session = self.require_state(session_id, SessionState::Active, hint).await?;
         let words = validated_words(record, session.nodeCount)?;
         let digest = digest_of(&words);
         if let Some(plan) = journal.plan(epoch, digest, epoch_rounds) {
