@@ -15,7 +15,7 @@ test: deps fmt-check build forge-test gas-check cargo-test
 ## demo: a local chain, a full session with every strategy, and report.json + report.html
 # Debug build on purpose: it is the one `make test` already built, and a 5-node session needs no more.
 demo: deps build
-	cargo run --locked -p gradpay-client --bin gradpay -- demo $(DEMO_ARGS)
+	cargo run --locked -p gradpay-client --features demo --bin gradpay -- demo $(DEMO_ARGS)
 
 # npm ci only when node_modules is missing or older than the lockfile.
 deps: node_modules/.package-lock.json
@@ -47,12 +47,15 @@ gas-check: deps
 snapshots: deps
 	FORGE_SNAPSHOT_CHECK=false FOUNDRY_PROFILE=gas $(FORGE) test
 
+# The tests get gradpay-client's `demo` feature from its self dev-dependency (client/Cargo.toml);
+# the check before them builds the library as a coordinator links it: default features, no demo.
 cargo-test: build
+	cargo check --locked -p gradpay-client --lib
 	cargo test $(CARGO_FLAGS)
 
 ## bench-client: one epoch of 10,000 nodes, pipelined vs send-and-wait (writes client/BENCH.md)
 bench-client: build
-	cargo run --locked --release -p gradpay-client --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md
+	cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md
 
 ## sim-deep: >= 1,000 random sessions, release build (see README)
 sim-deep: build

@@ -10,7 +10,10 @@ use serde::Serialize;
 
 use crate::{
     Coordinator, Error, Result, Strategy, StrategyParams,
-    bindings::{GradPay, IERC20, IRewardDistributor::PoolParams},
+    bindings::{
+        GradPay, IERC20,
+        IRewardDistributor::{PoolInfo, PoolParams},
+    },
     session::{NodeStanding, SessionState},
 };
 
@@ -124,20 +127,12 @@ impl Coordinator {
         }
         let now = self.latest_timestamp().await?;
         let deadline = alloy::primitives::aliases::U40::from(now + spec.claim_window_secs);
-        let p = spec.params;
-        let params = PoolParams {
-            tierBaseBps: p.tier_base_bps,
-            floorBps: p.floor_bps,
-            scoreBps: p.score_bps,
-            qualityBps: p.quality_bps,
-            reliabilityBps: p.reliability_bps,
-        };
         let call = self.contract().createRewardPool(
             session_id,
             spec.token.unwrap_or_default(),
             spec.amount,
             spec.strategy.as_u8(),
-            params,
+            PoolParams::from(spec.params),
             deadline,
         );
         let mut request = self.request(call.calldata().clone());
@@ -146,34 +141,32 @@ impl Coordinator {
         }
         let receipt = self.transact(&format!("createRewardPool ({})", spec.strategy), request).await?;
         receipt.decoded_log::<GradPay::RewardPoolCreated>().map(|log| log.data.poolId).ok_or_else(|| {
-            Error::Rpc {
+            Error::MissingReceiptData {
                 action: "createRewardPool".into(),
-                reason: "no RewardPoolCreated event in the receipt".into(),
+                missing: "RewardPoolCreated event",
             }
         })
     }
 
     async fn approve_token(&self, token: Address, amount: U256) -> Result<()> {
         let erc20 = IERC20::new(token, self.provider().clone());
-        let balance = erc20
-            .balanceOf(self.sender())
-            .call()
-            .await
-            .map_err(|e| self.call_error("reading token balance", &e))?;
+        let balance = self.view("reading token balance", erc20.balanceOf(self.sender())).await?;
         if balance < amount {
             return Err(Error::InsufficientFunds { address: self.sender(), balance, needed: amount });
         }
-        let allowance = erc20
-            .allowance(self.sender(), self.address())
-            .call()
-            .await
-            .map_err(|e| self.call_error("reading allowance", &e))?;
+        let allowance =
+            self.view("reading allowance", erc20.allowance(self.sender(), self.address())).await?;
         if allowance < amount {
             let input = erc20.approve(self.address(), amount).calldata().clone();
             let request = self.request(input).with_to(token);
             self.transact("approve", request).await?;
         }
         Ok(())
+    }
+
+    /// The pool as stored.
+    pub async fn pool(&self, pool_id: U256) -> Result<PoolInfo> {
+        self.view("reading pool", self.contract().getPool(pool_id)).await
     }
 
     /// The pool ids of a session.
@@ -212,16 +205,10 @@ impl Coordinator {
         now: u64,
     ) -> Result<PoolReward> {
         let c = self.contract();
-        let pool = c.getPool(id).call().await.map_err(|e| self.call_error("reading pool", &e))?;
-        let pending = c
-            .pendingReward(id, node)
-            .call()
-            .await
-            .map_err(|e| self.call_error("reading pending reward", &e))?;
-        let entitled =
-            c.rewardOf(id, node).call().await.map_err(|e| self.call_error("reading reward", &e))?;
-        let claimed =
-            c.hasClaimed(id, node).call().await.map_err(|e| self.call_error("reading claim", &e))?;
+        let pool = self.pool(id).await?;
+        let pending = self.view("reading pending reward", c.pendingReward(id, node)).await?;
+        let entitled = self.view("reading reward", c.rewardOf(id, node)).await?;
+        let claimed = self.view("reading claim", c.hasClaimed(id, node)).await?;
         let claim_deadline = pool.claimDeadline.to::<u64>();
         Ok(PoolReward {
             pool_id: id,

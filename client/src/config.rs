@@ -12,7 +12,7 @@ use alloy::primitives::Address;
 use serde::{Deserialize, Serialize};
 
 pub use crate::deploy::Deployments;
-use crate::{Error, Result, Strategy};
+use crate::{Error, PoolDefaults, Result};
 
 /// Chain id of a local anvil.
 pub const LOCAL_CHAIN_ID: u64 = 31337;
@@ -55,40 +55,6 @@ pub struct ProfileOverrides {
     pub poll_interval_ms: Option<u64>,
     pub journal_dir: Option<PathBuf>,
     pub pool: Option<PoolDefaults>,
-}
-
-/// Defaults for `gradpay pool create` (reward-math.md §5 defaults).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct PoolDefaults {
-    /// Strategy when `--strategy` is not given.
-    pub strategy: Strategy,
-    /// Tiered: share paid proportionally, bps.
-    pub tier_base_bps: u16,
-    /// Minimum guarantee: floor as a fraction of the average share, bps.
-    pub floor_bps: u16,
-    /// Hybrid weights, bps, summing to 10000.
-    pub hybrid_score_bps: u16,
-    /// Hybrid quality weight, bps.
-    pub hybrid_quality_bps: u16,
-    /// Hybrid reliability weight, bps.
-    pub hybrid_reliability_bps: u16,
-    /// How long nodes may claim, in seconds from pool creation.
-    pub claim_window_secs: u64,
-}
-
-impl Default for PoolDefaults {
-    fn default() -> Self {
-        Self {
-            strategy: Strategy::Proportional,
-            tier_base_bps: 8500,
-            floor_bps: 5000,
-            hybrid_score_bps: 7000,
-            hybrid_quality_bps: 2000,
-            hybrid_reliability_bps: 1000,
-            claim_window_secs: 30 * 24 * 3600,
-        }
-    }
 }
 
 /// A resolved network profile: everything the client needs to talk to one chain.
@@ -201,16 +167,20 @@ impl NetworkProfile {
         self.deployment(base_dir).map(|d| d.gradpay)
     }
 
-    /// The deployment: the address set directly (block unknown), or the deployments file, which
-    /// must be for this profile's chain ([`Error::DeploymentsChainMismatch`] otherwise).
+    /// The deployment: the address set directly, or the deployments file, which must be for this
+    /// profile's chain ([`Error::DeploymentsChainMismatch`] otherwise). An address set directly
+    /// takes its deployment block from the deployments file when that file is about the same
+    /// contract (log queries start there instead of at genesis), else the block is unknown.
     pub fn deployment(&self, base_dir: &Path) -> Result<Deployments> {
         if let Some(gradpay) = self.gradpay {
-            return Ok(Deployments { chain_id: self.chain_id, gradpay, block: None });
+            let file = self.deployments_path(base_dir).and_then(|path| Deployments::read(&path).ok());
+            let block =
+                file.filter(|d| d.gradpay == gradpay && d.chain_id == self.chain_id).and_then(|d| d.block);
+            return Ok(Deployments { chain_id: self.chain_id, gradpay, block });
         }
-        let Some(file) = &self.deployments else {
+        let Some(path) = self.deployments_path(base_dir) else {
             return Err(Error::NoAddress { profile: self.name.clone() });
         };
-        let path = base_dir.join(file);
         if !path.exists() {
             return Err(Error::NoAddress { profile: self.name.clone() });
         }
@@ -224,6 +194,18 @@ impl NetworkProfile {
             });
         }
         Ok(deployments)
+    }
+
+    /// The deployments file, relative paths resolved against `base_dir` (`None` when the profile
+    /// names none).
+    pub fn deployments_path(&self, base_dir: &Path) -> Option<PathBuf> {
+        self.deployments.as_ref().map(|file| base_dir.join(file))
+    }
+
+    /// Where `gradpay deploy` writes: the profile's deployments file, else `deployments/CHAIN.json`.
+    pub fn deploy_output(&self, base_dir: &Path) -> PathBuf {
+        self.deployments_path(base_dir)
+            .unwrap_or_else(|| base_dir.join(format!("deployments/{}.json", self.chain_id)))
     }
 
     /// Gas limit for an operation estimated at `estimate`: the estimate plus the margin, capped
@@ -334,6 +316,7 @@ pub fn load(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::Strategy;
 
     fn no_env(_: &str) -> Option<String> {
         None

@@ -44,9 +44,9 @@ pub async fn deploy(
         GradPay::deploy_builder(&provider, roles.admin, roles.coordinator, roles.treasury).calldata().clone();
     let request = TransactionRequest::default().with_from(sender).with_deploy_code(code);
     let receipt = deployer.transact("deploy GradPay", request).await?;
-    let address = receipt.contract_address().ok_or_else(|| Error::Rpc {
+    let address = receipt.contract_address().ok_or_else(|| Error::MissingReceiptData {
         action: "deploy GradPay".into(),
-        reason: "receipt has no contract address".into(),
+        missing: "contract address",
     })?;
     let coordinator = Coordinator::from_parts(provider, profile, address, sender)
         .with_signer(signer)
@@ -87,7 +87,8 @@ impl Deployments {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
         }
-        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::Encoding { what: "the deployments file", reason: e.to_string() })?;
         std::fs::write(path, text + "\n").map_err(|e| Error::io("writing", path, e))
     }
 }

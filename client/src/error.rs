@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use alloy::primitives::{Address, B256, U256};
 
+use crate::{bindings::GradPay::GradPayErrors, revert::RevertReason, session::SessionState};
+
 /// Everything that can go wrong in gradpay, with enough context to act on.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -114,22 +116,110 @@ pub enum Error {
         needed: U256,
     },
 
-    /// A call or transaction reverted; `reason` is the decoded custom error when known.
+    /// A call or transaction reverted; `reason` keeps the decoded custom error, for callers to
+    /// match on (see [`Error::contract_error`]).
     #[error("{action} reverted: {reason}")]
     Revert {
         /// What was being done.
         action: String,
-        /// The decoded custom error, e.g. `SessionInWrongState(sessionId: 1, …)`.
-        reason: String,
+        /// Why: a GradPay custom error, other revert data, or a failure the replay did not repeat.
+        reason: Box<RevertReason>,
     },
 
-    /// A transport or RPC error other than a revert (after the retry layer gave up).
-    #[error("{action} failed: {reason}")]
-    Rpc {
+    /// The RPC answered with an error, or not at all, where no revert was involved (after the
+    /// retry layer gave up on rate limits).
+    #[error("{action} failed: {reason}; check the RPC endpoint (gradpay.toml or GRADPAY_RPC_URL) and re-run")]
+    Transport {
         /// What was being done.
         action: String,
         /// The RPC's message.
         reason: String,
+    },
+
+    /// A transaction could not be signed with the loaded key.
+    #[error("cannot sign {action}: {reason}; check the key (GRADPAY_PRIVATE_KEY or --keystore)")]
+    Signing {
+        /// What was being signed.
+        action: String,
+        /// The signer's message.
+        reason: String,
+    },
+
+    /// The contract's answer to a view did not decode: the address holds another contract.
+    #[error(
+        "{action}: cannot decode the contract's answer ({reason}); check that the configured address is this version of GradPay"
+    )]
+    Decoding {
+        /// What was being read.
+        action: String,
+        /// The decoder's message.
+        reason: String,
+    },
+
+    /// A value could not be encoded (a bug: nothing of it was written).
+    #[error("cannot encode {what}: {reason}; nothing was written, please report this")]
+    Encoding {
+        /// What was being encoded.
+        what: &'static str,
+        /// The encoder's message.
+        reason: String,
+    },
+
+    /// An operation estimated above the chain's per-transaction gas cap; nothing was sent.
+    #[error(
+        "{action} needs {needed} gas, above the per-transaction cap of {cap}; lower batch-size in gradpay.toml"
+    )]
+    GasAboveCap {
+        /// What was estimated.
+        action: String,
+        /// The estimate.
+        needed: u64,
+        /// The profile's `max-tx-gas`.
+        cap: u64,
+    },
+
+    /// A mined transaction's receipt lacks what the operation produces (an event, an address).
+    #[error(
+        "{action} was mined, but its receipt has no {missing}; check that the RPC serves full receipts \
+         and that the contract at the configured address is this version of GradPay"
+    )]
+    MissingReceiptData {
+        /// What was done.
+        action: String,
+        /// What the receipt should hold, e.g. `RewardPoolCreated event`.
+        missing: &'static str,
+    },
+
+    /// The chain says a batch is recorded, but the RPC returns no `ContributionsRecorded` log for it.
+    #[error(
+        "epoch {epoch} batch {batch} is recorded but the RPC returns no ContributionsRecorded log for it from block \
+         {from_block}; use an RPC that serves logs since the deployment block (and keep `block` in the deployments file)"
+    )]
+    MissingLog {
+        /// The epoch.
+        epoch: u32,
+        /// The batch key.
+        batch: u32,
+        /// Where the log query started.
+        from_block: u64,
+    },
+
+    /// Every retry of an operation failed; re-running resumes.
+    #[error("{action}: {last} after {attempts} attempts; re-run to resume (what is on chain is skipped)")]
+    RetriesExhausted {
+        /// What was being done.
+        action: String,
+        /// Attempts (or rounds) made.
+        attempts: u32,
+        /// What was still failing, e.g. `2 batch(es) still unrecorded`.
+        last: String,
+    },
+
+    /// Every batch number of an epoch is taken on chain or in the journal.
+    #[error("every batch number of epoch {epoch} is taken; record the rest in a later epoch")]
+    BatchNumbersExhausted {
+        /// The epoch.
+        epoch: u32,
     },
 
     /// A transaction was not mined in time; re-running the same command resumes safely.
@@ -185,7 +275,8 @@ pub enum Error {
         why: &'static str,
     },
 
-    /// The local anvil could not be started.
+    /// The demo's local anvil could not be started or driven.
+    #[cfg(feature = "demo")]
     #[error("anvil: {0}")]
     Anvil(String),
 
@@ -195,7 +286,7 @@ pub enum Error {
         /// The session.
         session_id: u64,
         /// Its current state.
-        state: String,
+        state: SessionState,
         /// What to do.
         hint: String,
     },
@@ -233,7 +324,7 @@ pub enum Error {
         /// The session.
         session_id: u64,
         /// Its state.
-        state: crate::session::SessionState,
+        state: SessionState,
         /// How its parameters differ from the ones asked for (empty when they match), e.g.
         /// `, with clipK 0 (not 5)`.
         differences: String,
@@ -284,6 +375,22 @@ impl Error {
         Self::Io { action, path: path.into(), source }
     }
 
+    /// A revert of `action` with `reason`.
+    pub fn revert(action: impl Into<String>, reason: RevertReason) -> Self {
+        Self::Revert { action: action.into(), reason: Box::new(reason) }
+    }
+
+    /// The GradPay custom error this is a revert with, if it is one.
+    pub fn contract_error(&self) -> Option<&GradPayErrors> {
+        match self {
+            Self::Revert { reason, .. } => match reason.as_ref() {
+                RevertReason::Contract(error) => Some(error),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// A stable, machine-readable name of the failure (`gradpay --json` prints it as
     /// `error.kind`; docs/json.md lists them). Adding a variant means adding its kind here.
     pub const fn kind(&self) -> &'static str {
@@ -300,12 +407,21 @@ impl Error {
             Self::NoAddress { .. } => "noAddress",
             Self::InsufficientFunds { .. } => "insufficientFunds",
             Self::Revert { .. } => "revert",
-            Self::Rpc { .. } => "rpc",
+            Self::Transport { .. } => "transport",
+            Self::Signing { .. } => "signing",
+            Self::Decoding { .. } => "decoding",
+            Self::Encoding { .. } => "encoding",
+            Self::GasAboveCap { .. } => "gasAboveCap",
+            Self::MissingReceiptData { .. } => "missingReceiptData",
+            Self::MissingLog { .. } => "missingLog",
+            Self::RetriesExhausted { .. } => "retriesExhausted",
+            Self::BatchNumbersExhausted { .. } => "batchNumbersExhausted",
             Self::NotMined { .. } => "notMined",
             Self::Metrics { .. } => "metrics",
             Self::Journal { .. } => "journal",
             Self::UnknownPool { .. } => "unknownPool",
             Self::NothingToClaim { .. } => "nothingToClaim",
+            #[cfg(feature = "demo")]
             Self::Anvil(_) => "anvil",
             Self::SessionState { .. } => "sessionState",
             Self::NodeAlreadyRecorded { .. } => "nodeAlreadyRecorded",
@@ -314,6 +430,34 @@ impl Error {
             Self::UnknownSessionState { .. } => "unknownSessionState",
             Self::InputLine { .. } => "inputLine",
             Self::DeploymentsChainMismatch { .. } => "deploymentsChainMismatch",
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    /// Every kind `Error::kind` can return, read from its own source: `Self::X .. => "kind",`.
+    fn kinds() -> Vec<&'static str> {
+        let source = include_str!("error.rs");
+        let body = source.split("pub const fn kind(&self)").nth(1).unwrap();
+        body.lines()
+            .filter(|line| line.trim_start().starts_with("Self::") && line.contains("=> \""))
+            .map(|line| line.split('"').nth(1).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_is_documented_once_in_json_md() {
+        let docs = include_str!("../../docs/json.md");
+        let kinds = kinds();
+        assert!(kinds.len() > 30, "read the kinds: {kinds:?}");
+        for kind in &kinds {
+            assert!(
+                docs.contains(&format!("`{kind}`")),
+                "docs/json.md does not list the error kind `{kind}`"
+            );
+            assert_eq!(kinds.iter().filter(|k| *k == kind).count(), 1, "kind `{kind}` used twice");
         }
     }
 }

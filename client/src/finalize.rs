@@ -6,7 +6,10 @@
 use alloy::primitives::U256;
 use serde::Serialize;
 
-use crate::{Coordinator, Error, Result, SessionState, bindings::IContributionTracker::NodeScore};
+use crate::{
+    Coordinator, Error, Result, SessionState,
+    bindings::{IContributionTracker::NodeScore, IRewardDistributor::FinalizationInfo},
+};
 
 /// Scores read per `getScores` call.
 const SCORE_PAGE: u32 = 250;
@@ -64,12 +67,7 @@ impl Coordinator {
     /// totals), so call this after `startFinalization` or on a finalized session. Empty before, or
     /// when clipping is off.
     pub async fn outliers(&self, session_id: u64) -> Result<Vec<Outlier>> {
-        let pass = self
-            .contract()
-            .getFinalization(session_id)
-            .call()
-            .await
-            .map_err(|e| self.call_error("reading finalization", &e))?;
+        let pass = self.finalization(session_id).await?;
         if !pass.started || self.session(session_id).await?.clipK == 0 {
             return Ok(Vec::new());
         }
@@ -81,6 +79,11 @@ impl Coordinator {
             .collect())
     }
 
+    /// The session's finalization pass as the contract keeps it (cap, totals, progress).
+    pub async fn finalization(&self, session_id: u64) -> Result<FinalizationInfo> {
+        self.view("reading finalization", self.contract().getFinalization(session_id)).await
+    }
+
     /// Every node's scores, read in pages.
     pub async fn scores(&self, session_id: u64) -> Result<Vec<NodeScore>> {
         let count = self.session(session_id).await?.nodeCount;
@@ -88,13 +91,9 @@ impl Coordinator {
         let mut from = 0;
         while from < count {
             let page = SCORE_PAGE.min(count - from);
-            let got = self
-                .contract()
-                .getScores(session_id, from, page)
-                .call()
-                .await
-                .map_err(|e| self.call_error("reading scores", &e))?;
-            scores.extend(got);
+            scores.extend(
+                self.view("reading scores", self.contract().getScores(session_id, from, page)).await?,
+            );
             from += page;
         }
         Ok(scores)
@@ -116,22 +115,14 @@ impl Coordinator {
                 });
             }
             SessionState::Completed => {}
-            other => {
-                return Err(Error::SessionState {
-                    session_id,
-                    state: other.name().into(),
-                    hint: "complete it first with `gradpay session complete`".into(),
-                });
+            state => {
+                let hint = "complete it first with `gradpay session complete`".into();
+                return Err(Error::SessionState { session_id, state, hint });
             }
         }
         let ranking = rank(&self.scores(session_id).await?);
         let eligible = ranking.ranked.len() as u32;
-        let pass = self
-            .contract()
-            .getFinalization(session_id)
-            .call()
-            .await
-            .map_err(|e| self.call_error("reading finalization", &e))?;
+        let pass = self.finalization(session_id).await?;
         // Resume only a pass started with the same totals; otherwise (re)start it.
         let resumable = pass.started && pass.eligibleCount == eligible && pass.processed > 0;
         let mut done = if resumable { pass.processed as usize } else { 0 };
@@ -154,15 +145,13 @@ impl Coordinator {
             let request = self.request(call.calldata().clone());
             // Halve a chunk whose estimate does not fit under the per-transaction cap.
             match self.gas_limit_for("submitRanking", &request).await {
-                Err(Error::Rpc { reason, .. })
-                    if chunk > 1 && (reason.contains("cap") || reason.contains("gas")) =>
-                {
+                Ok(_) => {}
+                Err(e) if chunk > 1 && too_much_work(&e) => {
                     chunk /= 2;
                     tracing::info!(chunk, "ranking chunk too large, halving");
                     continue;
                 }
                 Err(e) => return Err(e),
-                Ok(_) => {}
             }
             self.transact("submitRanking", request).await?;
             summary.chunks += 1;
@@ -170,6 +159,16 @@ impl Coordinator {
         }
         on_progress(eligible, eligible);
         Ok(summary)
+    }
+}
+
+/// Whether an estimate failed because the chunk is too much work for one transaction: above the
+/// cap, or a node that cannot estimate that much gas (it says so in words).
+fn too_much_work(error: &Error) -> bool {
+    match error {
+        Error::GasAboveCap { .. } => true,
+        Error::Transport { reason, .. } => reason.contains("gas"),
+        _ => false,
     }
 }
 

@@ -23,12 +23,16 @@
 //! ```
 //!
 //! Every failure is one [`Error`] variant that names the cause and the fix.
+//!
+//! With the `demo` feature (the `gradpay` binary, the benchmark and the tests enable it), the
+//! `demo` module adds what only a local chain needs: an anvil from `node_modules`, the simulated
+//! session of `gradpay demo`, its report, and a mock ERC20.
 
-pub mod anvil;
 pub mod bindings;
 pub mod claims;
 pub mod config;
 pub mod coordinator;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod deploy;
 pub mod error;
@@ -40,16 +44,18 @@ pub mod metrics;
 pub mod nodes;
 pub mod provider;
 pub mod record;
-pub mod report;
 pub mod revert;
 pub mod roles;
 pub mod session;
 pub mod strategy;
+pub mod tx;
 
-pub use config::{NetworkProfile, PoolDefaults};
-pub use coordinator::{Coordinator, GasRecord};
+pub use config::NetworkProfile;
+pub use coordinator::Coordinator;
 pub use error::{Error, Result};
 pub use keys::KeySource;
 pub use metrics::{EpochActivity, EpochEntry, MetricsLine};
+pub use revert::RevertReason;
 pub use session::SessionState;
-pub use strategy::{Strategy, StrategyParams};
+pub use strategy::{PoolDefaults, Strategy, StrategyParams};
+pub use tx::GasRecord;

@@ -11,7 +11,7 @@ use alloy::{
     transports::layers::RetryBackoffLayer,
 };
 
-use crate::{Error, Result};
+use crate::{Error, NetworkProfile, Result};
 
 /// Retries of a rate-limited or temporarily unavailable request before giving up.
 const MAX_RATE_LIMIT_RETRIES: u32 = 8;
@@ -61,12 +61,25 @@ pub async fn check_code(
     address: Address,
     chain_id: u64,
 ) -> Result<()> {
-    let code = provider
-        .get_code_at(address)
-        .await
-        .map_err(|e| Error::Rpc { action: format!("reading code at {address}"), reason: e.to_string() })?;
+    let code = provider.get_code_at(address).await.map_err(|e| Error::Transport {
+        action: format!("reading code at {address}"),
+        reason: e.to_string(),
+    })?;
     if code.is_empty() {
         return Err(Error::NoCode { name, address, chain_id });
     }
     Ok(())
+}
+
+/// A provider for the profile's RPC (signing with `signer` when given) that answers with the
+/// profile's chain id and finds GradPay's code at `gradpay`.
+pub async fn connect_checked(
+    profile: &NetworkProfile,
+    gradpay: Address,
+    signer: Option<PrivateKeySigner>,
+) -> Result<DynProvider> {
+    let provider = build_provider(&profile.rpc_url, signer)?;
+    check_chain(&provider, &profile.rpc_url, profile.chain_id).await?;
+    check_code(&provider, "GradPay", gradpay, profile.chain_id).await?;
+    Ok(provider)
 }

@@ -1,12 +1,61 @@
-//! GradPay's custom errors in words a person can act on: written like Solidity
+//! Why a call or transaction reverted, kept typed: GradPay's custom error decoded once (callers
+//! match on it), and written in words a person can act on, like Solidity
 //! (`SessionInWrongState { sessionId: 1, current: Completed, required: Active }`), with roles and
 //! session states by name instead of `0x2e8b…` or `2`.
+
+use alloy::{
+    primitives::{B256, Bytes},
+    sol_types::SolInterface,
+};
 
 use crate::{
     bindings::GradPay::GradPayErrors,
     roles::{Role, role_name},
     session::state_name,
 };
+
+/// Why a call or transaction reverted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevertReason {
+    /// One of GradPay's custom errors (its own, or an OpenZeppelin one it inherits).
+    Contract(GradPayErrors),
+    /// Revert data that is no GradPay error (empty: out of gas, or a call to a non-contract).
+    Data(Bytes),
+    /// A transaction that failed on chain although the same call succeeds when replayed at its
+    /// block's parent: out of gas, or the state changed within the block.
+    Replayed {
+        /// The transaction.
+        hash: B256,
+        /// Gas it used.
+        gas_used: u64,
+        /// The limit it was sent with.
+        gas_limit: u64,
+    },
+}
+
+impl RevertReason {
+    /// Decodes revert data into GradPay's custom error when it is one.
+    pub fn from_data(data: &[u8]) -> Self {
+        GradPayErrors::abi_decode(data)
+            .map_or_else(|_| Self::Data(Bytes::copy_from_slice(data)), Self::Contract)
+    }
+}
+
+impl std::fmt::Display for RevertReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Contract(error) => f.write_str(&describe_error(error)),
+            Self::Data(data) if data.is_empty() => {
+                f.write_str("no reason given (out of gas, or a call to a non-contract)")
+            }
+            Self::Data(data) => write!(f, "unknown error data {data}"),
+            Self::Replayed { hash, gas_used, gas_limit } => {
+                let hint = if gas_used >= gas_limit { " (out of gas: raise gas-margin-bps)" } else { "" };
+                write!(f, "transaction {hash} failed after using {gas_used} of {gas_limit} gas{hint}")
+            }
+        }
+    }
+}
 
 /// Describes a decoded GradPay error.
 pub fn describe_error(error: &GradPayErrors) -> String {
@@ -43,7 +92,7 @@ fn solidity_like(error: &GradPayErrors) -> String {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
-    use alloy::primitives::{Address, B256};
+    use alloy::primitives::{Address, U256};
 
     use super::*;
     use crate::bindings::GradPay;
@@ -74,8 +123,23 @@ mod tests {
             describe_error(&wrong),
             "SessionInWrongState { sessionId: 4, current: Completed, required: Active }"
         );
-        let other =
-            GradPayErrors::PoolNotFound(GradPay::PoolNotFound { poolId: alloy::primitives::U256::from(7) });
+        let other = GradPayErrors::PoolNotFound(GradPay::PoolNotFound { poolId: U256::from(7) });
         assert_eq!(describe_error(&other), "PoolNotFound { poolId: 7 }");
+    }
+
+    #[test]
+    fn revert_data_is_decoded_once_and_kept_typed() {
+        let missing = GradPayErrors::PoolNotFound(GradPay::PoolNotFound { poolId: U256::from(7) });
+        let reason = RevertReason::from_data(&missing.abi_encode());
+        assert_eq!(reason, RevertReason::Contract(missing));
+        let error = crate::Error::revert("claiming", reason);
+        assert!(
+            matches!(error.contract_error(), Some(GradPayErrors::PoolNotFound(e)) if e.poolId == U256::from(7))
+        );
+        assert_eq!(error.to_string(), "claiming reverted: PoolNotFound { poolId: 7 }");
+        assert_eq!(RevertReason::from_data(&[0xde, 0xad]).to_string(), "unknown error data 0xdead");
+        assert!(RevertReason::from_data(&[]).to_string().starts_with("no reason given"));
+        let replayed = RevertReason::Replayed { hash: B256::ZERO, gas_used: 100, gas_limit: 100 };
+        assert!(replayed.to_string().ends_with("(out of gas: raise gas-margin-bps)"), "{replayed}");
     }
 }

@@ -67,11 +67,7 @@ pub fn role_name(id: B256) -> String {
 impl Coordinator {
     /// Whether `account` holds `role`.
     pub async fn has_role(&self, role: Role, account: Address) -> Result<bool> {
-        self.contract()
-            .hasRole(role.id(), account)
-            .call()
-            .await
-            .map_err(|e| self.call_error(&format!("reading {role} of {account}"), &e))
+        self.view(&format!("reading {role} of {account}"), self.contract().hasRole(role.id(), account)).await
     }
 
     /// Grants `role` to `account` (the sender must be an admin). Returns `false`, sending nothing,

@@ -145,11 +145,7 @@ impl NodeStanding {
 impl Coordinator {
     /// Whether `node` is registered in the session.
     pub async fn is_registered(&self, session_id: u64, node: Address) -> Result<bool> {
-        self.contract()
-            .isRegistered(session_id, node)
-            .call()
-            .await
-            .map_err(|e| self.call_error("reading registration", &e))
+        self.view("reading registration", self.contract().isRegistered(session_id, node)).await
     }
 
     /// `node`'s running record in the session, `None` when it is not registered.
@@ -157,22 +153,12 @@ impl Coordinator {
         if !self.is_registered(session_id, node).await? {
             return Ok(None);
         }
-        let record = self
-            .contract()
-            .getContribution(session_id, node)
-            .call()
-            .await
-            .map_err(|e| self.call_error("reading record", &e))?;
-        Ok(Some(record))
+        self.view("reading record", self.contract().getContribution(session_id, node)).await.map(Some)
     }
 
     /// The session as stored (all zero, state `None`, for an id never created).
     pub async fn session(&self, session_id: u64) -> Result<SessionInfo> {
-        self.contract()
-            .getSession(session_id)
-            .call()
-            .await
-            .map_err(|e| self.call_error("reading session", &e))
+        self.view("reading session", self.contract().getSession(session_id)).await
     }
 
     /// The session's state.
@@ -200,7 +186,7 @@ impl Coordinator {
         let session = self.existing_session(session_id).await?;
         let state = SessionState::try_from(session.state)?;
         if state != required {
-            return Err(Error::SessionState { session_id, state: state.name().into(), hint: hint.into() });
+            return Err(Error::SessionState { session_id, state, hint: hint.into() });
         }
         Ok(session)
     }

@@ -1,8 +1,9 @@
-//! The four pool strategies of reward-math.md §5 and their parameters.
+//! The four pool strategies of reward-math.md §5, their parameters, and the defaults a profile
+//! gives them.
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::PoolDefaults;
+use crate::bindings::IRewardDistributor::PoolParams;
 
 /// How a pool is split among eligible nodes; the discriminant is the contract's enum value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum)]
@@ -81,6 +82,52 @@ impl StrategyParams {
                 reliability_bps: defaults.hybrid_reliability_bps,
                 ..Self::default()
             },
+        }
+    }
+}
+
+/// Defaults for `gradpay pool create` (reward-math.md §5 defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct PoolDefaults {
+    /// Strategy when `--strategy` is not given.
+    pub strategy: Strategy,
+    /// Tiered: share paid proportionally, bps.
+    pub tier_base_bps: u16,
+    /// Minimum guarantee: floor as a fraction of the average share, bps.
+    pub floor_bps: u16,
+    /// Hybrid weights, bps, summing to 10000.
+    pub hybrid_score_bps: u16,
+    /// Hybrid quality weight, bps.
+    pub hybrid_quality_bps: u16,
+    /// Hybrid reliability weight, bps.
+    pub hybrid_reliability_bps: u16,
+    /// How long nodes may claim, in seconds from pool creation.
+    pub claim_window_secs: u64,
+}
+
+impl Default for PoolDefaults {
+    fn default() -> Self {
+        Self {
+            strategy: Strategy::Proportional,
+            tier_base_bps: 8500,
+            floor_bps: 5000,
+            hybrid_score_bps: 7000,
+            hybrid_quality_bps: 2000,
+            hybrid_reliability_bps: 1000,
+            claim_window_secs: 30 * 24 * 3600,
+        }
+    }
+}
+
+impl From<StrategyParams> for PoolParams {
+    fn from(p: StrategyParams) -> Self {
+        Self {
+            tierBaseBps: p.tier_base_bps,
+            floorBps: p.floor_bps,
+            scoreBps: p.score_bps,
+            qualityBps: p.quality_bps,
+            reliabilityBps: p.reliability_bps,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use alloy::providers::Provider;
 use cli_support::{config, gradpay, metrics_line};
-use gradpay::anvil::{Anvil, AnvilOptions, DEV_KEYS, simulated_node_signer};
+use gradpay::demo::anvil::{Anvil, AnvilOptions, DEV_KEYS, simulated_node_signer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_driven_from_the_command_line() {
@@ -90,9 +90,13 @@ async fn a_session_driven_from_the_command_line() {
 
     // The node claims everything with its own key (funded first).
     let provider = gradpay::provider::build_provider(&anvil.url(), None).unwrap();
-    gradpay::anvil::set_balance(&provider, nodes[0].address(), alloy::primitives::U256::from(10u64.pow(18)))
-        .await
-        .unwrap();
+    gradpay::demo::anvil::set_balance(
+        &provider,
+        nodes[0].address(),
+        alloy::primitives::U256::from(10u64.pow(18)),
+    )
+    .await
+    .unwrap();
     let node_key = alloy::hex::encode(nodes[0].to_bytes());
     let run =
         gradpay(d, &[("GRADPAY_PRIVATE_KEY", &node_key)], &["claim", "--all", "--session", "9", "--json"]);

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use alloy::primitives::U256;
 use cli_support::{Cli, admin_key, fails, metrics_line, ok};
-use gradpay::anvil::{Anvil, set_balance, simulated_node_signer};
+use gradpay::demo::anvil::{Anvil, set_balance, simulated_node_signer};
 
 const POOL: &str = "1000000000000000000";
 

@@ -7,7 +7,7 @@
 mod cli_support;
 
 use cli_support::{ADMIN, Cli, OTHER, admin_key, fails, gradpay, metrics_line, ok, other_key};
-use gradpay::anvil::simulated_node_signer;
+use gradpay::demo::anvil::simulated_node_signer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_commands_say_what_they_found_and_send_nothing_else() {

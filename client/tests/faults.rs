@@ -11,7 +11,7 @@ use std::{path::Path, time::Duration};
 
 use gradpay::{
     Coordinator,
-    anvil::{Anvil, AnvilOptions, dev_signer},
+    demo::anvil::{Anvil, AnvilOptions, dev_signer},
     record::{EpochRecord, RecordSummary, SendMode},
 };
 use record_support::{

@@ -14,9 +14,9 @@ use std::{
 
 use alloy::primitives::{Address, U256, address};
 use gradpay::{
-    anvil::{Anvil, AnvilOptions, DEV_KEYS},
     bindings::GradPay,
     config::Deployments,
+    demo::anvil::{Anvil, AnvilOptions, DEV_KEYS},
     provider::build_provider,
 };
 

@@ -11,8 +11,8 @@ use alloy::{
 };
 use gradpay::{
     Coordinator, EpochEntry, PoolDefaults, Strategy, StrategyParams,
-    bindings::MockERC20,
     claims::PoolSpec,
+    demo::MockERC20,
     demo::SplitMix64,
     record::{EpochRecord, SendMode},
 };
@@ -51,8 +51,9 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
     let chain = common::start(Default::default()).await;
     let profile = gradpay::NetworkProfile { batch_size: 25, finalize_chunk: 40, ..chain.profile.clone() };
     let admin = chain.coordinator.clone();
-    let c =
-        Coordinator::connect(profile, admin.address(), gradpay::anvil::dev_signer(0).unwrap()).await.unwrap();
+    let c = Coordinator::connect(profile, admin.address(), gradpay::demo::anvil::dev_signer(0).unwrap())
+        .await
+        .unwrap();
     let nodes = common::nodes(NODES);
     let list: Vec<_> = nodes.iter().map(|s| (s.address(), Default::default())).collect();
     c.create_session(SESSION, Default::default(), 2 * 10u64.pow(18)).await.unwrap();

@@ -10,7 +10,7 @@ mod record_support;
 use std::{path::Path, process::Stdio};
 
 use gradpay::{
-    anvil::AnvilOptions,
+    demo::anvil::AnvilOptions,
     journal::{Journal, JournalScope},
     record::SendMode,
 };

@@ -99,9 +99,10 @@ async fn a_lost_journal_sends_nothing_and_doubles_nothing() {
     // chain refuses to count a node twice, and so does the client, in one line, before sending.
     std::fs::remove_file(&path).unwrap();
     let profile = NetworkProfile { batch_size: BATCH + 1, ..c.profile().clone() };
-    let other = gradpay::Coordinator::connect(profile, c.address(), gradpay::anvil::dev_signer(0).unwrap())
-        .await
-        .unwrap();
+    let other =
+        gradpay::Coordinator::connect(profile, c.address(), gradpay::demo::anvil::dev_signer(0).unwrap())
+            .await
+            .unwrap();
     let err = run(&other, &path, scope, &full, SendMode::Pipelined).await.unwrap_err();
     assert!(matches!(err, Error::NodeAlreadyRecorded { node_index: 0, .. }), "{err}");
     assert_eq!(nonce(&c, c.sender()).await, before, "nothing sent");

@@ -7,8 +7,8 @@ mod common;
 use alloy::primitives::{Address, U256};
 use gradpay::{
     PoolDefaults, Strategy, StrategyParams,
-    bindings::MockERC20,
     claims::PoolSpec,
+    demo::MockERC20,
     record::{EpochRecord, SendMode},
 };
 

@@ -2,7 +2,7 @@
 //! together) against sequential send-and-wait (the seed's way), same batches, same chain, one run.
 //! Writes a markdown table (committed as `client/BENCH.md`). Run by hand, in release:
 //!
-//! `cargo run -p gradpay-client --release --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md`
+//! `cargo run -p gradpay-client --features demo --release --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md`
 
 use std::{fmt::Write as _, path::PathBuf, time::Instant};
 
@@ -10,9 +10,9 @@ use alloy::primitives::B256;
 use clap::Parser;
 use gradpay::{
     EpochEntry, NetworkProfile, Result,
-    anvil::{Anvil, AnvilOptions, dev_signer},
+    demo::anvil::{Anvil, AnvilOptions, dev_signer},
     deploy::{Roles, deploy},
-    journal::{Journal, JournalScope},
+    journal::Journal,
     record::{EpochRecord, RecordSummary, SendMode},
 };
 
@@ -81,7 +81,7 @@ async fn run(args: &Args) -> Result<String> {
     );
     let _ = writeln!(
         table,
-        "Command: `cargo run -p gradpay-client --release --bin gradpay-bench -- --nodes {} --batch-size {}`\n",
+        "Command: `cargo run -p gradpay-client --features demo --release --bin gradpay-bench -- --nodes {} --batch-size {}`\n",
         args.nodes, args.batch_size
     );
     let _ = writeln!(table, "| chain | mode | wall time | transactions | gas used | gas limit | speed-up |");
@@ -161,8 +161,7 @@ async fn measure(args: &Args, options: &AnvilOptions) -> Result<(RecordSummary, 
         eprintln!("  registering {} nodes in session {session}", args.nodes);
         c.create_session(session, B256::ZERO, 0).await?;
         c.register_nodes(session, &nodes).await?;
-        let scope =
-            JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: session };
+        let scope = c.journal_scope(session);
         let mut journal = Journal::open(&Journal::path_for(&dir, &scope), scope)?;
         eprintln!("  recording ({mode:?})");
         let started = Instant::now();

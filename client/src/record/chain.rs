@@ -1,16 +1,13 @@
 //! What the chain says about an epoch's batch keys: the `ContributionsRecorded` logs (whose
 //! `entriesDigest` tells one batch from another under the same key), the recorded-batch bitmap
-//! that fresh numbers avoid, and reverts as GradPay's typed errors.
+//! that fresh numbers avoid.
 
 use std::collections::BTreeSet;
 
-use alloy::{
-    primitives::{B256, U256},
-    transports::TransportError,
-};
+use alloy::primitives::{B256, U256};
 
 use super::Batch;
-use crate::{Coordinator, Error, Result, bindings::GradPay, journal::Journal};
+use crate::{Coordinator, Error, Result, journal::Journal};
 
 /// A batch the chain holds, from its `ContributionsRecorded` log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,11 +27,6 @@ impl RecordedBatch {
     pub(super) fn holds(&self, batch: &Batch, epoch_rounds: u32) -> bool {
         self.digest == batch.digest && self.epoch_rounds == epoch_rounds
     }
-}
-
-/// GradPay's custom error, when that is why a call, estimate or send failed.
-pub(super) fn revert_of(error: &TransportError) -> Option<GradPay::GradPayErrors> {
-    error.as_error_resp()?.as_decoded_interface_error::<GradPay::GradPayErrors>()
 }
 
 impl Coordinator {
@@ -94,12 +86,8 @@ impl Coordinator {
             let bits = match word {
                 Some((i, bits)) if i == index => bits,
                 _ => {
-                    let bits = self
-                        .contract()
-                        .getRecordedBatches(session_id, epoch, U256::from(index))
-                        .call()
-                        .await
-                        .map_err(|e| self.call_error("reading recorded batches", &e))?;
+                    let call = self.contract().getRecordedBatches(session_id, epoch, U256::from(index));
+                    let bits = self.view("reading recorded batches", call).await?;
                     word = Some((index, bits));
                     bits
                 }
@@ -112,23 +100,13 @@ impl Coordinator {
             }
         }
         if numbers.len() < count {
-            return Err(Error::Rpc {
-                action: format!("numbering epoch {epoch}'s batches"),
-                reason: "every batch number is taken; record the rest in a later epoch".into(),
-            });
+            return Err(Error::BatchNumbersExhausted { epoch });
         }
         Ok(numbers)
     }
 
     /// The error for a key the chain says is recorded but whose log the RPC does not return.
     pub(super) fn missing_log(&self, epoch: u32, batch: u32) -> Error {
-        Error::Rpc {
-            action: format!("checking epoch {epoch} batch {batch}"),
-            reason: format!(
-                "the batch is recorded but the RPC returns no ContributionsRecorded log for it from block {}; \
-                 use an RPC that serves logs since the deployment block (and keep `block` in the deployments file)",
-                self.deployment_block().unwrap_or(0)
-            ),
-        }
+        Error::MissingLog { epoch, batch, from_block: self.deployment_block().unwrap_or(0) }
     }
 }

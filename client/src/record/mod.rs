@@ -15,6 +15,7 @@
 
 mod chain;
 mod plan;
+mod resolve;
 mod send;
 
 use std::{
@@ -25,7 +26,6 @@ use std::{
 use alloy::{
     network::ReceiptResponse,
     primitives::{B256, U256},
-    providers::Provider,
 };
 use serde::Serialize;
 use tokio::task::JoinSet;
@@ -36,6 +36,7 @@ use crate::{
     journal::{Journal, JournalEntry},
 };
 use chain::RecordedBatch;
+pub use resolve::NodeIndices;
 
 /// Rounds of check → send → await before giving up (each after an exponential backoff).
 const MAX_ROUNDS: u32 = 7;
@@ -193,12 +194,10 @@ impl Coordinator {
                 break;
             }
             if run.summary.rounds > MAX_ROUNDS {
-                return Err(Error::Rpc {
+                return Err(Error::RetriesExhausted {
                     action: format!("recording epoch {epoch}"),
-                    reason: format!(
-                        "{} batch(es) still unrecorded after {MAX_ROUNDS} rounds; re-run to resume",
-                        remaining.len()
-                    ),
+                    attempts: MAX_ROUNDS,
+                    last: format!("{} batch(es) still unrecorded", remaining.len()),
                 });
             }
             if run.summary.rounds > 1 && !opened_cleanly {
@@ -214,13 +213,18 @@ impl Coordinator {
                 && remaining.len() > 1
                 && !self.epoch_open(session_id, epoch).await;
             let sending = if opening { &remaining[..1] } else { &remaining[..] };
-            // A round that fails on transport (node down) is retried after the backoff.
+            // A round that fails on transport (node down, a send lost in transit) is retried after
+            // the backoff; anything else (a revert, the gas cap, the key) would fail again.
             let round = self.send_round(&mut run, sending, retry).await;
             opened_cleanly = opening && matches!(round, Ok(0));
             match round {
                 Ok(_) => {}
-                Err(Error::RpcUnreachable { reason, .. }) | Err(Error::Rpc { reason, .. }) => {
-                    tracing::warn!(epoch, %reason, "round interrupted");
+                Err(
+                    e @ (Error::RpcUnreachable { .. }
+                    | Error::Transport { .. }
+                    | Error::RetriesExhausted { .. }),
+                ) => {
+                    tracing::warn!(epoch, error = %e, "round interrupted");
                 }
                 Err(other) => return Err(other),
             }
@@ -261,10 +265,11 @@ impl Coordinator {
         for &i in &pending {
             let (this, number) = (self.clone(), run.batches[i].number);
             checks.spawn(async move {
-                let held = match this.contract().isBatchRecorded(session_id, epoch, number).call().await {
+                let recorded = this.contract().isBatchRecorded(session_id, epoch, number);
+                let held = match this.view("checking batch", recorded).await {
                     Ok(false) => Ok(None),
                     Ok(true) => this.recorded_batches(session_id, epoch, Some(number)).await.map(Some),
-                    Err(e) => Err(this.call_error("checking batch", &e)),
+                    Err(e) => Err(e),
                 };
                 (i, held)
             });
@@ -318,8 +323,8 @@ impl Coordinator {
     async fn settle(&self, run: &mut Run<'_>, i: usize, held: &RecordedBatch) -> Result<()> {
         let ours = held.tx.and_then(|tx| run.sent.get(&tx).map(|limit| (tx, *limit)));
         if let Some((tx, gas_limit)) = ours {
-            let receipt = self.provider().get_transaction_receipt(tx).await.ok().flatten();
-            return self.mined(run, i, tx, receipt.map_or(0, |r| r.gas_used()), gas_limit);
+            let gas_used = self.receipt(tx).await.map_or(0, |r| r.gas_used());
+            return self.mined(run, i, tx, gas_used, gas_limit);
         }
         run.summary.already_recorded += 1;
         run.done(i, held.tx, 0, 0)

@@ -8,19 +8,12 @@ use std::time::Duration;
 use alloy::{
     network::{ReceiptResponse, TransactionBuilder},
     primitives::{B256, U256},
-    providers::Provider,
     rpc::types::{TransactionReceipt, TransactionRequest},
-    transports::TransportError,
 };
 use tokio::task::JoinSet;
 
-use super::{Run, SendMode, chain::revert_of};
-use crate::{
-    Coordinator, Error, Result,
-    bindings::GradPay::GradPayErrors,
-    coordinator::{Fees, with_fees},
-    journal::JournalEntry,
-};
+use super::{Run, SendMode};
+use crate::{Coordinator, Error, Result, bindings::GradPay::GradPayErrors, journal::JournalEntry, tx::Fees};
 
 /// A batch in flight: its index in the plan, its transaction and gas limit.
 type InFlight = (usize, B256, u64);
@@ -31,7 +24,7 @@ const NONCE_ATTEMPTS: u64 = 16;
 /// Whether the node refused a transaction because its nonce is taken: mined already ("nonce too
 /// low") or held in the pool by another transaction at a fee this one does not outbid.
 fn nonce_taken(error: &Error) -> bool {
-    let Error::Rpc { reason, .. } = error else { return false };
+    let Error::Transport { reason, .. } = error else { return false };
     let reason = reason.to_lowercase();
     reason.contains("nonce too low") || reason.contains("underpriced")
 }
@@ -63,9 +56,7 @@ impl Coordinator {
         // A first round takes the next free nonce (`pending`: another process with the same key may
         // have transactions in the pool); a retry starts at `latest`, so that a dropped
         // transaction's gap is filled and a stuck one is replaced at the higher fee.
-        let count = self.provider().get_transaction_count(self.sender());
-        let count = if retry == 0 { count.pending() } else { count.latest() };
-        let mut nonce = count.await.map_err(|e| self.rpc_error("reading nonce", &e))?;
+        let mut nonce = if retry == 0 { self.pending_nonce().await? } else { self.mined_nonce().await? };
         let mut in_flight = Vec::new();
         let mut signed = Vec::new();
         let mut unsent = 0;
@@ -110,7 +101,7 @@ impl Coordinator {
         mut nonce: u64,
     ) -> Result<Option<(B256, u64, TransactionRequest)>> {
         for _ in 0..NONCE_ATTEMPTS {
-            let tx = with_fees(request.clone(), fees).with_gas_limit(gas_limit).with_nonce(nonce);
+            let tx = fees.apply(request.clone()).with_gas_limit(gas_limit).with_nonce(nonce);
             match self.send("sending batch", tx.clone()).await {
                 Ok(hash) => return Ok(Some((hash, nonce, tx))),
                 // The node is gone: the next round (after a backoff) starts over from the chain.
@@ -135,29 +126,19 @@ impl Coordinator {
         let mut estimates = JoinSet::new();
         for (k, request) in requests.iter().enumerate() {
             let (this, request) = (self.clone(), request.clone());
-            estimates.spawn(async move { (k, this.provider().estimate_gas(request).await) });
+            let action = format!("recording epoch {} batch {}", run.epoch, run.batches[indices[k]].number);
+            estimates.spawn(async move { (k, this.estimate(&action, request).await, action) });
         }
         let mut results = Vec::with_capacity(requests.len());
         while let Some(joined) = estimates.join_next().await {
             results.extend(joined.ok());
         }
-        results.sort_by_key(|(k, _)| *k);
+        results.sort_by_key(|(k, ..)| *k);
         let mut limits = vec![None; requests.len()];
-        for (k, estimate) in results {
-            let i = indices[k];
-            let action = format!("recording epoch {} batch {}", run.epoch, run.batches[i].number);
+        for (k, estimate, action) in results {
             match estimate {
-                Ok(gas) if gas > self.profile().max_tx_gas => {
-                    return Err(Error::Rpc {
-                        action,
-                        reason: format!(
-                            "needs {gas} gas, above the per-transaction cap {}; lower batch-size",
-                            self.profile().max_tx_gas
-                        ),
-                    });
-                }
-                Ok(gas) => limits[k] = Some(self.profile().gas_limit(gas)),
-                Err(e) => self.refused(run, i, &requests[k], &e, &action).await?,
+                Ok(gas) => limits[k] = Some(self.checked_gas_limit(&action, gas)?),
+                Err(e) => self.refused(run, indices[k], &requests[k], e).await?,
             }
         }
         Ok(limits)
@@ -173,15 +154,15 @@ impl Coordinator {
         run: &mut Run<'_>,
         i: usize,
         request: &TransactionRequest,
-        error: &TransportError,
-        action: &str,
+        error: Error,
     ) -> Result<()> {
-        match revert_of(error) {
+        match error.contract_error() {
             Some(GradPayErrors::BatchAlreadyRecorded(_)) => Ok(()),
             Some(GradPayErrors::NodeAlreadyRecordedInEpoch(_)) => {
-                let at_latest = self.provider().estimate_gas(fresh_call(request)).latest().await;
-                let Err(e) = at_latest else { return Ok(()) };
-                let Some(GradPayErrors::NodeAlreadyRecordedInEpoch(taken)) = revert_of(&e) else {
+                let Err(e) = self.estimate_latest("re-estimating a batch", fresh_call(request)).await else {
+                    return Ok(());
+                };
+                let Some(GradPayErrors::NodeAlreadyRecordedInEpoch(taken)) = e.contract_error() else {
                     return Ok(());
                 };
                 let on_chain = self.recorded_batches(run.session_id, run.epoch, None).await?;
@@ -194,7 +175,7 @@ impl Coordinator {
                     }),
                 }
             }
-            _ => Err(self.rpc_error(action, error)),
+            _ => Err(error),
         }
     }
 
@@ -245,8 +226,8 @@ impl Coordinator {
         receipt: &TransactionReceipt,
     ) -> Result<()> {
         let action = format!("recording epoch {} batch {}", run.epoch, run.batches[i].number);
-        match self.provider().estimate_gas(fresh_call(&request)).await {
-            Err(e) if revert_of(&e).is_some() => self.refused(run, i, &request, &e, &action).await,
+        match self.estimate(&action, fresh_call(&request)).await {
+            Err(e) if e.contract_error().is_some() => self.refused(run, i, &request, e).await,
             _ => Err(self.explain_failure(&action, request, gas_limit, receipt).await),
         }
     }

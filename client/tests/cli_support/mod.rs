@@ -8,7 +8,7 @@ use alloy::{
     primitives::Address,
     providers::{DynProvider, Provider},
 };
-use gradpay::anvil::{Anvil, AnvilOptions, DEV_KEYS};
+use gradpay::demo::anvil::{Anvil, AnvilOptions, DEV_KEYS};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_gradpay");

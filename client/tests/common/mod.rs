@@ -15,7 +15,7 @@ use alloy::{
 };
 use gradpay::{
     Coordinator, EpochEntry, NetworkProfile,
-    anvil::{Anvil, AnvilOptions, dev_signer, set_balance, simulated_node_signer},
+    demo::anvil::{Anvil, AnvilOptions, dev_signer, set_balance, simulated_node_signer},
     deploy::{Roles, deploy},
     journal::{Journal, JournalScope},
 };

@@ -15,7 +15,7 @@ use alloy::{
 };
 use gradpay::{
     Coordinator, EpochEntry, NetworkProfile,
-    anvil::{dev_signer, set_balance},
+    demo::anvil::{dev_signer, set_balance},
     journal::{Journal, JournalScope},
     record::{EpochRecord, RecordSummary, SendMode},
 };
@@ -63,7 +63,7 @@ pub async fn session(chain: &common::Chain, session: u64, key: usize) -> Coordin
 /// A fresh anvil started with `options`, session `session` of `NODES` nodes on it, the
 /// deployer's coordinator with [`profile`], and a journal path.
 pub async fn start(
-    options: gradpay::anvil::AnvilOptions,
+    options: gradpay::demo::anvil::AnvilOptions,
     session_id: u64,
 ) -> (common::Chain, Coordinator, PathBuf) {
     let chain = common::start(options).await;
@@ -221,7 +221,7 @@ pub fn gradpay(dir: &Path, args: &[&str]) -> std::process::Command {
     for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("GRADPAY_") && k != "GRADPAY_ANVIL") {
         cmd.env_remove(key);
     }
-    cmd.env("GRADPAY_PRIVATE_KEY", gradpay::anvil::DEV_KEYS[0]);
+    cmd.env("GRADPAY_PRIVATE_KEY", gradpay::demo::anvil::DEV_KEYS[0]);
     if let Ok(filter) = std::env::var("RECORD_TEST_LOG") {
         cmd.env("RUST_LOG", filter); // to see a failing run's steps
     }

@@ -1,10 +1,8 @@
 //! The command line. Doc comments here are the `--help` text.
 
-use std::path::PathBuf;
+use clap::{Parser, Subcommand};
 
-use clap::{Args, Parser, Subcommand};
-
-use crate::cmd;
+use crate::cmd::{self, GlobalArgs};
 
 /// gradpay: on-chain contribution tracking and rewards for decentralized ML training.
 ///
@@ -18,29 +16,6 @@ pub(crate) struct Cli {
     pub(crate) global: GlobalArgs,
     #[command(subcommand)]
     pub(crate) command: Command,
-}
-
-/// Options every command takes.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct GlobalArgs {
-    /// Configuration file with the network profiles.
-    /// [default: gradpay.toml, if present; else the built-in profiles]
-    #[arg(long, global = true, env = "GRADPAY_CONFIG")]
-    pub(crate) config: Option<PathBuf>,
-    /// Network profile: local, monad-testnet, monad, or one defined in the config.
-    #[arg(long, short = 'n', global = true, env = "GRADPAY_NETWORK")]
-    pub(crate) network: Option<String>,
-    /// Encrypted keystore instead of GRADPAY_PRIVATE_KEY: a file, or a directory holding exactly
-    /// one (as `cast wallet new DIR` writes it).
-    #[arg(long, global = true, env = "GRADPAY_KEYSTORE")]
-    pub(crate) keystore: Option<PathBuf>,
-    /// File holding the keystore password (else it is asked for on the terminal).
-    #[arg(long, global = true, env = "GRADPAY_PASSWORD_FILE")]
-    pub(crate) password_file: Option<PathBuf>,
-    /// Print one JSON document on stdout instead of text; errors as one JSON object on stderr
-    /// (`{"error": {"kind", "message"}}`). Schemas: docs/json.md.
-    #[arg(long, global = true)]
-    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]

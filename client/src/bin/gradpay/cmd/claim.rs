@@ -5,7 +5,7 @@ use clap::Args;
 use gradpay::Result;
 use serde_json::json;
 
-use crate::{cli::GlobalArgs, output::emit};
+use crate::{cmd::GlobalArgs, output::emit};
 
 /// Claim rewards.
 #[derive(Debug, Args)]

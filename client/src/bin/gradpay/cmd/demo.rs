@@ -10,7 +10,7 @@ use gradpay::{
 };
 
 use crate::{
-    cli::GlobalArgs,
+    cmd::GlobalArgs,
     output::{emit, progress},
 };
 

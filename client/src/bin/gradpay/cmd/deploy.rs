@@ -11,7 +11,7 @@ use gradpay::{
 
 use serde_json::json;
 
-use crate::{cli::GlobalArgs, output::emit};
+use crate::{cmd::GlobalArgs, output::emit};
 
 /// Deploy GradPay.
 #[derive(Debug, Args)]
@@ -40,15 +40,7 @@ impl DeployArgs {
             coordinator: self.coordinator.unwrap_or(me),
             treasury: self.treasury.unwrap_or(me),
         };
-        let out = match self.out {
-            Some(path) => path,
-            None => base_dir.join(
-                profile
-                    .deployments
-                    .clone()
-                    .unwrap_or_else(|| format!("deployments/{}.json", profile.chain_id).into()),
-            ),
-        };
+        let out = self.out.unwrap_or_else(|| profile.deploy_output(&base_dir));
         let (deployments, coordinator) = deploy(profile, signer, roles).await?;
         deployments.write(&out)?;
         let gas = coordinator.gas_records();

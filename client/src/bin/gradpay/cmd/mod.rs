@@ -1,5 +1,5 @@
-//! One module per command, each an `XxxArgs` with `async fn run(self, &GlobalArgs)`, plus the
-//! steps they share: load the profile, load the key, connect.
+//! One module per command, each an `XxxArgs` with `async fn run(self, &GlobalArgs)`, plus what
+//! they share: the options every command takes, and loading the profile, the key, the connection.
 
 pub(crate) mod claim;
 pub(crate) mod demo;
@@ -14,9 +14,31 @@ pub(crate) mod status;
 use std::path::{Path, PathBuf};
 
 use alloy::{primitives::Address, signers::local::PrivateKeySigner};
-use gradpay::{Coordinator, KeySource, NetworkProfile, Result, config, provider};
+use clap::Args;
+use gradpay::{Coordinator, KeySource, NetworkProfile, Result, config};
 
-use crate::cli::GlobalArgs;
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct GlobalArgs {
+    /// Configuration file with the network profiles.
+    /// [default: gradpay.toml, if present; else the built-in profiles]
+    #[arg(long, global = true, env = "GRADPAY_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// Network profile: local, monad-testnet, monad, or one defined in the config.
+    #[arg(long, short = 'n', global = true, env = "GRADPAY_NETWORK")]
+    pub(crate) network: Option<String>,
+    /// Encrypted keystore instead of GRADPAY_PRIVATE_KEY: a file, or a directory holding exactly
+    /// one (as `cast wallet new DIR` writes it).
+    #[arg(long, global = true, env = "GRADPAY_KEYSTORE")]
+    pub(crate) keystore: Option<PathBuf>,
+    /// File holding the keystore password (else it is asked for on the terminal).
+    #[arg(long, global = true, env = "GRADPAY_PASSWORD_FILE")]
+    pub(crate) password_file: Option<PathBuf>,
+    /// Print one JSON document on stdout instead of text; errors as one JSON object on stderr
+    /// (`{"error": {"kind", "message"}}`). Schemas: docs/json.md.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+}
 
 /// The profile and the directory its relative paths resolve against.
 pub(crate) fn profile(g: &GlobalArgs) -> Result<(NetworkProfile, PathBuf)> {
@@ -40,23 +62,14 @@ pub(crate) async fn connect(g: &GlobalArgs) -> Result<Coordinator> {
     Ok(c.with_deployment_block(deployment.block))
 }
 
-/// A read-only connection acting for `node`: no key is loaded, nothing can be sent.
-pub(crate) async fn connect_as(g: &GlobalArgs, node: Address) -> Result<Coordinator> {
+/// Connects for a node command: read-only for `--node` (no key is loaded, nothing can be sent),
+/// else as the key's account.
+pub(crate) async fn connect_node(g: &GlobalArgs, node: Option<Address>) -> Result<Coordinator> {
+    let Some(node) = node else { return connect(g).await };
     let (profile, base_dir) = profile(g)?;
     let deployment = profile.deployment(&base_dir)?;
-    let rpc = provider::build_provider(&profile.rpc_url, None)?;
-    provider::check_chain(&rpc, &profile.rpc_url, profile.chain_id).await?;
-    provider::check_code(&rpc, "GradPay", deployment.gradpay, profile.chain_id).await?;
-    Ok(Coordinator::from_parts(rpc, profile, deployment.gradpay, node)
-        .with_deployment_block(deployment.block))
-}
-
-/// Connects for a node command: read-only for `--node`, else as the key's account.
-pub(crate) async fn connect_node(g: &GlobalArgs, node: Option<Address>) -> Result<Coordinator> {
-    match node {
-        Some(node) => connect_as(g, node).await,
-        None => connect(g).await,
-    }
+    let c = Coordinator::connect_read_only(profile, deployment.gradpay, node).await?;
+    Ok(c.with_deployment_block(deployment.block))
 }
 
 /// Formats wei (or 18-decimal token units) as a decimal with up to 6 fractional digits.

@@ -9,7 +9,7 @@ use gradpay::{
 };
 use serde_json::json;
 
-use crate::{cli::GlobalArgs, output::emit};
+use crate::{cmd::GlobalArgs, output::emit};
 
 /// Show pending rewards per pool.
 #[derive(Debug, Args)]

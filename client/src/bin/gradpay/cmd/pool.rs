@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use gradpay::{Result, Strategy, StrategyParams, claims::PoolSpec};
 use serde_json::json;
 
-use crate::{cli::GlobalArgs, output::emit};
+use crate::{cmd::GlobalArgs, output::emit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PoolCommand {

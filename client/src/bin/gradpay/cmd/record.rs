@@ -1,23 +1,18 @@
 //! `gradpay record --metrics FILE`: per-node epoch metrics from JSON lines, batched and pipelined,
 //! exactly once (re-running resumes from the journal and skips what the chain holds).
 
-use std::{
-    collections::BTreeMap,
-    path::{Path, PathBuf},
-};
+use std::path::PathBuf;
 
-use alloy::primitives::Address;
 use clap::Args;
 use gradpay::{
-    Coordinator, NetworkProfile, Result,
-    config::Deployments,
-    journal::{Journal, JournalScope},
-    metrics::{EpochMetrics, NodeRef, read_metrics_file},
-    record::{EpochRecord, RecordSummary, SendMode},
+    Result,
+    journal::Journal,
+    metrics::read_metrics_file,
+    record::{NodeIndices, RecordSummary, SendMode},
 };
 
 use crate::{
-    cli::GlobalArgs,
+    cmd::GlobalArgs,
     output::{emit, progress, progress_fn},
 };
 
@@ -46,22 +41,19 @@ impl RecordArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
         // Parse and validate the whole file before touching the network: bad input sends nothing.
         let epochs = read_metrics_file(&self.metrics)?;
-        let (profile, base_dir) = super::profile(g)?;
+        let (_, base_dir) = super::profile(g)?;
         let c = super::connect(g).await?;
-        let block = deployment_block(&profile, &base_dir, c.address());
-        let c = c.with_deployment_block(block);
-        let scope =
-            JournalScope { chain_id: c.profile().chain_id, contract: c.address(), session_id: self.session };
+        let scope = c.journal_scope(self.session);
         let path = self
             .journal
             .clone()
             .unwrap_or_else(|| Journal::path_for(&base_dir.join(&c.profile().journal_dir), &scope));
         let mut journal = Journal::open(&path, scope)?;
         let mode = if self.sequential { SendMode::Sequential } else { SendMode::Pipelined };
-        let mut indices = BTreeMap::new();
+        let mut indices = NodeIndices::default();
         let mut summaries = Vec::new();
         for epoch in &epochs {
-            let record = self.resolve(&c, epoch, &mut indices).await?;
+            let record = c.epoch_record(self.session, epoch, &mut indices).await?;
             let bar = progress(g.json, &format!("epoch {}", epoch.epoch));
             let summary = c.record_epoch(&mut journal, &record, mode, &progress_fn(&bar)).await?;
             bar.finish_and_clear();
@@ -70,38 +62,6 @@ impl RecordArgs {
         emit(g.json, &summaries, || summaries.iter().map(describe).collect::<Vec<_>>().join("\n"));
         Ok(())
     }
-
-    /// The epoch's entries, nodes given by address resolved to their index (cached in `indices`).
-    async fn resolve(
-        &self,
-        c: &Coordinator,
-        epoch: &EpochMetrics,
-        indices: &mut BTreeMap<Address, u32>,
-    ) -> Result<EpochRecord> {
-        let mut entries = Vec::with_capacity(epoch.lines.len());
-        for line in &epoch.lines {
-            let index = match line.node {
-                NodeRef::Index(i) => i,
-                NodeRef::Address(a) => match indices.get(&a) {
-                    Some(i) => *i,
-                    None => {
-                        let i = c.node_index(self.session, a).await?;
-                        indices.insert(a, i);
-                        i
-                    }
-                },
-            };
-            entries.push(line.entry(index));
-        }
-        Ok(EpochRecord { epoch: epoch.epoch, epoch_rounds: epoch.epoch_rounds, entries })
-    }
-}
-
-/// GradPay's deployment block from the profile's deployments file, when that file is about this
-/// contract: log queries start there instead of at genesis.
-fn deployment_block(profile: &NetworkProfile, base_dir: &Path, gradpay: Address) -> Option<u64> {
-    let deployments = Deployments::read(&base_dir.join(profile.deployments.as_ref()?)).ok()?;
-    if deployments.gradpay == gradpay { deployments.block } else { None }
 }
 
 /// One line per epoch: what was skipped, what was sent, what it cost.

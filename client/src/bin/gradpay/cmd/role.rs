@@ -5,7 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use gradpay::{Result, roles::Role};
 use serde_json::json;
 
-use crate::{cli::GlobalArgs, output::emit};
+use crate::{cmd::GlobalArgs, output::emit};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum RoleCommand {

@@ -12,7 +12,7 @@ use gradpay::{
 use serde_json::{Value, json};
 
 use crate::{
-    cli::GlobalArgs,
+    cmd::GlobalArgs,
     output::{emit, progress, progress_fn},
 };
 

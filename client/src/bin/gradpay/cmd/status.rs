@@ -5,7 +5,7 @@ use clap::Args;
 use gradpay::{Result, SessionState, session::NodeStanding};
 use serde_json::{Value, json};
 
-use crate::{cli::GlobalArgs, output::emit};
+use crate::{cmd::GlobalArgs, output::emit};
 
 /// Show a session and this node's place in it.
 #[derive(Debug, Args)]
@@ -30,12 +30,7 @@ impl StatusArgs {
         let mut node = json!({ "address": me, "registered": record.is_some(), "standing": standing });
         let rewards = if record.is_some() { c.rewards(self.session, me).await? } else { Vec::new() };
         if let Some(record) = &record {
-            let score = c
-                .contract()
-                .getScore(self.session, me)
-                .call()
-                .await
-                .map_err(|e| c.call_error("reading score", &e))?;
+            let score = c.score(self.session, me).await?;
             node["index"] = record.index.into();
             node["excluded"] = record.excluded.into();
             node["record"] = json!({ "epochs": record.epochs, "computeSeconds": record.computeSeconds.to_string(),

@@ -1,6 +1,8 @@
 //! The demo's report: per node its metrics, Q, R, score and payout under every pool; gas per
 //! operation beside the seed's fixed limit; gas used against gas limit. Written as `report.json`
-//! and as `report.html` (an SVG chart of payouts and the tables) to open in a browser.
+//! and as `report.html` (an SVG chart of payouts and the tables, see [`html`]) to open in a browser.
+
+mod html;
 
 use std::{collections::BTreeMap, fmt::Write as _, path::Path};
 
@@ -8,10 +10,9 @@ use alloy::primitives::{Address, U256};
 use serde::Serialize;
 
 use crate::{
-    Coordinator, Error, GasRecord, Result, Strategy,
+    Error, GasRecord, Result, Strategy,
     bindings::IContributionTracker::{NodeRecord, NodeScore},
     claims::PoolReward,
-    demo::DemoOptions,
     record::RecordSummary,
 };
 
@@ -72,18 +73,11 @@ pub struct NodeReport {
 }
 
 impl NodeReport {
-    /// Builds the line from the contract's views.
-    pub fn new(
-        index: u32,
-        address: Address,
-        record: &NodeRecord,
-        score: &NodeScore,
-        rewards: &[PoolReward],
-        pools_claimed: usize,
-        fully_claimed: bool,
-    ) -> Self {
+    /// The line of `address` from the contract's views, its entitlements from `rewards` (before
+    /// claiming); nothing claimed yet.
+    pub fn new(address: Address, record: &NodeRecord, score: &NodeScore, rewards: &[PoolReward]) -> Self {
         Self {
-            index,
+            index: record.index,
             address,
             epochs: record.epochs,
             compute_seconds: record.computeSeconds,
@@ -96,8 +90,8 @@ impl NodeReport {
             score: score.score.to_string(),
             eligible: score.eligible,
             payouts: rewards.iter().map(|r| r.entitled.to_string()).collect(),
-            pools_claimed,
-            fully_claimed,
+            pools_claimed: 0,
+            fully_claimed: false,
         }
     }
 }
@@ -118,6 +112,20 @@ pub struct PoolReport {
     pub paid: String,
     /// Left in the pool (rounding dust, swept after the deadline).
     pub left: String,
+}
+
+impl PoolReport {
+    /// Pool `pool_id` funded with `amount` of `token` ("ETH" or a symbol), nothing paid yet.
+    pub fn funded(pool_id: U256, strategy: Strategy, token: &str, amount: u128) -> Self {
+        Self {
+            pool_id: pool_id.to_string(),
+            strategy,
+            token: token.to_owned(),
+            amount: amount.to_string(),
+            paid: String::new(),
+            left: String::new(),
+        }
+    }
 }
 
 /// Gas of one kind of operation.
@@ -147,6 +155,49 @@ pub struct GasRow {
     /// set-up the seed did not do: deploying, minting the demo token).
     #[serde(serialize_with = "crate::json::decimal_opt")]
     pub seed_charged: Option<u64>,
+}
+
+impl GasRow {
+    /// The row's columns, as both the text and the HTML table show them.
+    fn cells(&self) -> [String; 8] {
+        [
+            self.operation.clone(),
+            self.count.to_string(),
+            self.mean_used.to_string(),
+            self.mean_limit.to_string(),
+            self.total_used.to_string(),
+            self.total_limit.to_string(),
+            seed_text(self.seed_estimate),
+            seed_text(self.seed_charged),
+        ]
+    }
+}
+
+/// The gas table's column titles.
+const GAS_COLUMNS: [&str; 8] = [
+    "operation",
+    "txs",
+    "mean used",
+    "mean limit",
+    "total used",
+    "total limit",
+    "seed estimate",
+    "seed charged",
+];
+
+/// What a report is about: the chain, the contract, the session's size, and how long it took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportHeader {
+    /// Chain id.
+    pub chain_id: u64,
+    /// GradPay address.
+    pub contract: Address,
+    /// Nodes in the session.
+    pub node_count: u32,
+    /// Epochs recorded.
+    pub epochs: u32,
+    /// Wall time, ms.
+    pub millis: u128,
 }
 
 /// The whole report.
@@ -181,15 +232,13 @@ pub struct Report {
 }
 
 impl Report {
-    /// Assembles the report.
+    /// Assembles the report; `gas` is every mined transaction, grouped here by operation.
     pub fn new(
-        c: &Coordinator,
-        options: &DemoOptions,
+        header: ReportHeader,
         nodes: Vec<NodeReport>,
         pools: Vec<PoolReport>,
         records: Vec<RecordSummary>,
         gas: &[GasRecord],
-        millis: u128,
     ) -> Self {
         let mut by_op: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
         for g in gas {
@@ -198,22 +247,23 @@ impl Report {
             let e = by_op.entry(op).or_default();
             *e = (e.0 + 1, e.1 + g.gas_used, e.2 + g.gas_limit);
         }
-        let node_epochs = u64::from(options.nodes) * u64::from(options.epochs);
+        let node_count = u64::from(header.node_count);
+        let node_epochs = node_count * u64::from(header.epochs);
         let rows = by_op
             .into_iter()
             .map(|(operation, (count, used, limit))| {
                 // The seed recorded one node per transaction and claimed one pool per transaction.
                 let seed_txs = match operation.as_str() {
                     "recordContributionsBatch" => Some(node_epochs),
-                    "registerNodesBatch" => Some(u64::from(options.nodes)),
-                    "claimRewardsBatch" => Some(u64::from(options.nodes) * pools.len() as u64),
+                    "registerNodesBatch" => Some(node_count),
+                    "claimRewardsBatch" => Some(node_count * pools.len() as u64),
                     "deploy GradPay" | "mint" => None,
                     _ => Some(count),
                 };
                 let seed_charged = seed_txs.map(|txs| txs * SEED_GAS_LIMIT);
                 // Finalization is one reward calculation over the eligible nodes, split over two calls.
                 let seed_units = match operation.as_str() {
-                    "startFinalization" | "submitRanking" => Some(u64::from(options.nodes)),
+                    "startFinalization" | "submitRanking" => Some(node_count),
                     _ => seed_txs,
                 };
                 GasRow {
@@ -229,17 +279,17 @@ impl Report {
             })
             .collect::<Vec<_>>();
         Self {
-            chain_id: c.profile().chain_id,
-            contract: c.address(),
-            node_count: options.nodes,
-            epochs: options.epochs,
+            chain_id: header.chain_id,
+            contract: header.contract,
+            node_count: header.node_count,
+            epochs: header.epochs,
             gas_used: gas.iter().map(|g| g.gas_used).sum(),
             gas_limit: gas.iter().map(|g| g.gas_limit).sum(),
             nodes,
             pools,
             records,
             gas: rows,
-            millis,
+            millis: header.millis,
         }
     }
 
@@ -247,7 +297,7 @@ impl Report {
     pub fn write(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
         let json = serde_json::to_string_pretty(self)
-            .map_err(|e| Error::Rpc { action: "encoding report".into(), reason: e.to_string() })?;
+            .map_err(|e| Error::Encoding { what: "the demo report", reason: e.to_string() })?;
         let path = dir.join("report.json");
         std::fs::write(&path, json + "\n").map_err(|e| Error::io("writing", &path, e))?;
         let path = dir.join("report.html");
@@ -289,31 +339,10 @@ impl Report {
             }
             t.push('\n');
         }
-        let _ = writeln!(
-            t,
-            "\n{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14} {:>14}",
-            "operation",
-            "txs",
-            "mean used",
-            "mean limit",
-            "total used",
-            "total limit",
-            "seed estimate",
-            "seed charged"
-        );
+        t.push('\n');
+        t += &gas_line(&GAS_COLUMNS.map(str::to_owned));
         for g in &self.gas {
-            let _ = writeln!(
-                t,
-                "{:<26} {:>5} {:>10} {:>10} {:>12} {:>12} {:>14} {:>14}",
-                g.operation,
-                g.count,
-                g.mean_used,
-                g.mean_limit,
-                g.total_used,
-                g.total_limit,
-                seed_text(g.seed_estimate),
-                seed_text(g.seed_charged)
-            );
+            t += &gas_line(&g.cells());
         }
         let seed: u64 = self.gas.iter().filter_map(|g| g.seed_charged).sum();
         let ours: u64 = self.gas.iter().filter(|g| g.seed_charged.is_some()).map(|g| g.total_limit).sum();
@@ -328,157 +357,16 @@ impl Report {
         let _ = writeln!(t, "every node claimed every pool: {}", if all { "yes" } else { "NO" });
         t
     }
+}
 
-    fn html(&self) -> String {
-        let mut h = String::from(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><title>gradpay demo report</title><style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}caption{text-align:left;font-weight:600;margin-bottom:.4em}</style></head><body>",
-        );
-        let _ = write!(
-            h,
-            "<h1>gradpay demo</h1><p>{} nodes × {} epochs on chain {}, GradPay <code>{}</code>. Gas used {} of limit {} ({:.1} %).</p>",
-            self.node_count,
-            self.epochs,
-            self.chain_id,
-            self.contract,
-            self.gas_used,
-            self.gas_limit,
-            percent(self.gas_used, self.gas_limit)
-        );
-        h += &self.svg();
-        h += "<table><caption>Nodes (scores from the contract; payouts in ETH or GRAD)</caption><tr><th>node</th><th>epochs</th><th>compute s</th><th>accepted</th><th>rejected</th><th>rounds ok</th><th>joined</th><th>Q</th><th>R</th><th>score</th>";
-        for p in &self.pools {
-            let _ = write!(h, "<th>{} {}</th>", p.strategy, p.token);
-        }
-        h += "</tr>";
-        for n in &self.nodes {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                n.index,
-                n.epochs,
-                n.compute_seconds,
-                n.accepted,
-                n.rejected,
-                n.rounds_ok,
-                n.rounds_joined,
-                n.quality,
-                n.reliability,
-                n.score
-            );
-            for p in &n.payouts {
-                let _ = write!(h, "<td>{}</td>", units(p));
-            }
-            h += "</tr>";
-        }
-        h += "</table><table><caption>Pools</caption><tr><th>pool</th><th>strategy</th><th>token</th><th>amount</th><th>paid</th><th>left (dust)</th></tr>";
-        for p in &self.pools {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                p.pool_id,
-                p.strategy,
-                p.token,
-                units(&p.amount),
-                units(&p.paid),
-                p.left
-            );
-        }
-        h += "</table><table><caption>Gas per operation (the seed used a fixed 500,000 limit per transaction, one node per record and one pool per claim)</caption><tr><th>operation</th><th>txs</th><th>mean used</th><th>mean limit</th><th>total used</th><th>total limit</th><th>seed estimate</th><th>seed charged</th></tr>";
-        for g in &self.gas {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                g.operation,
-                g.count,
-                g.mean_used,
-                g.mean_limit,
-                g.total_used,
-                g.total_limit,
-                seed_text(g.seed_estimate),
-                seed_text(g.seed_charged)
-            );
-        }
-        h += "</table></body></html>\n";
-        h
+/// A line of the text gas table: the operation left-aligned, the numbers right-aligned.
+fn gas_line(cells: &[String; 8]) -> String {
+    const WIDTHS: [usize; 8] = [26, 5, 10, 10, 12, 12, 14, 14];
+    let mut line = format!("{:<w$}", cells[0], w = WIDTHS[0]);
+    for (cell, width) in cells.iter().zip(WIDTHS).skip(1) {
+        let _ = write!(line, " {cell:>width$}");
     }
-
-    /// Grouped bars: per node, its payout under each ETH pool's strategy.
-    fn svg(&self) -> String {
-        let eth: Vec<(usize, &PoolReport)> =
-            self.pools.iter().enumerate().filter(|(_, p)| p.token == "ETH").collect();
-        let colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
-        let value = |n: &NodeReport, i: usize| {
-            n.payouts.get(i).and_then(|p| p.parse::<f64>().ok()).unwrap_or(0.0) / 1e18
-        };
-        let max = self
-            .nodes
-            .iter()
-            .flat_map(|n| eth.iter().map(move |(i, _)| value(n, *i)))
-            .fold(0.0_f64, f64::max)
-            .max(1e-18);
-        let group = 18.0 * eth.len() as f64 + 12.0;
-        let (left, top, height) = (60.0, 30.0, 260.0);
-        let width = left + group * self.nodes.len() as f64 + 20.0;
-        let mut s = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{:.0}\" font-size=\"11\">",
-            top + height + 60.0
-        );
-        let _ = write!(
-            s,
-            "<text x=\"{left}\" y=\"16\" font-weight=\"600\">Payout per node per strategy (ETH pools of 1 ETH)</text>"
-        );
-        let _ = write!(
-            s,
-            "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" stroke=\"#999\"/>",
-            top + height
-        );
-        for tick in 0..=4 {
-            let v = max * f64::from(tick) / 4.0;
-            let y = top + height - height * f64::from(tick) / 4.0;
-            let _ = write!(
-                s,
-                "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{v:.3}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{width:.0}\" y2=\"{y:.1}\" stroke=\"#eee\"/>",
-                left - 4.0,
-                y + 4.0
-            );
-        }
-        for (k, n) in self.nodes.iter().enumerate() {
-            let x0 = left + 8.0 + group * k as f64;
-            for (j, (i, _)) in eth.iter().enumerate() {
-                let h = height * value(n, *i) / max;
-                let _ = write!(
-                    s,
-                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"16\" height=\"{h:.1}\" fill=\"{}\"><title>node {} {}: {:.6} ETH</title></rect>",
-                    x0 + 18.0 * j as f64,
-                    top + height - h,
-                    colors[j % 4],
-                    n.index,
-                    eth[j].1.strategy,
-                    value(n, *i)
-                );
-            }
-            let _ = write!(
-                s,
-                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                x0 + 9.0 * eth.len() as f64,
-                top + height + 14.0,
-                n.index
-            );
-        }
-        for (j, (_, p)) in eth.iter().enumerate() {
-            let x = left + 130.0 * j as f64;
-            let _ = write!(
-                s,
-                "<rect x=\"{x}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
-                top + height + 30.0,
-                colors[j % 4],
-                x + 14.0,
-                top + height + 39.0,
-                p.strategy
-            );
-        }
-        s + "</svg>"
-    }
+    line + "\n"
 }
 
 fn short(s: Strategy) -> &'static str {

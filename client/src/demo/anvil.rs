@@ -206,5 +206,5 @@ pub async fn set_balance(
         .raw_request::<_, serde_json::Value>("anvil_setBalance".into(), (address, wei))
         .await
         .map(drop)
-        .map_err(|e| Error::Rpc { action: "anvil_setBalance".into(), reason: e.to_string() })
+        .map_err(|e| Error::Anvil(format!("anvil_setBalance of {address} failed: {e}")))
 }
