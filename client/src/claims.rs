@@ -9,7 +9,7 @@ use alloy::{
 use serde::Serialize;
 
 use crate::{
-    Coordinator, Error, Result, Strategy, StrategyParams,
+    Coordinator, Error, PoolDefaults, Result, Strategy, StrategyParams,
     bindings::{
         GradPay, IERC20,
         IRewardDistributor::{PoolInfo, PoolParams},
@@ -30,6 +30,20 @@ pub struct PoolSpec {
     pub params: StrategyParams,
     /// Claim window from now, seconds.
     pub claim_window_secs: u64,
+}
+
+impl PoolSpec {
+    /// `amount` (of `token`; `None`: the native currency) split by `strategy`, with the
+    /// parameters `defaults` give that strategy and their claim window.
+    pub fn new(token: Option<Address>, amount: U256, strategy: Strategy, defaults: &PoolDefaults) -> Self {
+        let params = StrategyParams::for_strategy(strategy, defaults);
+        Self { token, amount, strategy, params, claim_window_secs: defaults.claim_window_secs }
+    }
+
+    /// The same pool, claimable for `secs` from its creation.
+    pub const fn claimable_for(self, secs: u64) -> Self {
+        Self { claim_window_secs: secs, ..self }
+    }
 }
 
 /// Why a node's reward from a pool is what it is (what `gradpay pending` prints per pool).
@@ -283,5 +297,14 @@ mod tests {
         assert_eq!(id, U256::from(0x123407u64));
         assert_eq!(split_pool_id(id), Some((0x1234, 7)));
         assert_eq!(split_pool_id(U256::MAX), None);
+    }
+
+    #[test]
+    fn a_spec_takes_the_strategys_defaults_and_their_window() {
+        let defaults = PoolDefaults { claim_window_secs: 99, ..PoolDefaults::default() };
+        let spec = PoolSpec::new(None, U256::from(5u8), Strategy::Tiered, &defaults);
+        assert_eq!(spec.params, StrategyParams::for_strategy(Strategy::Tiered, &defaults));
+        assert_eq!((spec.amount, spec.claim_window_secs), (U256::from(5u8), 99));
+        assert_eq!(spec.claimable_for(7).claim_window_secs, 7);
     }
 }

@@ -425,4 +425,23 @@ mod tests {
         assert_eq!(p.gas_limit(100_000), 110_000);
         assert_eq!(p.gas_limit(990_000), 1_000_000);
     }
+
+    #[test]
+    fn an_address_set_directly_takes_its_block_from_a_deployments_file_about_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let gradpay = Address::repeat_byte(0x51);
+        Deployments { chain_id: 31337, gradpay, block: Some(12) }.write(&dir.path().join("d.json")).unwrap();
+        let local = NetworkProfile {
+            deployments: Some("d.json".into()),
+            ..NetworkProfile::builtin("local").unwrap()
+        };
+        let direct = NetworkProfile { gradpay: Some(gradpay), ..local.clone() };
+        assert_eq!(direct.deployment(dir.path()).unwrap().block, Some(12));
+        let other = NetworkProfile { gradpay: Some(Address::repeat_byte(0x52)), ..local.clone() };
+        assert_eq!(other.deployment(dir.path()).unwrap().block, None, "the file is about another contract");
+        let no_file = NetworkProfile { deployments: None, ..direct };
+        assert_eq!(no_file.deployment(dir.path()).unwrap().block, None);
+        assert_eq!(local.deploy_output(dir.path()), dir.path().join("d.json"));
+        assert_eq!(no_file.deploy_output(dir.path()), dir.path().join("deployments/31337.json"));
+    }
 }

@@ -149,4 +149,17 @@ mod tests {
             assert_eq!(Strategy::from_u8(s.as_u8()), Some(s));
         }
     }
+
+    #[test]
+    fn params_reach_the_contract_field_by_field() {
+        let params = StrategyParams {
+            tier_base_bps: 1,
+            floor_bps: 2,
+            score_bps: 3,
+            quality_bps: 4,
+            reliability_bps: 5,
+        };
+        let p = PoolParams::from(params);
+        assert_eq!((p.tierBaseBps, p.floorBps, p.scoreBps, p.qualityBps, p.reliabilityBps), (1, 2, 3, 4, 5));
+    }
 }

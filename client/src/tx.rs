@@ -278,3 +278,36 @@ impl Coordinator {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use alloy::primitives::Address;
+
+    use super::*;
+    use crate::{NetworkProfile, provider::build_provider};
+
+    #[test]
+    fn limits_are_the_estimate_plus_margin_and_refused_above_the_cap() {
+        let profile = NetworkProfile {
+            max_tx_gas: 1_000,
+            gas_margin_bps: 500,
+            ..NetworkProfile::builtin("local").unwrap()
+        };
+        let provider = build_provider(&profile.rpc_url, None).unwrap();
+        let c = Coordinator::from_parts(provider, profile, Address::ZERO, Address::ZERO);
+        assert_eq!(c.checked_gas_limit("x", 800).unwrap(), 840);
+        assert_eq!(c.checked_gas_limit("x", 1_000).unwrap(), 1_000, "the margin stops at the cap");
+        let err = c.checked_gas_limit("recording epoch 3 batch 0", 1_001).unwrap_err();
+        assert!(matches!(err, Error::GasAboveCap { needed: 1_001, cap: 1_000, .. }), "{err}");
+        assert_eq!(err.kind(), "gasAboveCap");
+        assert!(err.to_string().ends_with("lower batch-size in gradpay.toml"), "{err}");
+    }
+
+    #[test]
+    fn fee_caps_are_set_on_the_request() {
+        let fees = Fees { max_fee_per_gas: 7, max_priority_fee_per_gas: 2 };
+        let tx = fees.apply(TransactionRequest::default());
+        assert_eq!((tx.max_fee_per_gas, tx.max_priority_fee_per_gas), (Some(7), Some(2)));
+    }
+}

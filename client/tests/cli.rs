@@ -122,39 +122,20 @@ async fn a_session_driven_from_the_command_line() {
     std::fs::write(d.join("bound.jsonl"), metrics_line(2, "0", 1, 5, 4)).unwrap();
     fails(&key, &["record", "--session", "9", "--metrics", "bound.jsonl"], "roundsOk 5 > roundsJoined 4");
     fails(&key, &["record", "--session", "9", "--metrics", "missing.jsonl"], "missing.jsonl");
-    fails(&[], &["session", "complete", "--session", "9"], "no signing key");
-    fails(
-        &[("GRADPAY_PRIVATE_KEY", "0x1234")],
-        &["session", "complete", "--session", "9"],
-        "not a valid secp256k1 private key",
-    );
-    fails(
-        &[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_CHAIN_ID", "10143")],
-        &["session", "complete", "--session", "9"],
-        "is for chain 31337, but profile `local` is chain 10143",
-    );
-    fails(
-        &[
-            ("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]),
-            ("GRADPAY_CHAIN_ID", "10143"),
-            ("GRADPAY_CONTRACT", "0x00000000000000000000000000000000000000aa"),
-        ],
-        &["session", "complete", "--session", "9"],
-        "expected 10143, got 31337",
-    );
-    fails(
-        &[("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]), ("GRADPAY_RPC_URL", "http://127.0.0.1:9")],
-        &["session", "complete", "--session", "9"],
-        "http://127.0.0.1:9 is unreachable",
-    );
-    fails(
-        &[
-            ("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]),
-            ("GRADPAY_CONTRACT", "0x00000000000000000000000000000000000000aa"),
-        ],
-        &["session", "complete", "--session", "9"],
-        "run `gradpay deploy`",
-    );
+    // The key and the connection, each wrong in one way: `session complete` says which.
+    let dev_key = ("GRADPAY_PRIVATE_KEY", DEV_KEYS[0]);
+    let elsewhere = ("GRADPAY_CONTRACT", "0x00000000000000000000000000000000000000aa");
+    let testnet = ("GRADPAY_CHAIN_ID", "10143");
+    for (env, expected) in [
+        (vec![], "no signing key"),
+        (vec![("GRADPAY_PRIVATE_KEY", "0x1234")], "not a valid secp256k1 private key"),
+        (vec![dev_key, testnet], "is for chain 31337, but profile `local` is chain 10143"),
+        (vec![dev_key, testnet, elsewhere], "expected 10143, got 31337"),
+        (vec![dev_key, ("GRADPAY_RPC_URL", "http://127.0.0.1:9")], "http://127.0.0.1:9 is unreachable"),
+        (vec![dev_key, elsewhere], "run `gradpay deploy`"),
+    ] {
+        fails(&env, &["session", "complete", "--session", "9"], expected);
+    }
     fails(&key, &["claim", "999999"], "pool 999999 does not exist");
     fails(
         &key,

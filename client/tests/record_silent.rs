@@ -9,7 +9,7 @@ mod record_support;
 
 use alloy::primitives::U256;
 use gradpay::{
-    Coordinator, EpochEntry, Strategy, StrategyParams,
+    Coordinator, EpochEntry, PoolDefaults, Strategy,
     claims::PoolSpec,
     journal::Journal,
     record::{EpochRecord, SendMode},
@@ -62,13 +62,7 @@ async fn assert_pays_the_page(c: &Coordinator, session: u64) {
     }
     c.complete_session(session).await.unwrap();
     c.finalize(session, &|_, _| {}).await.unwrap();
-    let spec = PoolSpec {
-        token: None,
-        amount: U256::from(ONE_ETH),
-        strategy: Strategy::Proportional,
-        params: StrategyParams::default(),
-        claim_window_secs: 3600,
-    };
+    let spec = PoolSpec::new(None, U256::from(ONE_ETH), Strategy::Proportional, &PoolDefaults::default());
     let pool = c.create_pool(session, spec).await.unwrap();
     let sum: u64 = SCORES.iter().sum();
     for (i, node) in nodes.iter().enumerate() {

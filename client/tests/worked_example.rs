@@ -6,7 +6,7 @@ mod common;
 
 use alloy::primitives::{Address, U256};
 use gradpay::{
-    PoolDefaults, Strategy, StrategyParams,
+    PoolDefaults, Strategy,
     claims::PoolSpec,
     demo::MockERC20,
     record::{EpochRecord, SendMode},
@@ -61,13 +61,7 @@ async fn worked_example_pays_the_table_to_the_wei() {
     assert_eq!((fin.eligible, fin.chunks), (3, 1));
     let defaults = PoolDefaults::default();
     for (strategy, expected) in TABLE {
-        let spec = PoolSpec {
-            token: None,
-            amount: one_eth,
-            strategy,
-            params: StrategyParams::for_strategy(strategy, &defaults),
-            claim_window_secs: 3600,
-        };
+        let spec = PoolSpec::new(None, one_eth, strategy, &defaults);
         let pool = c.create_pool(1, spec).await.unwrap();
         for (i, node) in nodes.iter().enumerate() {
             let got = c.contract().pendingReward(pool, node.address()).call().await.unwrap();
@@ -77,13 +71,7 @@ async fn worked_example_pays_the_table_to_the_wei() {
     // A token pool pays the same wei, checked on the token balance after each node claims.
     let token = MockERC20::deploy(c.provider().clone(), "Gradient".into(), "GRAD".into(), 18).await.unwrap();
     token.mint(c.sender(), one_eth).send().await.unwrap().get_receipt().await.unwrap();
-    let spec = PoolSpec {
-        token: Some(*token.address()),
-        amount: one_eth,
-        strategy: Strategy::Proportional,
-        params: StrategyParams::default(),
-        claim_window_secs: 3600,
-    };
+    let spec = PoolSpec::new(Some(*token.address()), one_eth, Strategy::Proportional, &defaults);
     let token_pool = c.create_pool(1, spec).await.unwrap();
     for (i, node) in nodes.iter().enumerate() {
         let as_node = common::as_node(c, node.clone()).await;
@@ -103,13 +91,7 @@ async fn worked_example_pays_the_table_to_the_wei() {
     c.record_epoch(&mut journal, &record, SendMode::Pipelined, &|_, _| {}).await.unwrap();
     c.complete_session(2).await.unwrap();
     c.finalize(2, &|_, _| {}).await.unwrap();
-    let spec = PoolSpec {
-        token: None,
-        amount: one_eth,
-        strategy: Strategy::Proportional,
-        params: StrategyParams::default(),
-        claim_window_secs: 3600,
-    };
+    let spec = PoolSpec::new(None, one_eth, Strategy::Proportional, &defaults);
     let pool = c.create_pool(2, spec).await.unwrap();
     for (i, node) in nodes.iter().enumerate() {
         let got = c.contract().rewardOf(pool, node.address()).call().await.unwrap();

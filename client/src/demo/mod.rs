@@ -19,7 +19,7 @@ use alloy::{
 };
 
 use crate::{
-    Coordinator, Error, NetworkProfile, Result, Strategy, StrategyParams,
+    Coordinator, Error, NetworkProfile, Result, Strategy,
     claims::PoolSpec,
     deploy::{Roles, deploy},
     journal::Journal,
@@ -153,13 +153,8 @@ async fn create_pools(c: &Coordinator) -> Result<Vec<PoolReport>> {
         for (token_address, amount, label) in
             [(None, ETH_POOL, "ETH"), (Some(*token.address()), TOKEN_POOL, "GRAD")]
         {
-            let spec = PoolSpec {
-                token: token_address,
-                amount: U256::from(amount),
-                strategy,
-                params: StrategyParams::for_strategy(strategy, &defaults),
-                claim_window_secs: CLAIM_WINDOW_SECS,
-            };
+            let spec = PoolSpec::new(token_address, U256::from(amount), strategy, &defaults)
+                .claimable_for(CLAIM_WINDOW_SECS);
             let id = c.create_pool(DEMO_SESSION, spec).await?;
             pools.push(PoolReport::funded(id, strategy, label, amount));
         }

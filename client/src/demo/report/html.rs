@@ -29,30 +29,12 @@ impl Report {
         }
         h += "</tr>";
         for n in &self.nodes {
-            let metrics = [
-                n.index.to_string(),
-                n.epochs.to_string(),
-                n.compute_seconds.to_string(),
-                n.accepted.to_string(),
-                n.rejected.to_string(),
-                n.rounds_ok.to_string(),
-                n.rounds_joined.to_string(),
-                n.quality.to_string(),
-                n.reliability.to_string(),
-                n.score.clone(),
-            ];
-            h += &row(metrics.into_iter().chain(n.payouts.iter().map(|p| units(p))));
+            h += &row(n.cells().into_iter().chain(n.payouts.iter().map(|p| units(p))));
         }
         h += "</table><table><caption>Pools</caption><tr><th>pool</th><th>strategy</th><th>token</th><th>amount</th><th>paid</th><th>left (dust)</th></tr>";
         for p in &self.pools {
-            let cells = [
-                p.pool_id.clone(),
-                p.strategy.to_string(),
-                p.token.clone(),
-                units(&p.amount),
-                units(&p.paid),
-            ];
-            h += &row(cells.into_iter().chain([p.left.clone()]));
+            let (id, strategy, token) = (p.pool_id.clone(), p.strategy.to_string(), p.token.clone());
+            h += &row([id, strategy, token, units(&p.amount), units(&p.paid), p.left.clone()]);
         }
         h += "</table><table><caption>Gas per operation (the seed used a fixed 500,000 limit per transaction, one node per record and one pool per claim)</caption><tr>";
         for title in GAS_COLUMNS {

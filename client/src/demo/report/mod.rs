@@ -114,6 +114,19 @@ pub struct PoolReport {
     pub left: String,
 }
 
+impl NodeReport {
+    /// The node's metrics and scores as the HTML table shows them, one cell each.
+    fn cells(&self) -> Vec<String> {
+        let counts = [self.accepted, self.rejected, self.rounds_ok, self.rounds_joined];
+        let mut cells =
+            vec![self.index.to_string(), self.epochs.to_string(), self.compute_seconds.to_string()];
+        cells.extend(counts.map(|n| n.to_string()));
+        cells.extend([self.quality, self.reliability].map(|bps| bps.to_string()));
+        cells.push(self.score.clone());
+        cells
+    }
+}
+
 impl PoolReport {
     /// Pool `pool_id` funded with `amount` of `token` ("ETH" or a symbol), nothing paid yet.
     pub fn funded(pool_id: U256, strategy: Strategy, token: &str, amount: u128) -> Self {
@@ -158,18 +171,11 @@ pub struct GasRow {
 }
 
 impl GasRow {
-    /// The row's columns, as both the text and the HTML table show them.
-    fn cells(&self) -> [String; 8] {
-        [
-            self.operation.clone(),
-            self.count.to_string(),
-            self.mean_used.to_string(),
-            self.mean_limit.to_string(),
-            self.total_used.to_string(),
-            self.total_limit.to_string(),
-            seed_text(self.seed_estimate),
-            seed_text(self.seed_charged),
-        ]
+    /// The row's columns (see [`GAS_COLUMNS`]), as both the text and the HTML table show them.
+    fn cells(&self) -> Vec<String> {
+        let gas = [self.count, self.mean_used, self.mean_limit, self.total_used, self.total_limit];
+        let seed = [self.seed_estimate, self.seed_charged].map(seed_text);
+        [self.operation.clone()].into_iter().chain(gas.map(|g| g.to_string())).chain(seed).collect()
     }
 }
 
@@ -360,7 +366,7 @@ impl Report {
 }
 
 /// A line of the text gas table: the operation left-aligned, the numbers right-aligned.
-fn gas_line(cells: &[String; 8]) -> String {
+fn gas_line(cells: &[String]) -> String {
     const WIDTHS: [usize; 8] = [26, 5, 10, 10, 12, 12, 14, 14];
     let mut line = format!("{:<w$}", cells[0], w = WIDTHS[0]);
     for (cell, width) in cells.iter().zip(WIDTHS).skip(1) {

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use alloy::{primitives::Address, signers::local::PrivateKeySigner};
 use clap::Args;
-use gradpay::{Coordinator, KeySource, NetworkProfile, Result, config};
+use gradpay::{
+    Coordinator, KeySource, NetworkProfile, Result, bindings::ITrainingRegistry::SessionInfo, config,
+};
 
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
@@ -60,6 +62,26 @@ pub(crate) async fn connect(g: &GlobalArgs) -> Result<Coordinator> {
     let signer = signer(g)?;
     let c = Coordinator::connect(profile, deployment.gradpay, signer).await?;
     Ok(c.with_deployment_block(deployment.block))
+}
+
+/// The session and the node a node command looks at (`status`, `pending`).
+#[derive(Debug, Args)]
+pub(crate) struct NodeInSession {
+    /// The session.
+    #[arg(long, short, env = "GRADPAY_SESSION")]
+    pub(crate) session: u64,
+    /// Look at this node instead of the key's account (no key needed).
+    #[arg(long)]
+    pub(crate) node: Option<Address>,
+}
+
+impl NodeInSession {
+    /// Connects for the node (see [`connect_node`]) and reads the session, which must exist.
+    pub(crate) async fn open(&self, g: &GlobalArgs) -> Result<(Coordinator, SessionInfo)> {
+        let c = connect_node(g, self.node).await?;
+        let session = c.existing_session(self.session).await?;
+        Ok((c, session))
+    }
 }
 
 /// Connects for a node command: read-only for `--node` (no key is loaded, nothing can be sent),

@@ -1,6 +1,5 @@
 //! `gradpay pending`: this node's reward in every pool of a session, and why it is what it is.
 
-use alloy::primitives::Address;
 use clap::Args;
 use gradpay::{
     Result,
@@ -9,28 +8,26 @@ use gradpay::{
 };
 use serde_json::json;
 
-use crate::{cmd::GlobalArgs, output::emit};
+use crate::{
+    cmd::{GlobalArgs, NodeInSession},
+    output::emit,
+};
 
 /// Show pending rewards per pool.
 #[derive(Debug, Args)]
 pub(crate) struct PendingArgs {
-    /// The session.
-    #[arg(long, short, env = "GRADPAY_SESSION")]
-    session: u64,
-    /// Look at this node instead of the key's account (no key needed).
-    #[arg(long)]
-    node: Option<Address>,
+    #[command(flatten)]
+    at: NodeInSession,
 }
 
 impl PendingArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
-        let c = super::connect_node(g, self.node).await?;
-        let node = c.sender();
-        c.existing_session(self.session).await?;
-        let standing = NodeStanding::of(c.node_record(self.session, node).await?.as_ref());
-        let rewards = c.rewards(self.session, node).await?;
+        let (c, _) = self.at.open(g).await?;
+        let (session_id, node) = (self.at.session, c.sender());
+        let standing = NodeStanding::of(c.node_record(session_id, node).await?.as_ref());
+        let rewards = c.rewards(session_id, node).await?;
         let value = json!({
-            "session": self.session.to_string(), "node": node, "standing": standing, "rewards": rewards,
+            "session": session_id.to_string(), "node": node, "standing": standing, "rewards": rewards,
         });
         emit(g.json, &value, || {
             let mut lines = Vec::new();
@@ -38,7 +35,7 @@ impl PendingArgs {
                 lines.push(format!("node {node} is {}: owed nothing", standing.describe()));
             }
             if rewards.is_empty() {
-                lines.push(format!("session {} has no pools yet", self.session));
+                lines.push(format!("session {} has no pools yet", session_id));
             }
             lines.extend(rewards.iter().map(describe_reward));
             lines.join("\n")

@@ -2,7 +2,7 @@
 
 use alloy::primitives::{Address, U256};
 use clap::{Args, Subcommand};
-use gradpay::{Result, Strategy, StrategyParams, claims::PoolSpec};
+use gradpay::{Result, Strategy, claims::PoolSpec};
 use serde_json::json;
 
 use crate::{cmd::GlobalArgs, output::emit};
@@ -38,13 +38,8 @@ impl PoolCommand {
         let c = super::connect(g).await?;
         let defaults = c.profile().pool;
         let strategy = args.strategy.unwrap_or(defaults.strategy);
-        let spec = PoolSpec {
-            token: args.token,
-            amount: args.amount,
-            strategy,
-            params: StrategyParams::for_strategy(strategy, &defaults),
-            claim_window_secs: args.claim_window.unwrap_or(defaults.claim_window_secs),
-        };
+        let spec = PoolSpec::new(args.token, args.amount, strategy, &defaults)
+            .claimable_for(args.claim_window.unwrap_or(defaults.claim_window_secs));
         let pool = c.create_pool(args.session, spec).await?;
         let value = json!({
             "pool": pool.to_string(), "session": args.session.to_string(), "strategy": strategy,

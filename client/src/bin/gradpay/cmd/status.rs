@@ -5,32 +5,30 @@ use clap::Args;
 use gradpay::{Result, SessionState, session::NodeStanding};
 use serde_json::{Value, json};
 
-use crate::{cmd::GlobalArgs, output::emit};
+use crate::{
+    cmd::{GlobalArgs, NodeInSession},
+    output::emit,
+};
 
 /// Show a session and this node's place in it.
 #[derive(Debug, Args)]
 pub(crate) struct StatusArgs {
-    /// The session.
-    #[arg(long, short, env = "GRADPAY_SESSION")]
-    session: u64,
-    /// Look at this node instead of the key's account (no key needed).
-    #[arg(long)]
-    node: Option<Address>,
+    #[command(flatten)]
+    at: NodeInSession,
 }
 
 impl StatusArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
-        let c = super::connect_node(g, self.node).await?;
-        let me = c.sender();
-        let session = c.existing_session(self.session).await?;
+        let (c, session) = self.at.open(g).await?;
+        let (session_id, me) = (self.at.session, c.sender());
         let state = SessionState::try_from(session.state)?;
-        let totals = c.session_totals(self.session).await?;
-        let record = c.node_record(self.session, me).await?;
+        let totals = c.session_totals(session_id).await?;
+        let record = c.node_record(session_id, me).await?;
         let standing = NodeStanding::of(record.as_ref());
         let mut node = json!({ "address": me, "registered": record.is_some(), "standing": standing });
-        let rewards = if record.is_some() { c.rewards(self.session, me).await? } else { Vec::new() };
+        let rewards = if record.is_some() { c.rewards(session_id, me).await? } else { Vec::new() };
         if let Some(record) = &record {
-            let score = c.score(self.session, me).await?;
+            let score = c.score(session_id, me).await?;
             node["index"] = record.index.into();
             node["excluded"] = record.excluded.into();
             node["record"] = json!({ "epochs": record.epochs, "computeSeconds": record.computeSeconds.to_string(),
@@ -43,7 +41,7 @@ impl StatusArgs {
             node["rewards"] = serde_json::to_value(&rewards).unwrap_or_default();
         }
         let value = json!({
-            "session": self.session.to_string(), "state": state, "nodes": session.nodeCount,
+            "session": session_id.to_string(), "state": state, "nodes": session.nodeCount,
             "eligible": session.eligibleCount, "epochs": session.epochCount, "totalRounds": session.totalRounds,
             "pools": session.poolCount, "node": node,
             "totals": { "computeSeconds": totals.computeSeconds.to_string(), "accepted": totals.accepted.to_string(),
@@ -52,7 +50,7 @@ impl StatusArgs {
         emit(g.json, &value, || {
             let mut text = format!(
                 "session {}: {state} — {} node(s), {} eligible, {} epoch(s), T = {} rounds, {} pool(s)\n",
-                self.session,
+                session_id,
                 session.nodeCount,
                 session.eligibleCount,
                 session.epochCount,
