@@ -3,9 +3,29 @@ pragma solidity ^0.8.28;
 
 import {GradPayStorage} from "./base/GradPayStorage.sol";
 import {IContributionTracker} from "./interfaces/IContributionTracker.sol";
-import {ITrainingRegistry} from "./interfaces/ITrainingRegistry.sol";
+import {BPS} from "./libraries/Bps.sol";
 import {NodeRecords} from "./libraries/NodeRecords.sol";
-import {RecordPacking} from "./libraries/RecordPacking.sol";
+import {
+    ENTRY_ACCEPTED_SHIFT,
+    ENTRY_COMPUTE_SHIFT,
+    ENTRY_CONSISTENCY_SHIFT,
+    ENTRY_NETWORK_SHIFT,
+    ENTRY_REJECTED_SHIFT,
+    ENTRY_RESERVED_SHIFT,
+    ENTRY_ROUNDS_JOINED_SHIFT,
+    ENTRY_ROUNDS_OK_SHIFT,
+    ENTRY_U16_MASK,
+    ENTRY_U32_MASK,
+    ENTRY_UPTIME_SHIFT,
+    RECORD_A_SHIFT,
+    RECORD_C_MASK,
+    RECORD_EPOCH_MASK,
+    RECORD_EXCLUDED_SHIFT,
+    RECORD_J_SHIFT,
+    RECORD_ORDINAL_SHIFT,
+    RECORD_SUM_MASK,
+    RecordPacking
+} from "./libraries/RecordPacking.sol";
 import {ScoreMath} from "./libraries/ScoreMath.sol";
 
 /// @title ContributionTracker
@@ -13,8 +33,6 @@ import {ScoreMath} from "./libraries/ScoreMath.sol";
 ///         score views of §2.
 abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
     using RecordPacking for uint256;
-
-    uint256 private constant MAX_BPS = 10_000;
 
     /// @dev What one batch needs in memory: the session limits it checks against and the sums it
     ///      writes back once at the end instead of once per entry.
@@ -40,7 +58,7 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         uint32 batch,
         uint32 epochRounds,
         uint256[] calldata entries
-    ) external onlyRole(COORDINATOR) whenNotPaused {
+    ) external onlyRole(COORDINATOR_ROLE) whenNotPaused {
         // No entries is a valid batch: it opens an epoch in which no node reported, whose rounds still
         // count towards T (reward-math.md §1).
         (Session memory session, BatchContext memory ctx) = _openBatch(sessionId, epoch, batch, epochRounds);
@@ -67,7 +85,8 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
 
     /// @inheritdoc IContributionTracker
     function isBatchRecorded(uint64 sessionId, uint32 epoch, uint32 batch) external view returns (bool) {
-        return _recordedBatches[sessionId][epoch][batch >> 8] & (1 << (batch & 0xff)) != 0;
+        (uint256 word, uint256 bit) = _batchFlag(batch);
+        return _recordedBatches[sessionId][epoch][word] & bit != 0;
     }
 
     /// @inheritdoc IContributionTracker
@@ -161,15 +180,14 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         returns (Session memory session, BatchContext memory ctx)
     {
         session = _sessions[sessionId];
-        _requireState(sessionId, session, ITrainingRegistry.SessionState.Active);
+        _requireState(sessionId, session, SessionState.Active);
         // Checked before the epoch order, so that a replay of an old epoch's batch still reads as "done".
-        if (_recordedBatches[sessionId][epoch][batch >> 8] & (1 << (batch & 0xff)) != 0) {
+        (uint256 word, uint256 bit) = _batchFlag(batch);
+        if (_recordedBatches[sessionId][epoch][word] & bit != 0) {
             revert BatchAlreadyRecorded(sessionId, epoch, batch);
         }
         if (session.epochCount == 0 || epoch > session.currentEpoch) {
-            if (session.epochCount == RecordPacking.MAX_EPOCHS) {
-                revert TooManyEpochs(sessionId, RecordPacking.MAX_EPOCHS);
-            }
+            if (session.epochCount == MAX_EPOCHS) revert TooManyEpochs(sessionId, epoch, MAX_EPOCHS);
             uint256 totalRounds = uint256(session.totalRounds) + epochRounds;
             if (totalRounds > RecordPacking.MAX_TOTAL_ROUNDS) {
                 revert TotalRoundsOverflow(sessionId, totalRounds, RecordPacking.MAX_TOTAL_ROUNDS);
@@ -195,20 +213,27 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
     ///      tests every bound in one branch-free expression (assembly: Solidity's short-circuit `||`
     ///      costs a jump per bound); only when one fails does `_revertInvalidEntry` /
     ///      `_revertUnrecordable` work out which, so the error still names the position and the bound.
+    ///      The assembly reads both layouts through RecordPacking's constants.
     function _applyEntry(BatchContext memory ctx, uint256 position, uint256 entry) private {
         uint256 nodeCount = ctx.nodeCount;
         uint256 epochRounds = ctx.epochRounds;
         bool outOfBounds;
         assembly ("memory-safe") {
-            let joined := and(shr(160, entry), 0xffffffff)
+            let joined := and(shr(ENTRY_ROUNDS_JOINED_SHIFT, entry), ENTRY_U32_MASK)
             outOfBounds := or(
                 or(
-                    or(shr(240, entry), iszero(lt(and(entry, 0xffffffff), nodeCount))),
-                    or(gt(joined, epochRounds), gt(and(shr(128, entry), 0xffffffff), joined))
+                    or(shr(ENTRY_RESERVED_SHIFT, entry), iszero(lt(and(entry, ENTRY_U32_MASK), nodeCount))),
+                    or(
+                        gt(joined, epochRounds),
+                        gt(and(shr(ENTRY_ROUNDS_OK_SHIFT, entry), ENTRY_U32_MASK), joined)
+                    )
                 ),
                 or(
-                    or(gt(and(shr(192, entry), 0xffff), 10000), gt(and(shr(208, entry), 0xffff), 10000)),
-                    gt(and(shr(224, entry), 0xffff), 10000)
+                    or(
+                        gt(and(shr(ENTRY_CONSISTENCY_SHIFT, entry), ENTRY_U16_MASK), BPS),
+                        gt(and(shr(ENTRY_NETWORK_SHIFT, entry), ENTRY_U16_MASK), BPS)
+                    ),
+                    gt(and(shr(ENTRY_UPTIME_SHIFT, entry), ENTRY_U16_MASK), BPS)
                 )
             )
         }
@@ -217,27 +242,26 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         uint256 index = uint32(entry);
         uint256 record = NodeRecords.load(ctx.recordBase, index);
         uint256 ordinal = ctx.ordinal;
-        uint256 computeSeconds = (entry >> 32) & RecordPacking.U32;
-        uint256 accepted = (entry >> 64) & RecordPacking.U32;
-        uint256 rejected = (entry >> 96) & RecordPacking.U32;
+        uint256 computeSeconds = (entry >> ENTRY_COMPUTE_SHIFT) & ENTRY_U32_MASK;
+        uint256 accepted = (entry >> ENTRY_ACCEPTED_SHIFT) & ENTRY_U32_MASK;
+        uint256 rejected = (entry >> ENTRY_REJECTED_SHIFT) & ENTRY_U32_MASK;
         bool unrecordable;
         bool newlyEligible;
         assembly ("memory-safe") {
-            let previousCompute := and(record, 0xffffffffff) // c, 40 bits
-            let sumMask := 0x7ffffff // a and j, 27 bits
+            let previousCompute := and(record, RECORD_C_MASK)
             unrecordable := or(
                 or(
-                    eq(and(shr(242, record), 0x1fff), ordinal),
-                    gt(add(previousCompute, computeSeconds), 0xffffffffff)
+                    eq(and(shr(RECORD_ORDINAL_SHIFT, record), RECORD_EPOCH_MASK), ordinal),
+                    gt(add(previousCompute, computeSeconds), RECORD_C_MASK)
                 ),
                 or(
-                    gt(add(and(shr(40, record), sumMask), accepted), sumMask),
-                    gt(add(and(shr(67, record), sumMask), rejected), sumMask)
+                    gt(add(and(shr(RECORD_A_SHIFT, record), RECORD_SUM_MASK), accepted), RECORD_SUM_MASK),
+                    gt(add(and(shr(RECORD_J_SHIFT, record), RECORD_SUM_MASK), rejected), RECORD_SUM_MASK)
                 )
             )
             newlyEligible := and(
                 and(iszero(previousCompute), gt(computeSeconds, 0)),
-                iszero(shr(255, record))
+                iszero(shr(RECORD_EXCLUDED_SHIFT, record))
             )
         }
         if (unrecordable) _revertUnrecordable(ctx, position, entry, record);
@@ -247,7 +271,7 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
             // Fields cannot carry into each other: c, a, j were checked above, the rest are bounded by
             // the session limits (see RecordPacking).
             record = ((record + entry.entryDelta()) & ~RecordPacking.ORDINAL_FIELD)
-                | (ordinal << RecordPacking.ORDINAL_SHIFT);
+                | (ordinal << RECORD_ORDINAL_SHIFT);
             ctx.computeSeconds += computeSeconds;
             ctx.accepted += accepted;
             ctx.rejected += rejected;
@@ -257,20 +281,21 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
 
     /// @dev Names the first bound of §1 that `entry` breaks, in the order the fields are listed.
     function _revertInvalidEntry(BatchContext memory ctx, uint256 position, uint256 entry) private pure {
-        if (entry >> 240 != 0) revert EntryOutOfBounds(position, EntryField.ReservedBits, entry >> 240, 0);
+        uint256 reserved = entry >> ENTRY_RESERVED_SHIFT;
+        if (reserved != 0) revert EntryOutOfBounds(position, EntryField.ReservedBits, reserved, 0);
         uint32 index = uint32(entry);
         if (index >= ctx.nodeCount) revert EntryUnknownNode(position, index, uint32(ctx.nodeCount));
-        uint256 roundsJoined = (entry >> 160) & RecordPacking.U32;
+        uint256 roundsJoined = (entry >> ENTRY_ROUNDS_JOINED_SHIFT) & ENTRY_U32_MASK;
         if (roundsJoined > ctx.epochRounds) {
             revert EntryOutOfBounds(position, EntryField.RoundsJoined, roundsJoined, ctx.epochRounds);
         }
-        uint256 roundsOk = (entry >> 128) & RecordPacking.U32;
+        uint256 roundsOk = (entry >> ENTRY_ROUNDS_OK_SHIFT) & ENTRY_U32_MASK;
         if (roundsOk > roundsJoined) {
             revert EntryOutOfBounds(position, EntryField.RoundsOk, roundsOk, roundsJoined);
         }
-        _checkBps(position, EntryField.ConsistencyBps, (entry >> 192) & RecordPacking.U16);
-        _checkBps(position, EntryField.NetworkBps, (entry >> 208) & RecordPacking.U16);
-        _checkBps(position, EntryField.UptimeBps, (entry >> 224) & RecordPacking.U16);
+        _checkBps(position, EntryField.ConsistencyBps, entry >> ENTRY_CONSISTENCY_SHIFT);
+        _checkBps(position, EntryField.NetworkBps, entry >> ENTRY_NETWORK_SHIFT);
+        _checkBps(position, EntryField.UptimeBps, entry >> ENTRY_UPTIME_SHIFT);
     }
 
     /// @dev Names why a valid entry cannot join the node's record: a second entry this epoch, or a sum
@@ -283,11 +308,12 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         if (record.lastEpochOrdinal() == ctx.ordinal) {
             revert NodeAlreadyRecordedInEpoch(position, index, ctx.epoch);
         }
-        if (record.computeSeconds() + ((entry >> 32) & RecordPacking.U32) > RecordPacking.MAX_COMPUTE_SECONDS)
-        {
+        uint256 computeSeconds = (entry >> ENTRY_COMPUTE_SHIFT) & ENTRY_U32_MASK;
+        if (record.computeSeconds() + computeSeconds > RecordPacking.MAX_COMPUTE_SECONDS) {
             revert RecordOverflow(position, index, EntryField.ComputeSeconds);
         }
-        if (record.accepted() + ((entry >> 64) & RecordPacking.U32) > RecordPacking.MAX_SUBMISSIONS) {
+        uint256 accepted = (entry >> ENTRY_ACCEPTED_SHIFT) & ENTRY_U32_MASK;
+        if (record.accepted() + accepted > RecordPacking.MAX_SUBMISSIONS) {
             revert RecordOverflow(position, index, EntryField.Accepted);
         }
         revert RecordOverflow(position, index, EntryField.Rejected);
@@ -301,7 +327,8 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         bytes32 entriesDigest
     ) private {
         uint64 sessionId = ctx.sessionId;
-        _recordedBatches[sessionId][ctx.epoch][batch >> 8] |= 1 << (batch & 0xff);
+        (uint256 word, uint256 bit) = _batchFlag(batch);
+        _recordedBatches[sessionId][ctx.epoch][word] |= bit;
         session.eligibleCount += uint32(ctx.newlyEligible);
         _sessions[sessionId] = session;
         Totals storage totals = _totals[sessionId];
@@ -312,8 +339,10 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         emit ContributionsRecorded(sessionId, ctx.epoch, batch, ctx.epochRounds, entryCount, entriesDigest);
     }
 
-    function _checkBps(uint256 position, EntryField field, uint256 value) private pure {
-        if (value > MAX_BPS) revert EntryOutOfBounds(position, field, value, MAX_BPS);
+    /// @dev `shifted` is the entry moved down to the field: its low 16 bits are the bps value.
+    function _checkBps(uint256 position, EntryField field, uint256 shifted) private pure {
+        uint256 value = shifted & ENTRY_U16_MASK;
+        if (value > BPS) revert EntryOutOfBounds(position, field, value, BPS);
     }
 
     function _pack(ContributionEntry calldata entry, uint32 index) private pure returns (uint256) {
@@ -328,6 +357,12 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
             entry.networkBps,
             entry.uptimeBps
         );
+    }
+
+    /// @dev Where a batch's exactly-once flag lives: bit `batch % 256` of word `batch / 256`.
+    function _batchFlag(uint32 batch) private pure returns (uint256 word, uint256 bit) {
+        word = batch >> 8;
+        bit = 1 << (batch & 0xff);
     }
 
     // ------------------------------------------------------------------ view internals

@@ -5,17 +5,11 @@ import {ContributionTracker} from "./ContributionTracker.sol";
 import {RewardDistributor} from "./RewardDistributor.sol";
 import {TrainingRegistry} from "./TrainingRegistry.sol";
 import {IGradPay} from "./interfaces/IGradPay.sol";
-import {RecordPacking} from "./libraries/RecordPacking.sol";
 
 /// @title GradPay
 /// @notice Contribution tracking and reward distribution for decentralized ML training: the registry,
 ///         the tracker and the distributor behind one address (see GradPayStorage for why).
 contract GradPay is IGradPay, TrainingRegistry, ContributionTracker, RewardDistributor {
-    bytes32 public constant override COORDINATOR_ROLE = COORDINATOR;
-    uint256 public constant override MAX_NODES = NODE_LIMIT;
-    uint256 public constant override MAX_EPOCHS = RecordPacking.MAX_EPOCHS;
-    uint256 public constant override MAX_POOLS = POOL_LIMIT;
-
     /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, treasury, sweeps.
     /// @param coordinator Holds COORDINATOR_ROLE: sessions, records, finalization, pools.
     /// @param treasury_ Receives what pools leave after their deadline.

@@ -3,10 +3,11 @@ pragma solidity ^0.8.28;
 
 import {GradPayStorage} from "./base/GradPayStorage.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
-import {ITrainingRegistry} from "./interfaces/ITrainingRegistry.sol";
 import {ClipMath} from "./libraries/ClipMath.sol";
 import {NodeRecords} from "./libraries/NodeRecords.sol";
-import {Payout} from "./libraries/Payout.sol";
+import {PoolCodec} from "./libraries/PoolCodec.sol";
+import {PoolReward} from "./libraries/PoolReward.sol";
+import {RankMath} from "./libraries/RankMath.sol";
 import {RecordPacking} from "./libraries/RecordPacking.sol";
 import {ScoreMath} from "./libraries/ScoreMath.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -24,8 +25,6 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     /// @dev Σscore < 2^93 and Σscore² < 2^162 for any real session (< 2^24 nodes): larger claims are wrong.
     uint256 private constant MAX_CLAIMED_SUM = type(uint128).max;
     uint256 private constant MAX_CLAIMED_SQUARES = type(uint168).max;
-    uint256 private constant BPS = 10_000;
-    uint256 private constant POOL_INDEX_MASK = 0xff;
 
     // ------------------------------------------------------------------ finalization
 
@@ -35,9 +34,9 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         uint32 eligibleCount,
         uint256 sumScore,
         uint256 sumScoreSquared
-    ) external onlyRole(COORDINATOR) whenNotPaused {
+    ) external onlyRole(COORDINATOR_ROLE) whenNotPaused {
         Session memory session = _sessions[sessionId];
-        _requireState(sessionId, session, ITrainingRegistry.SessionState.Completed);
+        _requireState(sessionId, session, SessionState.Completed);
         if (eligibleCount != session.eligibleCount) {
             revert EligibleCountMismatch(sessionId, eligibleCount, session.eligibleCount);
         }
@@ -74,11 +73,11 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     /// @inheritdoc IRewardDistributor
     function submitRanking(uint64 sessionId, uint32[] calldata rankedIndices, bool lastChunk)
         external
-        onlyRole(COORDINATOR)
+        onlyRole(COORDINATOR_ROLE)
         whenNotPaused
     {
         Session memory session = _sessions[sessionId];
-        _requireState(sessionId, session, ITrainingRegistry.SessionState.Completed);
+        _requireState(sessionId, session, SessionState.Completed);
         Finalization memory pass = _finalizations[sessionId];
         if (!pass.started) revert FinalizationNotStarted(sessionId);
         uint256 eligibleCount = session.eligibleCount;
@@ -108,20 +107,20 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         Strategy strategy,
         PoolParams calldata params,
         uint40 claimDeadline
-    ) external payable onlyRole(COORDINATOR) whenNotPaused nonReentrant returns (uint256 poolId) {
+    ) external payable onlyRole(COORDINATOR_ROLE) whenNotPaused nonReentrant returns (uint256 poolId) {
         Session storage session = _sessions[sessionId];
-        _requireState(sessionId, session, ITrainingRegistry.SessionState.Finalized);
+        _requireState(sessionId, session, SessionState.Finalized);
         uint8 poolIndex = session.poolCount;
-        if (poolIndex == POOL_LIMIT) revert TooManyPools(sessionId, POOL_LIMIT);
+        if (poolIndex == MAX_POOLS) revert TooManyPools(sessionId, uint256(poolIndex) + 1, MAX_POOLS);
         if (amount == 0) revert ZeroPoolAmount();
         if (claimDeadline <= block.timestamp) {
             revert ClaimDeadlineNotInFuture(claimDeadline, block.timestamp);
         }
-        (uint16 paramA, uint16 paramB) = _packParams(strategy, params);
+        (uint16 paramA, uint16 paramB) = PoolCodec.packParams(strategy, params);
         uint256 expectedValue = token == address(0) ? amount : 0;
         if (msg.value != expectedValue) revert WrongEthValue(msg.value, expectedValue);
 
-        poolId = (uint256(sessionId) << 8) | poolIndex;
+        poolId = PoolCodec.poolId(sessionId, poolIndex);
         session.poolCount = poolIndex + 1;
         _pools[poolId] = Pool({
             token: token,
@@ -164,7 +163,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         whenNotPaused
         returns (uint256[] memory amounts)
     {
-        if (poolIds.length == 0) revert ITrainingRegistry.EmptyList();
+        if (poolIds.length == 0) revert EmptyList();
         amounts = new uint256[](poolIds.length);
         address[] memory tokens = new address[](poolIds.length);
         for (uint256 i; i < poolIds.length; ++i) {
@@ -210,46 +209,38 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     /// @inheritdoc IRewardDistributor
     function pendingReward(uint256 poolId, address node) external view returns (uint256) {
         Pool storage pool = _existingPool(poolId);
-        uint256 nodeSlot = _nodeSlots[_sessionOf(poolId)][node];
+        uint256 nodeSlot = _nodeSlots[PoolCodec.sessionOf(poolId)][node];
         if (nodeSlot == 0 || nodeSlot & _claimBit(poolId) != 0 || block.timestamp > pool.claimDeadline) {
             return 0;
         }
-        return _rewardOf(pool, _sessionOf(poolId), _indexOf(nodeSlot));
+        return _rewardOf(pool, PoolCodec.sessionOf(poolId), _indexOf(nodeSlot));
     }
 
     /// @inheritdoc IRewardDistributor
     function rewardOf(uint256 poolId, address node) external view returns (uint256) {
         Pool storage pool = _existingPool(poolId);
-        uint256 nodeSlot = _nodeSlots[_sessionOf(poolId)][node];
+        uint256 nodeSlot = _nodeSlots[PoolCodec.sessionOf(poolId)][node];
         if (nodeSlot == 0) return 0;
-        return _rewardOf(pool, _sessionOf(poolId), _indexOf(nodeSlot));
+        return _rewardOf(pool, PoolCodec.sessionOf(poolId), _indexOf(nodeSlot));
     }
 
     /// @inheritdoc IRewardDistributor
     function hasClaimed(uint256 poolId, address node) external view returns (bool) {
         _existingPool(poolId);
-        return _nodeSlots[_sessionOf(poolId)][node] & _claimBit(poolId) != 0;
+        return _nodeSlots[PoolCodec.sessionOf(poolId)][node] & _claimBit(poolId) != 0;
     }
 
     /// @inheritdoc IRewardDistributor
     function getPool(uint256 poolId) external view returns (PoolInfo memory info) {
         Pool memory pool = _existingPool(poolId);
-        info.sessionId = _sessionOf(poolId);
+        info.sessionId = PoolCodec.sessionOf(poolId);
         info.token = pool.token;
         info.strategy = pool.strategy;
         info.claimDeadline = pool.claimDeadline;
         info.swept = pool.swept;
         info.amount = pool.amount;
         info.remaining = pool.remaining;
-        if (pool.strategy == Strategy.Tiered) {
-            info.params.tierBaseBps = pool.paramA;
-        } else if (pool.strategy == Strategy.MinimumGuarantee) {
-            info.params.floorBps = pool.paramA;
-        } else if (pool.strategy == Strategy.Hybrid) {
-            info.params.qualityBps = pool.paramA;
-            info.params.reliabilityBps = pool.paramB;
-            info.params.scoreBps = uint16(BPS - pool.paramA - pool.paramB);
-        }
+        info.params = PoolCodec.unpackParams(pool.strategy, pool.paramA, pool.paramB);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -268,7 +259,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     /// @inheritdoc IRewardDistributor
     function getRewardBasis(uint64 sessionId) external view returns (RewardBasis memory) {
         Session memory session = _sessions[sessionId];
-        _requireState(sessionId, session, ITrainingRegistry.SessionState.Finalized);
+        _requireState(sessionId, session, SessionState.Finalized);
         Finalization memory pass = _finalizations[sessionId];
         return RewardBasis({
             eligibleCount: session.eligibleCount,
@@ -301,12 +292,9 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         Finalization memory pass,
         uint32[] calldata rankedIndices
     ) private {
-        RankCursor memory cursor = RankCursor({
-            rank: pass.processed,
-            tier1End: (uint256(session.eligibleCount) * 5000 + BPS - 1) / BPS,
-            tier2End: (uint256(session.eligibleCount) * 8000 + BPS - 1) / BPS,
-            lastScore: pass.lastScore,
-            lastIndex: pass.lastIndex
+        (uint256 top, uint256 mid) = RankMath.tierEnds(session.eligibleCount);
+        RankMath.Cursor memory cursor = RankMath.Cursor({
+            rank: pass.processed, top: top, mid: mid, lastScore: pass.lastScore, lastIndex: pass.lastIndex
         });
         uint256 base = NodeRecords.baseSlot(sessionId);
         uint256 nodeCount = session.nodeCount;
@@ -324,7 +312,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
             uint256 record = index < nodeCount ? NodeRecords.load(base, index) : 0;
             if (!record.isEligible()) revert RankedNodeNotEligible(cursor.rank, uint32(index));
             (uint256 score, uint256 quality, uint256 reliability) = ScoreMath.scoreOf(record, totalRounds);
-            _checkRankOrder(cursor, score, index);
+            RankMath.follow(cursor, score, index);
             uint256 square = score * score;
             if (score > scoreLeft) revert ClaimedTotalTooLow(sessionId, ClaimedTotal.SumScore, cursor.rank);
             if (square > squaresLeft) {
@@ -354,45 +342,24 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         pass.sumReliability = uint40(sumReliability);
     }
 
-    /// @dev Where the pass stands in the ranking.
-    struct RankCursor {
-        uint256 rank;
-        uint256 tier1End;
-        uint256 tier2End;
-        uint256 lastScore;
-        uint256 lastIndex;
-    }
-
-    /// @dev Strict (score desc, index asc) order; equal pairs, hence duplicates, fail too.
-    function _checkRankOrder(RankCursor memory cursor, uint256 score, uint256 index) private pure {
-        if (
-            cursor.rank != 0
-                && (score > cursor.lastScore || (score == cursor.lastScore && index <= cursor.lastIndex))
-        ) {
-            revert RankingOutOfOrder(cursor.rank, uint32(index), uint32(cursor.lastIndex));
-        }
-        (cursor.lastScore, cursor.lastIndex) = (score, index);
-    }
-
     /// @dev §4: the node's tier weight (3, 1, 0) by rank, noting each tier's last node; advances the rank.
-    function _recordTier(RankCursor memory cursor, Finalization memory pass, uint256 score, uint256 index)
-        private
-        pure
-        returns (uint256 weight)
-    {
+    function _recordTier(
+        RankMath.Cursor memory cursor,
+        Finalization memory pass,
+        uint256 score,
+        uint256 index
+    ) private pure returns (uint256 weight) {
         uint256 rank = cursor.rank;
         unchecked {
             cursor.rank = rank + 1;
-            if (rank + 1 == cursor.tier1End) {
+            if (rank + 1 == cursor.top) {
                 (pass.tier1LastScore, pass.tier1LastIndex) = (uint72(score), uint24(index));
             }
-            if (rank + 1 == cursor.tier2End) {
+            if (rank + 1 == cursor.mid) {
                 (pass.tier2LastScore, pass.tier2LastIndex) = (uint72(score), uint24(index));
             }
         }
-        if (rank < cursor.tier1End) return 3;
-        if (rank < cursor.tier2End) return 1;
-        return 0;
+        return RankMath.weightAt(rank, cursor.top, cursor.mid);
     }
 
     function _checkNothingOutstanding(uint64 sessionId, uint256 sumScoreLeft, uint256 sumSquaresLeft)
@@ -410,39 +377,13 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     function _completeFinalization(uint64 sessionId, Session memory session, uint256 sumEffectiveScore)
         private
     {
-        _sessions[sessionId].state = ITrainingRegistry.SessionState.Finalized;
+        _sessions[sessionId].state = SessionState.Finalized;
         emit SessionFinalized(
             sessionId, session.eligibleCount, sumEffectiveScore, _finalizations[sessionId].clipCap
         );
     }
 
     // ------------------------------------------------------------------ pool internals
-
-    /// @dev Checks a strategy's parameters (§5) and packs them into the pool's two bps fields.
-    function _packParams(Strategy strategy, PoolParams calldata params)
-        private
-        pure
-        returns (uint16 paramA, uint16 paramB)
-    {
-        uint256 tierBase = params.tierBaseBps;
-        uint256 floor = params.floorBps;
-        uint256 hybridSum = uint256(params.scoreBps) + params.qualityBps + params.reliabilityBps;
-        if (strategy == Strategy.Proportional) {
-            if (tierBase != 0 || floor != 0 || hybridSum != 0) revert UnusedStrategyParam(strategy);
-        } else if (strategy == Strategy.Tiered) {
-            if (floor != 0 || hybridSum != 0) revert UnusedStrategyParam(strategy);
-            if (tierBase > BPS) revert StrategyParamOutOfRange(strategy, tierBase, BPS);
-            paramA = uint16(tierBase);
-        } else if (strategy == Strategy.MinimumGuarantee) {
-            if (tierBase != 0 || hybridSum != 0) revert UnusedStrategyParam(strategy);
-            if (floor > BPS) revert StrategyParamOutOfRange(strategy, floor, BPS);
-            paramA = uint16(floor);
-        } else {
-            if (tierBase != 0 || floor != 0) revert UnusedStrategyParam(strategy);
-            if (hybridSum != BPS) revert HybridWeightsInvalid(hybridSum);
-            (paramA, paramB) = (params.qualityBps, params.reliabilityBps);
-        }
-    }
 
     /// @dev Pulls `amount` and rejects tokens that deliver anything else (fee-on-transfer, rebasing).
     function _pullExactly(IERC20 token, uint256 amount) private {
@@ -458,7 +399,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     function _claim(uint256 poolId, address node) private returns (address token, uint256 amount) {
         Pool storage pool = _existingPool(poolId);
         if (block.timestamp > pool.claimDeadline) revert ClaimWindowClosed(poolId, pool.claimDeadline);
-        uint64 sessionId = _sessionOf(poolId);
+        uint64 sessionId = PoolCodec.sessionOf(poolId);
         uint256 claimBit = _claimBit(poolId);
         uint256 nodeSlot = _nodeSlotOf(sessionId, node);
         if (nodeSlot & claimBit != 0) revert RewardAlreadyClaimed(poolId, node);
@@ -471,91 +412,11 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         token = pool.token;
     }
 
-    /// @dev One eligible node's inputs to §5.
-    struct NodeShare {
-        uint32 index;
-        uint256 score;
-        uint256 effectiveScore;
-        uint256 quality;
-        uint256 reliability;
-    }
-
-    /// @dev §5 for one node, from its record and the aggregates finalization fixed: O(1).
+    /// @dev §5 for one node: O(1), from its record and what finalization fixed.
     function _rewardOf(Pool storage pool, uint64 sessionId, uint32 index) private view returns (uint256) {
         uint256 record = NodeRecords.load(NodeRecords.baseSlot(sessionId), index);
         if (!record.isEligible()) return 0;
-        Finalization storage pass = _finalizations[sessionId];
-        NodeShare memory node;
-        node.index = index;
-        (node.score, node.quality, node.reliability) = ScoreMath.scoreOf(record, pass.totalRounds);
-        uint256 cap = pass.clipCap;
-        node.effectiveScore = node.score < cap ? node.score : cap;
-
-        Strategy strategy = pool.strategy;
-        if (strategy == Strategy.Proportional) {
-            return Payout.proportionalDown(pool.amount, node.effectiveScore, pass.sumEffectiveScore);
-        }
-        if (strategy == Strategy.Tiered) return _tieredReward(pool, pass, node);
-        if (strategy == Strategy.MinimumGuarantee) {
-            return Payout.minimumGuaranteeDown(
-                pool.amount, pool.paramA, pass.eligibleCount, node.effectiveScore, pass.sumEffectiveScore
-            );
-        }
-        return _hybridReward(pool, pass, node);
-    }
-
-    function _tieredReward(Pool storage pool, Finalization storage pass, NodeShare memory node)
-        private
-        view
-        returns (uint256)
-    {
-        return Payout.tieredDown(
-            pool.amount,
-            pool.paramA,
-            node.effectiveScore,
-            pass.sumEffectiveScore,
-            _tierWeight(pass, node.score, node.index),
-            pass.sumTierWeighted
-        );
-    }
-
-    function _hybridReward(Pool storage pool, Finalization storage pass, NodeShare memory node)
-        private
-        view
-        returns (uint256)
-    {
-        uint256 sumQuality = pass.sumQuality;
-        uint256 sumReliability = pass.sumReliability;
-        Payout.HybridShares memory shares =
-            Payout.hybridSharesDown(pool.amount, pool.paramA, pool.paramB, sumQuality, sumReliability);
-        return Payout.hybridDown(
-            shares,
-            node.effectiveScore,
-            pass.sumEffectiveScore,
-            node.quality,
-            sumQuality,
-            node.reliability,
-            sumReliability
-        );
-    }
-
-    /// @dev §4 without storing ranks: a node is in a tier when it ranks at or before the tier's last node.
-    function _tierWeight(Finalization storage pass, uint256 score, uint32 index)
-        private
-        view
-        returns (uint256)
-    {
-        if (_ranksAtOrBefore(score, index, pass.tier1LastScore, pass.tier1LastIndex)) return 3;
-        if (_ranksAtOrBefore(score, index, pass.tier2LastScore, pass.tier2LastIndex)) return 1;
-        return 0;
-    }
-
-    function _ranksAtOrBefore(uint256 score, uint256 index, uint256 lastScore, uint256 lastIndex)
-        private
-        pure
-        returns (bool)
-    {
-        return score > lastScore || (score == lastScore && index <= lastIndex);
+        return PoolReward.rewardOf(pool, _finalizations[sessionId], record, index);
     }
 
     function _pay(address token, address to, uint256 amount) private {
@@ -573,12 +434,8 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         if (pool.amount == 0) revert PoolNotFound(poolId);
     }
 
-    function _sessionOf(uint256 poolId) private pure returns (uint64) {
-        return uint64(poolId >> 8);
-    }
-
     function _claimBit(uint256 poolId) private pure returns (uint256) {
-        return 1 << (CLAIM_BITS_SHIFT + (poolId & POOL_INDEX_MASK));
+        return 1 << (CLAIM_BITS_SHIFT + PoolCodec.indexOf(poolId));
     }
 
     function _setTreasury(address treasury_) internal {

@@ -16,7 +16,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     /// @inheritdoc ITrainingRegistry
     function createSession(uint64 sessionId, bytes32 modelHash, uint64 clipK)
         external
-        onlyRole(COORDINATOR)
+        onlyRole(COORDINATOR_ROLE)
         whenNotPaused
     {
         Session storage session = _sessions[sessionId];
@@ -28,7 +28,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     }
 
     /// @inheritdoc ITrainingRegistry
-    function setClipK(uint64 sessionId, uint64 clipK) external onlyRole(COORDINATOR) whenNotPaused {
+    function setClipK(uint64 sessionId, uint64 clipK) external onlyRole(COORDINATOR_ROLE) whenNotPaused {
         Session storage session = _sessions[sessionId];
         _requireNotFinalized(sessionId, session);
         uint64 previous = session.clipK;
@@ -38,7 +38,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     }
 
     /// @inheritdoc ITrainingRegistry
-    function completeSession(uint64 sessionId) external onlyRole(COORDINATOR) whenNotPaused {
+    function completeSession(uint64 sessionId) external onlyRole(COORDINATOR_ROLE) whenNotPaused {
         Session storage session = _sessions[sessionId];
         _requireState(sessionId, session, SessionState.Active);
         session.state = SessionState.Completed;
@@ -50,7 +50,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     /// @inheritdoc ITrainingRegistry
     function registerNode(uint64 sessionId, address node, bytes32 nodeId)
         external
-        onlyRole(COORDINATOR)
+        onlyRole(COORDINATOR_ROLE)
         whenNotPaused
         returns (uint32 index)
     {
@@ -65,7 +65,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     /// @inheritdoc ITrainingRegistry
     function registerNodesBatch(uint64 sessionId, address[] calldata nodes, bytes32[] calldata nodeIds)
         external
-        onlyRole(COORDINATOR)
+        onlyRole(COORDINATOR_ROLE)
         whenNotPaused
         returns (uint32 firstIndex)
     {
@@ -84,7 +84,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     /// @inheritdoc ITrainingRegistry
     function excludeNode(uint64 sessionId, address node, string calldata reason)
         external
-        onlyRole(COORDINATOR)
+        onlyRole(COORDINATOR_ROLE)
         whenNotPaused
     {
         Session storage session = _sessions[sessionId];
@@ -143,7 +143,8 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     // ------------------------------------------------------------------ internals
 
     function _checkCapacity(uint64 sessionId, uint256 nodeCount, uint256 adding) private pure {
-        if (nodeCount + adding > NODE_LIMIT) revert TooManyNodes(sessionId, NODE_LIMIT);
+        uint256 requested = nodeCount + adding;
+        if (requested > MAX_NODES) revert TooManyNodes(sessionId, requested, MAX_NODES);
     }
 
     /// @dev One new storage slot per node: the node slot (index + 1). The record slot is first written

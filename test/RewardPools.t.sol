@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IGradPayBase} from "../contracts/interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../contracts/interfaces/IRewardDistributor.sol";
 import {ITrainingRegistry} from "../contracts/interfaces/ITrainingRegistry.sol";
 import {BaseTest} from "./utils/BaseTest.sol";
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 /// @notice createRewardPool: funding, parameter validation, pool ids and the pool views.
@@ -252,7 +252,7 @@ contract RewardPoolsTest is BaseTest {
             1 ether,
             IRewardDistributor.Strategy.Hybrid,
             _hybridParams(s, q, r),
-            abi.encodeWithSelector(IRewardDistributor.HybridWeightsInvalid.selector, sum)
+            abi.encodeWithSelector(IRewardDistributor.HybridWeightsInvalid.selector, sum, 10_000)
         );
     }
 
@@ -264,17 +264,21 @@ contract RewardPoolsTest is BaseTest {
             1,
             IRewardDistributor.Strategy.Hybrid,
             _hybridParams(7000, 2000, 999),
-            abi.encodeWithSelector(sel, 9999)
+            abi.encodeWithSelector(sel, 9999, 10_000)
         );
         _expectCreateRevert(
             address(0),
             1,
             IRewardDistributor.Strategy.Hybrid,
             _hybridParams(7000, 2000, 1001),
-            abi.encodeWithSelector(sel, 10_001)
+            abi.encodeWithSelector(sel, 10_001, 10_000)
         );
         _expectCreateRevert(
-            address(0), 1, IRewardDistributor.Strategy.Hybrid, _noParams(), abi.encodeWithSelector(sel, 0)
+            address(0),
+            1,
+            IRewardDistributor.Strategy.Hybrid,
+            _noParams(),
+            abi.encodeWithSelector(sel, 0, 10_000)
         );
     }
 
@@ -383,12 +387,12 @@ contract RewardPoolsTest is BaseTest {
             1,
             IRewardDistributor.Strategy.Proportional,
             _noParams(),
-            abi.encodeWithSelector(IRewardDistributor.TooManyPools.selector, SESSION, 224)
+            abi.encodeWithSelector(IRewardDistributor.TooManyPools.selector, SESSION, 225, 224)
         );
     }
 
     function test_RevertWhen_createRewardPool_sessionNotFinalized() public {
-        bytes4 sel = ITrainingRegistry.SessionInWrongState.selector;
+        bytes4 sel = IGradPayBase.SessionInWrongState.selector;
         // None
         _expectCreateRevert(
             address(0),
@@ -396,7 +400,7 @@ contract RewardPoolsTest is BaseTest {
             IRewardDistributor.Strategy.Proportional,
             _noParams(),
             abi.encodeWithSelector(
-                sel, SESSION, ITrainingRegistry.SessionState.None, ITrainingRegistry.SessionState.Finalized
+                sel, SESSION, IGradPayBase.SessionState.None, IGradPayBase.SessionState.Finalized
             )
         );
         // Active
@@ -410,7 +414,7 @@ contract RewardPoolsTest is BaseTest {
             IRewardDistributor.Strategy.Proportional,
             _noParams(),
             abi.encodeWithSelector(
-                sel, SESSION, ITrainingRegistry.SessionState.Active, ITrainingRegistry.SessionState.Finalized
+                sel, SESSION, IGradPayBase.SessionState.Active, IGradPayBase.SessionState.Finalized
             )
         );
         // Completed, finalization in progress
@@ -425,10 +429,7 @@ contract RewardPoolsTest is BaseTest {
             IRewardDistributor.Strategy.Proportional,
             _noParams(),
             abi.encodeWithSelector(
-                sel,
-                SESSION,
-                ITrainingRegistry.SessionState.Completed,
-                ITrainingRegistry.SessionState.Finalized
+                sel, SESSION, IGradPayBase.SessionState.Completed, IGradPayBase.SessionState.Finalized
             )
         );
         vm.prank(coordinator);
@@ -444,17 +445,13 @@ contract RewardPoolsTest is BaseTest {
         uint40 deadline = _deadline();
         vm.deal(stranger, 1 ether);
         vm.prank(stranger);
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role)
-        );
+        vm.expectRevert(_unauthorized(stranger, role));
         gradpay.createRewardPool{value: 1 ether}(
             SESSION, address(0), 1 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
         );
         vm.deal(admin, 1 ether);
         vm.prank(admin);
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, admin, role)
-        );
+        vm.expectRevert(_unauthorized(admin, role));
         gradpay.createRewardPool{value: 1 ether}(
             SESSION, address(0), 1 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
         );

@@ -7,8 +7,6 @@ import {BaseTest} from "./utils/BaseTest.sol";
 
 /// @notice reward-math.md §6 end to end: record -> complete -> finalize -> pools -> claims, to the wei.
 contract WorkedExampleTest is BaseTest {
-    address[] internal nodes;
-
     function _recordExample(uint64 sessionId, uint64 clipK) internal {
         nodes = _createSession(sessionId, clipK, 3);
         uint256[] memory entries = new uint256[](3);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IGradPayBase} from "../interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
-import {ITrainingRegistry} from "../interfaces/ITrainingRegistry.sol";
+import {RecordPacking} from "../libraries/RecordPacking.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -11,18 +12,21 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 /// @notice The state shared by the three concerns (registry, tracker, distributor), which live behind
 ///         one address so that a claim or a record batch never pays for a cross-contract call.
 /// @dev Every struct is laid out to the bit: what one operation reads sits in as few slots as possible.
-abstract contract GradPayStorage is AccessControl, Pausable, ReentrancyGuardTransient {
-    /// @dev Published as `COORDINATOR_ROLE` (and the limits below as `MAX_*`) by GradPay.
-    bytes32 internal constant COORDINATOR = keccak256("COORDINATOR_ROLE");
-
-    /// @dev 2^24 - 1 nodes keep every session-wide sum inside its packed field (see `Totals`, `Finalization`).
-    uint256 internal constant NODE_LIMIT = type(uint24).max;
+abstract contract GradPayStorage is IGradPayBase, AccessControl, Pausable, ReentrancyGuardTransient {
+    /// @inheritdoc IGradPayBase
+    bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
+    /// @inheritdoc IGradPayBase
+    /// @dev Keeps every session-wide sum inside its packed field (see `Totals`, `Finalization`).
+    uint256 public constant MAX_NODES = type(uint24).max;
+    /// @inheritdoc IGradPayBase
+    uint256 public constant MAX_EPOCHS = RecordPacking.MAX_EPOCHS;
+    /// @inheritdoc IGradPayBase
     /// @dev One pool per claim bit of a node slot (bits 32..255).
-    uint256 internal constant POOL_LIMIT = 224;
+    uint256 public constant MAX_POOLS = 224;
 
     /// @dev One slot. `epochCount` doubles as the current epoch's ordinal in node records.
     struct Session {
-        ITrainingRegistry.SessionState state;
+        SessionState state;
         uint32 nodeCount;
         uint32 eligibleCount;
         uint32 totalRounds;
@@ -100,35 +104,28 @@ abstract contract GradPayStorage is AccessControl, Pausable, ReentrancyGuardTran
     uint256 internal constant CLAIM_BITS_SHIFT = 32;
 
     /// @dev Reverts unless the session is in `required`.
-    function _requireState(uint64 sessionId, Session memory session, ITrainingRegistry.SessionState required)
-        internal
-        pure
-    {
+    function _requireState(uint64 sessionId, Session memory session, SessionState required) internal pure {
         if (session.state != required) {
-            revert ITrainingRegistry.SessionInWrongState(sessionId, session.state, required);
+            revert SessionInWrongState(sessionId, session.state, required);
         }
     }
 
     /// @dev Reverts unless the session is Active or Completed (the states in which it can still change
     ///      what finalization will see): an unknown session is asked to be Active, a Finalized one Completed.
     function _requireNotFinalized(uint64 sessionId, Session memory session) internal pure {
-        ITrainingRegistry.SessionState state = session.state;
-        if (state == ITrainingRegistry.SessionState.None) {
-            revert ITrainingRegistry.SessionInWrongState(
-                sessionId, state, ITrainingRegistry.SessionState.Active
-            );
+        SessionState state = session.state;
+        if (state == SessionState.None) {
+            revert SessionInWrongState(sessionId, state, SessionState.Active);
         }
-        if (state == ITrainingRegistry.SessionState.Finalized) {
-            revert ITrainingRegistry.SessionInWrongState(
-                sessionId, state, ITrainingRegistry.SessionState.Completed
-            );
+        if (state == SessionState.Finalized) {
+            revert SessionInWrongState(sessionId, state, SessionState.Completed);
         }
     }
 
     /// @dev The node's slot, reverting for a stranger.
     function _nodeSlotOf(uint64 sessionId, address node) internal view returns (uint256 slot) {
         slot = _nodeSlots[sessionId][node];
-        if (slot == 0) revert ITrainingRegistry.NodeNotRegistered(sessionId, node);
+        if (slot == 0) revert NodeNotRegistered(sessionId, node);
     }
 
     function _indexOf(uint256 nodeSlot) internal pure returns (uint32) {
@@ -139,7 +136,7 @@ abstract contract GradPayStorage is AccessControl, Pausable, ReentrancyGuardTran
     function _resetFinalization(uint64 sessionId) internal {
         if (_finalizations[sessionId].started) {
             delete _finalizations[sessionId];
-            emit IRewardDistributor.FinalizationReset(sessionId);
+            emit FinalizationReset(sessionId);
         }
     }
 }

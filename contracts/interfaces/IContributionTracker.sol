@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IGradPayBase} from "./IGradPayBase.sol";
+
 /// @title IContributionTracker
 /// @notice Exactly-once records of what each node contributed per epoch (reward-math.md §1), and
 ///         the scores of reward-math.md §2 computed from them as views.
 /// @dev Batches travel as one 32-byte word per entry (see `ContributionEntry` for the bit layout,
 ///      `packEntry` to build one): a 9-field ABI struct would cost ~4x the calldata.
-interface IContributionTracker {
+interface IContributionTracker is IGradPayBase {
     /// @notice One node's metrics for one epoch (reward-math.md §1).
     /// @dev Packed word, least significant bit first: nodeIndex [0,32), computeSeconds [32,64),
     ///      accepted [64,96), rejected [96,128), roundsOk [128,160), roundsJoined [160,192),
@@ -79,25 +81,59 @@ interface IContributionTracker {
 
     // ------------------------------------------------------------------ errors
 
-    /// @notice Thrown when entry `position` of a batch has `field` = `value` above its bound.
+    /// @notice Thrown when an entry of a batch has a field above its bound (reward-math.md §1).
+    /// @param position The entry's position in the batch.
+    /// @param field The field.
+    /// @param value Its value.
+    /// @param bound The largest value it may have.
     error EntryOutOfBounds(uint256 position, EntryField field, uint256 value, uint256 bound);
-    /// @notice Thrown when entry `position` names a node index the session does not have.
+    /// @notice Thrown when an entry names a node index the session does not have.
+    /// @param position The entry's position in the batch.
+    /// @param nodeIndex The index it names.
+    /// @param nodeCount The session's nodes (valid indices are below it).
     error EntryUnknownNode(uint256 position, uint32 nodeIndex, uint32 nodeCount);
-    /// @notice Thrown when entry `position` names a node already recorded in this epoch.
+    /// @notice Thrown when an entry names a node already recorded in this epoch.
+    /// @param position The entry's position in the batch.
+    /// @param nodeIndex The node.
+    /// @param epoch The epoch.
     error NodeAlreadyRecordedInEpoch(uint256 position, uint32 nodeIndex, uint32 epoch);
-    /// @notice Thrown when adding entry `position` would overflow the node's stored sum of `field`.
+    /// @notice Thrown when adding an entry would overflow the node's stored sum of `field`.
+    /// @param position The entry's position in the batch.
+    /// @param nodeIndex The node.
+    /// @param field The sum that would overflow (`ComputeSeconds`, `Accepted` or `Rejected`).
     error RecordOverflow(uint256 position, uint32 nodeIndex, EntryField field);
-    /// @notice Thrown when `(sessionId, epoch, batch)` was already recorded: a replay, safe to treat as done.
+    /// @notice Thrown when `(sessionId, epoch, batch)` was already recorded: a replay, safe to treat as done
+    ///         once the `entriesDigest` of its `ContributionsRecorded` matches the batch.
+    /// @param sessionId The session.
+    /// @param epoch The epoch.
+    /// @param batch The batch number.
     error BatchAlreadyRecorded(uint64 sessionId, uint32 epoch, uint32 batch);
-    /// @notice Thrown when `epoch` is older than the session's current epoch.
+    /// @notice Thrown when a batch's epoch is older than the session's current epoch.
+    /// @param sessionId The session.
+    /// @param epoch The epoch asked for.
+    /// @param currentEpoch The session's current epoch (the oldest one that still takes batches).
     error EpochOutOfOrder(uint64 sessionId, uint32 epoch, uint32 currentEpoch);
-    /// @notice Thrown when a batch of the current epoch gives another `epochRounds` than the first one did.
+    /// @notice Thrown when a batch of the current epoch gives other rounds than the epoch's first batch did.
+    /// @param sessionId The session.
+    /// @param epoch The epoch.
+    /// @param given The rounds the batch gives.
+    /// @param recorded The rounds the epoch was opened with.
     error EpochRoundsMismatch(uint64 sessionId, uint32 epoch, uint32 given, uint32 recorded);
-    /// @notice Thrown when a new epoch would exceed the session's `max` epochs.
-    error TooManyEpochs(uint64 sessionId, uint256 max);
-    /// @notice Thrown when the session's total rounds T would exceed `max`.
+    /// @notice Thrown when a new epoch would take the session past its epoch limit.
+    /// @param sessionId The session.
+    /// @param epoch The epoch that would be one too many.
+    /// @param max `MAX_EPOCHS`.
+    error TooManyEpochs(uint64 sessionId, uint32 epoch, uint256 max);
+    /// @notice Thrown when the session's total rounds T would exceed what a record can hold.
+    /// @param sessionId The session.
+    /// @param total T with the new epoch's rounds.
+    /// @param max The largest T (2^27 - 1).
     error TotalRoundsOverflow(uint64 sessionId, uint256 total, uint256 max);
-    /// @notice Thrown when a score range reaches past the session's nodes.
+    /// @notice Thrown when an index range reaches past the session's nodes.
+    /// @param sessionId The session.
+    /// @param from The range's first index.
+    /// @param count The range's length.
+    /// @param nodeCount The session's nodes (the range must end at or before it).
     error IndexRangeOutOfBounds(uint64 sessionId, uint256 from, uint256 count, uint32 nodeCount);
 
     // ------------------------------------------------------------------ events
@@ -142,10 +178,19 @@ interface IContributionTracker {
     // ------------------------------------------------------------------ views
 
     /// @notice Packs an entry into the word `recordContributionsBatch` takes.
-    function packEntry(ContributionEntry calldata entry) external pure returns (uint256);
+    /// @param entry The entry's fields.
+    /// @return word The packed word (bits 240..255 zero).
+    function packEntry(ContributionEntry calldata entry) external pure returns (uint256 word);
 
     /// @notice Whether `(sessionId, epoch, batch)` has been recorded.
-    function isBatchRecorded(uint64 sessionId, uint32 epoch, uint32 batch) external view returns (bool);
+    /// @param sessionId The session.
+    /// @param epoch The epoch.
+    /// @param batch The batch number.
+    /// @return recorded True once the batch is recorded.
+    function isBatchRecorded(uint64 sessionId, uint32 epoch, uint32 batch)
+        external
+        view
+        returns (bool recorded);
 
     /// @notice 256 batch flags of an epoch at once: bit `i` is batch `256 * word + i`.
     /// @param sessionId The session.
@@ -171,18 +216,40 @@ interface IContributionTracker {
         view
         returns (uint32 eligibleCount, uint256 sumScore, uint256 sumScoreSquared);
 
-    /// @notice `node`'s running sums.
-    function getContribution(uint64 sessionId, address node) external view returns (NodeRecord memory);
+    /// @notice `node`'s running sums; reverts with `NodeNotRegistered` for a stranger.
+    /// @param sessionId The session.
+    /// @param node The node.
+    /// @return record Its sums.
+    function getContribution(uint64 sessionId, address node) external view returns (NodeRecord memory record);
 
     /// @notice The running sums of the node at `index`.
-    function getContributionByIndex(uint64 sessionId, uint32 index) external view returns (NodeRecord memory);
+    /// @param sessionId The session.
+    /// @param index The node's index (below the session's node count).
+    /// @return record Its sums.
+    function getContributionByIndex(uint64 sessionId, uint32 index)
+        external
+        view
+        returns (NodeRecord memory record);
 
     /// @notice Session-wide sums.
-    function getSessionTotal(uint64 sessionId) external view returns (SessionTotals memory);
+    /// @param sessionId The session.
+    /// @return totals T, the epoch count and the sums over every accepted entry.
+    function getSessionTotal(uint64 sessionId) external view returns (SessionTotals memory totals);
 
-    /// @notice `node`'s scores and eligibility (reward-math.md §2).
-    function getScore(uint64 sessionId, address node) external view returns (NodeScore memory);
+    /// @notice `node`'s scores and eligibility (reward-math.md §2); reverts with `NodeNotRegistered`
+    ///         for a stranger.
+    /// @param sessionId The session.
+    /// @param node The node.
+    /// @return score Its scores.
+    function getScore(uint64 sessionId, address node) external view returns (NodeScore memory score);
 
     /// @notice The scores of nodes `from .. from + count - 1`, for ranking off-chain.
-    function getScores(uint64 sessionId, uint32 from, uint32 count) external view returns (NodeScore[] memory);
+    /// @param sessionId The session.
+    /// @param from First node index of the range.
+    /// @param count Number of nodes in the range.
+    /// @return scores One per node, in index order.
+    function getScores(uint64 sessionId, uint32 from, uint32 count)
+        external
+        view
+        returns (NodeScore[] memory scores);
 }

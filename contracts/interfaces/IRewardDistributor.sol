@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IGradPayBase} from "./IGradPayBase.sol";
+
 /// @title IRewardDistributor
 /// @notice Turns a completed session's records into rewards exactly as reward-math.md §3-§5 say.
 ///         Finalization is one verified pass over the eligible nodes in rank order, supplied by the
 ///         coordinator in chunks (no sorting on-chain); rewards are computed lazily at claim, in O(1).
 /// @dev Pool ids encode their session: `poolId = uint256(sessionId) << 8 | poolIndex`.
-interface IRewardDistributor {
+interface IRewardDistributor is IGradPayBase {
     /// @notice How a pool is split among eligible nodes (reward-math.md §5).
     enum Strategy {
         Proportional,
@@ -74,56 +76,109 @@ interface IRewardDistributor {
     // ------------------------------------------------------------------ errors
 
     /// @notice Thrown when `submitRanking` comes before `startFinalization`.
+    /// @param sessionId The session.
     error FinalizationNotStarted(uint64 sessionId);
-    /// @notice Thrown when the ranking lists a node at `position` that is not eligible.
+    /// @notice Thrown when the ranking lists a node that is not eligible (or not a node at all).
+    /// @param position The node's rank in the whole ranking.
+    /// @param nodeIndex The index listed.
     error RankedNodeNotEligible(uint256 position, uint32 nodeIndex);
-    /// @notice Thrown when the node at `position` does not rank strictly below the previous one
-    ///         (score descending, index ascending); a duplicated node fails this way too.
+    /// @notice Thrown when a ranked node does not rank strictly below the previous one (score
+    ///         descending, index ascending); a duplicated node fails this way too.
+    /// @param position The node's rank in the whole ranking.
+    /// @param nodeIndex The index listed.
+    /// @param previousIndex The index listed just before it.
     error RankingOutOfOrder(uint256 position, uint32 nodeIndex, uint32 previousIndex);
     /// @notice Thrown when the ranking lists more nodes than the session has eligible.
+    /// @param sessionId The session.
+    /// @param listed Nodes listed so far with this chunk.
+    /// @param eligibleCount The session's eligible nodes.
     error RankingTooLong(uint64 sessionId, uint256 listed, uint32 eligibleCount);
     /// @notice Thrown when the chunk marked last leaves eligible nodes unlisted.
+    /// @param sessionId The session.
+    /// @param listed Nodes listed with this chunk.
+    /// @param eligibleCount The session's eligible nodes.
     error RankingIncomplete(uint64 sessionId, uint32 listed, uint32 eligibleCount);
-    /// @notice Thrown when the pass's running total passes the claimed one at ranked `position`:
-    ///         the claimed total was too low.
+    /// @notice Thrown when the pass's running total passes the claimed one: the claimed total was too low.
+    /// @param sessionId The session.
+    /// @param which Which total.
+    /// @param position The rank at which the ranked nodes' sum exceeded the claim.
     error ClaimedTotalTooLow(uint64 sessionId, ClaimedTotal which, uint256 position);
-    /// @notice Thrown when the last ranked node leaves `excess` of the claimed total unaccounted for.
+    /// @notice Thrown when the ranked nodes leave part of a claimed total unaccounted for.
+    /// @param sessionId The session.
+    /// @param which Which total.
+    /// @param excess What is left of the claim after the last eligible node.
     error ClaimedTotalTooHigh(uint64 sessionId, ClaimedTotal which, uint256 excess);
     /// @notice Thrown when a claimed total is above what any session can reach.
+    /// @param sessionId The session.
+    /// @param which Which total.
+    /// @param value The claimed value.
+    /// @param max The largest value accepted.
     error ClaimedTotalOutOfRange(uint64 sessionId, ClaimedTotal which, uint256 value, uint256 max);
     /// @notice Thrown when the coordinator's eligible count differs from the contract's.
+    /// @param sessionId The session.
+    /// @param claimed The count given.
+    /// @param actual The session's eligible nodes.
     error EligibleCountMismatch(uint64 sessionId, uint32 claimed, uint32 actual);
     /// @notice Thrown for a pool id that was never created.
+    /// @param poolId The id.
     error PoolNotFound(uint256 poolId);
-    /// @notice Thrown when a session already has the maximum number of pools.
-    error TooManyPools(uint64 sessionId, uint256 max);
+    /// @notice Thrown when a new pool would take the session past its pool limit.
+    /// @param sessionId The session.
+    /// @param requested Pools the session would have with this one.
+    /// @param max `MAX_POOLS`.
+    error TooManyPools(uint64 sessionId, uint256 requested, uint256 max);
     /// @notice Thrown for a pool of zero amount.
     error ZeroPoolAmount();
-    /// @notice Thrown when a strategy parameter is above `max`.
+    /// @notice Thrown when a strategy parameter is above its bound.
+    /// @param strategy The pool's strategy.
+    /// @param value The parameter given.
+    /// @param max Its bound (10000 bps).
     error StrategyParamOutOfRange(Strategy strategy, uint256 value, uint256 max);
     /// @notice Thrown when a parameter the chosen strategy does not use is non-zero.
+    /// @param strategy The pool's strategy.
     error UnusedStrategyParam(Strategy strategy);
-    /// @notice Thrown when hybrid weights do not sum to 10000 bps.
-    error HybridWeightsInvalid(uint256 sum);
+    /// @notice Thrown when hybrid weights do not sum to 100 %.
+    /// @param sum `scoreBps + qualityBps + reliabilityBps` as given.
+    /// @param required The sum they must have (10000 bps).
+    error HybridWeightsInvalid(uint256 sum, uint256 required);
     /// @notice Thrown when the claim deadline is not in the future.
+    /// @param claimDeadline The deadline given.
+    /// @param timestamp The block's timestamp.
     error ClaimDeadlineNotInFuture(uint40 claimDeadline, uint256 timestamp);
     /// @notice Thrown when `msg.value` does not fit the pool: `amount` for ETH, 0 for a token.
+    /// @param sent `msg.value`.
+    /// @param expected What it must be.
     error WrongEthValue(uint256 sent, uint256 expected);
     /// @notice Thrown when a pool's token address has no contract code.
+    /// @param token The address.
     error TokenNotAContract(address token);
     /// @notice Thrown when a token delivers less than the amount transferred (fee-on-transfer).
+    /// @param token The token.
+    /// @param expected The amount transferred.
+    /// @param received What the contract's balance grew by.
     error TokenTransferShortfall(address token, uint256 expected, uint256 received);
     /// @notice Thrown when claiming after the pool's deadline.
+    /// @param poolId The pool.
+    /// @param claimDeadline Its deadline.
     error ClaimWindowClosed(uint256 poolId, uint40 claimDeadline);
     /// @notice Thrown when sweeping before the pool's deadline.
+    /// @param poolId The pool.
+    /// @param claimDeadline Its deadline.
     error ClaimWindowOpen(uint256 poolId, uint40 claimDeadline);
     /// @notice Thrown when a pool is swept a second time.
+    /// @param poolId The pool.
     error PoolAlreadySwept(uint256 poolId);
     /// @notice Thrown when a node claims a pool it has already claimed.
+    /// @param poolId The pool.
+    /// @param node The node.
     error RewardAlreadyClaimed(uint256 poolId, address node);
     /// @notice Thrown when a node is owed nothing by the pool (not eligible, or a zero share).
+    /// @param poolId The pool.
+    /// @param node The node.
     error NothingToClaim(uint256 poolId, address node);
     /// @notice Thrown when an ETH payment is refused by its recipient.
+    /// @param to The recipient.
+    /// @param amount The payment.
     error EthTransferFailed(address to, uint256 amount);
     /// @notice Thrown when the treasury would be the zero address.
     error ZeroAddressTreasury();
@@ -131,6 +186,11 @@ interface IRewardDistributor {
     // ------------------------------------------------------------------ events
 
     /// @notice Emitted when the coordinator starts (or restarts) a session's finalization.
+    /// @param sessionId The session.
+    /// @param eligibleCount n, as claimed.
+    /// @param sumScore Σscore, as claimed.
+    /// @param sumScoreSquared Σscore², as claimed.
+    /// @param clipCap The cap computed from them (reward-math.md §3; type(uint72).max when off).
     event FinalizationStarted(
         uint64 indexed sessionId,
         uint32 eligibleCount,
@@ -138,17 +198,33 @@ interface IRewardDistributor {
         uint256 sumScoreSquared,
         uint256 clipCap
     );
-    /// @notice Emitted when an in-progress finalization is discarded (exclusion or clipK change).
-    event FinalizationReset(uint64 indexed sessionId);
-    /// @notice Emitted when a chunk of the ranking is verified.
+    /// @notice Emitted when a chunk of the ranking is verified and the ranking is not complete yet.
+    /// @param sessionId The session.
+    /// @param processed Nodes verified so far.
+    /// @param eligibleCount Nodes the ranking must list.
     event RankingVerified(uint64 indexed sessionId, uint32 processed, uint32 eligibleCount);
     /// @notice Emitted for each node whose score is above the clip cap (an outlier), during the pass.
+    /// @param sessionId The session.
+    /// @param nodeIndex The node.
+    /// @param score Its score.
+    /// @param clipCap The cap its score counts as.
     event OutlierClipped(uint64 indexed sessionId, uint32 indexed nodeIndex, uint256 score, uint256 clipCap);
     /// @notice Emitted when the pass completes and the session becomes Finalized.
+    /// @param sessionId The session.
+    /// @param eligibleCount n.
+    /// @param sumEffectiveScore S', the sum of the clipped scores.
+    /// @param clipCap The cap.
     event SessionFinalized(
         uint64 indexed sessionId, uint32 eligibleCount, uint256 sumEffectiveScore, uint256 clipCap
     );
     /// @notice Emitted when a pool is created and funded.
+    /// @param poolId The pool (`sessionId << 8 | poolIndex`).
+    /// @param sessionId Its session.
+    /// @param token The token (address(0) for ETH).
+    /// @param amount The amount funded.
+    /// @param strategy How it is split (reward-math.md §5).
+    /// @param claimDeadline Last timestamp at which nodes can claim.
+    /// @param funder The coordinator that funded it.
     event RewardPoolCreated(
         uint256 indexed poolId,
         uint64 indexed sessionId,
@@ -158,18 +234,28 @@ interface IRewardDistributor {
         uint40 claimDeadline,
         address indexed funder
     );
-    /// @notice Emitted when a node's reward is paid (to the node, whoever called).
+    /// @notice Emitted when a node's reward is paid (always to the node, whoever called).
+    /// @param poolId The pool.
+    /// @param node The node paid.
+    /// @param amount The reward.
+    /// @param caller Who sent the claim.
     event RewardClaimed(uint256 indexed poolId, address indexed node, uint256 amount, address caller);
     /// @notice Emitted when what is left of a pool goes to the treasury.
+    /// @param poolId The pool.
+    /// @param treasury Where it went.
+    /// @param amount What was left.
     event PoolSwept(uint256 indexed poolId, address indexed treasury, uint256 amount);
     /// @notice Emitted when the treasury changes.
+    /// @param previousTreasury The treasury before (address(0) at deployment).
+    /// @param treasury The treasury now.
     event TreasuryUpdated(address previousTreasury, address treasury);
 
     // ------------------------------------------------------------------ finalization
 
     /// @notice Starts (or restarts) the verified pass on a Completed session with the totals the
-    ///         coordinator claims; the clip cap is computed from them now. With no eligible node the
-    ///         session is Finalized at once. Coordinator only.
+    ///         coordinator claims (`getFinalizationTotals` computes them); the clip cap is computed
+    ///         from them now. With no eligible node the session is Finalized at once. Coordinator only.
+    /// @param sessionId The session: Completed.
     /// @param eligibleCount n, as the coordinator counted it (must equal the contract's).
     /// @param sumScore Σ score over eligible nodes.
     /// @param sumScoreSquared Σ score² over eligible nodes.
@@ -183,6 +269,8 @@ interface IRewardDistributor {
     /// @notice Verifies the next chunk of eligible node indices in rank order (score descending,
     ///         index ascending). The chunk that lists the last eligible node finalizes the session.
     ///         Coordinator only.
+    /// @param sessionId The session: Completed, its pass started.
+    /// @param rankedIndices The next nodes of the ranking (may be empty when `lastChunk` is false).
     /// @param lastChunk When true, the chunk must complete the ranking (else `RankingIncomplete`).
     function submitRanking(uint64 sessionId, uint32[] calldata rankedIndices, bool lastChunk) external;
 
@@ -190,6 +278,13 @@ interface IRewardDistributor {
 
     /// @notice Creates a pool on a Finalized session, funded now: `msg.value == amount` for ETH
     ///         (`token == address(0)`), else `amount` pulled from the caller. Coordinator only.
+    /// @param sessionId The session: Finalized.
+    /// @param token The token, or address(0) for ETH.
+    /// @param amount What the pool pays out in total (non-zero).
+    /// @param strategy How it is split (reward-math.md §5).
+    /// @param params The strategy's parameters; the others must be zero.
+    /// @param claimDeadline Last timestamp at which nodes can claim (in the future).
+    /// @return poolId The new pool: `sessionId << 8 | poolIndex`.
     function createRewardPool(
         uint64 sessionId,
         address token,
@@ -200,41 +295,68 @@ interface IRewardDistributor {
     ) external payable returns (uint256 poolId);
 
     /// @notice Pays the caller's reward from `poolId`.
+    /// @param poolId The pool.
+    /// @return amount What was paid.
     function claimReward(uint256 poolId) external returns (uint256 amount);
 
     /// @notice Pays `node`'s reward from `poolId` to `node`; anyone may call.
+    /// @param poolId The pool.
+    /// @param node The node to pay.
+    /// @return amount What was paid.
     function claimRewardFor(uint256 poolId, address node) external returns (uint256 amount);
 
     /// @notice Claims the caller's reward from each pool, atomically; same-token payouts in a row
     ///         are paid in one transfer.
+    /// @param poolIds The pools (at least one).
+    /// @return amounts What each pool paid, in the order given.
     function claimRewardsBatch(uint256[] calldata poolIds) external returns (uint256[] memory amounts);
 
     /// @notice After the deadline, sends what is left of the pool to the treasury, once. Admin only.
+    /// @param poolId The pool.
+    /// @return amount What was sent.
     function sweepPool(uint256 poolId) external returns (uint256 amount);
 
     /// @notice Sets where swept funds go. Admin only.
+    /// @param treasury The new treasury (not zero).
     function setTreasury(address treasury) external;
 
     // ------------------------------------------------------------------ views
 
-    /// @notice What `node` would be paid by `poolId` now (0 once claimed or when not eligible).
-    function pendingReward(uint256 poolId, address node) external view returns (uint256);
+    /// @notice What `node` would be paid by `poolId` now (0 once claimed, after the deadline, for a
+    ///         stranger or when not eligible).
+    /// @param poolId The pool.
+    /// @param node The node.
+    /// @return amount The claimable reward.
+    function pendingReward(uint256 poolId, address node) external view returns (uint256 amount);
 
     /// @notice What `node` is entitled to from `poolId`, claimed or not.
-    function rewardOf(uint256 poolId, address node) external view returns (uint256);
+    /// @param poolId The pool.
+    /// @param node The node.
+    /// @return amount Its reward (0 for a stranger or a node that is not eligible).
+    function rewardOf(uint256 poolId, address node) external view returns (uint256 amount);
 
     /// @notice Whether `node` has claimed `poolId`.
-    function hasClaimed(uint256 poolId, address node) external view returns (bool);
+    /// @param poolId The pool.
+    /// @param node The node.
+    /// @return claimed True once claimed.
+    function hasClaimed(uint256 poolId, address node) external view returns (bool claimed);
 
     /// @notice The pool as stored.
-    function getPool(uint256 poolId) external view returns (PoolInfo memory);
+    /// @param poolId The pool.
+    /// @return info Its session, token, strategy and parameters, deadline and amounts.
+    function getPool(uint256 poolId) external view returns (PoolInfo memory info);
 
     /// @notice The finalization pass's progress.
-    function getFinalization(uint64 sessionId) external view returns (FinalizationInfo memory);
+    /// @param sessionId The session.
+    /// @return info Whether it started, how many nodes it verified, the claimed totals still unmatched, the cap.
+    function getFinalization(uint64 sessionId) external view returns (FinalizationInfo memory info);
 
     /// @notice The aggregates finalization fixed.
-    function getRewardBasis(uint64 sessionId) external view returns (RewardBasis memory);
+    /// @param sessionId The session: Finalized.
+    /// @return basis n, T, the cap and the sums and tier ends the pools pay by.
+    function getRewardBasis(uint64 sessionId) external view returns (RewardBasis memory basis);
 
     /// @notice Where swept funds go.
-    function treasury() external view returns (address);
+    /// @return account The treasury.
+    function treasury() external view returns (address account);
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {BPS} from "./Bps.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @title Payout
 /// @notice reward-math.md §5, one function per strategy. Every division rounds down; products go
 ///         through 512-bit `Math.mulDiv`, so a pool may be any uint256 amount.
 library Payout {
-    uint256 internal constant BPS = 10_000;
-
     /// @notice Strategy 0: floor(F * s' / S').
     function proportionalDown(uint256 pool, uint256 effectiveScore, uint256 sumEffectiveScore)
         internal

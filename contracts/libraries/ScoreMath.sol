@@ -1,7 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {RecordPacking} from "./RecordPacking.sol";
+import {BPS} from "./Bps.sol";
+import {
+    RECORD_A_SHIFT,
+    RECORD_CONS_SHIFT,
+    RECORD_C_MASK,
+    RECORD_EPOCH_MASK,
+    RECORD_E_SHIFT,
+    RECORD_J_SHIFT,
+    RECORD_K_SHIFT,
+    RECORD_NET_SHIFT,
+    RECORD_P_SHIFT,
+    RECORD_SUM_MASK,
+    RECORD_UP_SHIFT,
+    RecordPacking
+} from "./RecordPacking.sol";
 
 /// @title ScoreMath
 /// @notice reward-math.md §2: quality Q, reliability R and score from a node's packed sums.
@@ -11,7 +25,13 @@ import {RecordPacking} from "./RecordPacking.sol";
 library ScoreMath {
     using RecordPacking for uint256;
 
-    uint256 internal constant BPS = 10_000;
+    /// @dev §2's weights, in bps: Q = 50 % A + 30 % C + 20 % S, R = 50 % P + 30 % N + 20 % U, and the
+    ///      score's offsets c (5000 + Q) (20000 + R). Literals, so that `scoreOf`'s assembly can name them.
+    uint256 internal constant MAJOR_WEIGHT = 5000;
+    uint256 internal constant MIDDLE_WEIGHT = 3000;
+    uint256 internal constant MINOR_WEIGHT = 2000;
+    uint256 internal constant QUALITY_OFFSET = 5000;
+    uint256 internal constant RELIABILITY_OFFSET = 20_000;
 
     /// @notice The nine values of §2 for one node (for views).
     struct Breakdown {
@@ -28,34 +48,45 @@ library ScoreMath {
 
     /// @notice score, Q and R: what ranking and payouts need.
     /// @dev The hot path of finalization and claims, so one assembly block: the same formulas as the
-    ///      helpers below (which the views use), with the record fields unpacked by RecordPacking's
-    ///      layout. DIV by zero yields 0 in the EVM, which is exactly §2's "0 when the divisor is 0".
+    ///      helpers below (which the views use), the fields unpacked by RecordPacking's layout constants.
+    ///      DIV by zero yields 0 in the EVM, which is exactly §2's "0 when the divisor is 0".
     function scoreOf(uint256 record, uint256 totalRounds)
         internal
         pure
         returns (uint256 score, uint256 quality, uint256 reliability)
     {
         assembly ("memory-safe") {
-            let sumMask := 0x7ffffff // 27 bits
-            let e := and(shr(229, record), 0x1fff)
-            let a := and(shr(40, record), sumMask)
-            let p := and(shr(121, record), sumMask)
-            // A = 10000 a / (a + j), C = cons / e, S = 10000 k / p
-            let acceptance := div(mul(10000, a), add(a, and(shr(67, record), sumMask)))
-            let consistency := div(and(shr(148, record), sumMask), e)
-            let success := div(mul(10000, and(shr(94, record), sumMask)), p)
-            quality := div(add(add(mul(5000, acceptance), mul(3000, consistency)), mul(2000, success)), 10000)
-            // P = min(10000, 10000 p / T), N = net / e, U = up / e
-            let participation := div(mul(10000, p), totalRounds)
-            if gt(participation, 10000) { participation := 10000 }
-            let network := div(and(shr(175, record), sumMask), e)
-            let uptime := div(and(shr(202, record), sumMask), e)
-            reliability := div(
-                add(add(mul(5000, participation), mul(3000, network)), mul(2000, uptime)),
-                10000
+            let e := and(shr(RECORD_E_SHIFT, record), RECORD_EPOCH_MASK)
+            let a := and(shr(RECORD_A_SHIFT, record), RECORD_SUM_MASK)
+            let p := and(shr(RECORD_P_SHIFT, record), RECORD_SUM_MASK)
+            // A = BPS a / (a + j), C = cons / e, S = BPS k / p
+            let acceptance := div(mul(BPS, a), add(a, and(shr(RECORD_J_SHIFT, record), RECORD_SUM_MASK)))
+            let consistency := div(and(shr(RECORD_CONS_SHIFT, record), RECORD_SUM_MASK), e)
+            let success := div(mul(BPS, and(shr(RECORD_K_SHIFT, record), RECORD_SUM_MASK)), p)
+            quality := div(
+                add(
+                    add(mul(MAJOR_WEIGHT, acceptance), mul(MIDDLE_WEIGHT, consistency)),
+                    mul(MINOR_WEIGHT, success)
+                ),
+                BPS
             )
-            // score = c (5000 + Q) (20000 + R)
-            score := mul(mul(and(record, 0xffffffffff), add(5000, quality)), add(20000, reliability))
+            // P = min(BPS, BPS p / T), N = net / e, U = up / e
+            let participation := div(mul(BPS, p), totalRounds)
+            if gt(participation, BPS) { participation := BPS }
+            let network := div(and(shr(RECORD_NET_SHIFT, record), RECORD_SUM_MASK), e)
+            let uptime := div(and(shr(RECORD_UP_SHIFT, record), RECORD_SUM_MASK), e)
+            reliability := div(
+                add(
+                    add(mul(MAJOR_WEIGHT, participation), mul(MIDDLE_WEIGHT, network)),
+                    mul(MINOR_WEIGHT, uptime)
+                ),
+                BPS
+            )
+            // score = c (QUALITY_OFFSET + Q) (RELIABILITY_OFFSET + R)
+            score := mul(
+                mul(and(record, RECORD_C_MASK), add(QUALITY_OFFSET, quality)),
+                add(RELIABILITY_OFFSET, reliability)
+            )
         }
     }
 
@@ -113,7 +144,7 @@ library ScoreMath {
         returns (uint256)
     {
         unchecked {
-            return (5000 * acceptance + 3000 * consistency + 2000 * success) / BPS;
+            return (MAJOR_WEIGHT * acceptance + MIDDLE_WEIGHT * consistency + MINOR_WEIGHT * success) / BPS;
         }
     }
 
@@ -124,7 +155,7 @@ library ScoreMath {
         returns (uint256)
     {
         unchecked {
-            return (5000 * participation + 3000 * network + 2000 * uptime) / BPS;
+            return (MAJOR_WEIGHT * participation + MIDDLE_WEIGHT * network + MINOR_WEIGHT * uptime) / BPS;
         }
     }
 
@@ -135,7 +166,7 @@ library ScoreMath {
         returns (uint256)
     {
         unchecked {
-            return computeSeconds * (5000 + quality) * (20_000 + reliability);
+            return computeSeconds * (QUALITY_OFFSET + quality) * (RELIABILITY_OFFSET + reliability);
         }
     }
 }

@@ -5,9 +5,11 @@ import {IContributionTracker} from "../../contracts/interfaces/IContributionTrac
 import {TrackerTest} from "../utils/TrackerTest.sol";
 import {Vm} from "forge-std/Vm.sol";
 
-/// @notice The exactly-once key `(session, epoch, batch)`: its flags (`isBatchRecorded`,
-///         `getRecordedBatches`) and the digest of the entries that `ContributionsRecorded` publishes, so a
-///         client can tell "this very batch is on chain" from "another batch took this key".
+/// @notice Exactly once: the key `(session, epoch, batch)` is recorded at most once (a replay reverts
+///         `BatchAlreadyRecorded`), each node at most once per epoch, the flags (`isBatchRecorded`,
+///         `getRecordedBatches`) say which keys are taken, and `ContributionsRecorded` publishes the digest
+///         of the entries so a client can tell "this very batch is on chain" from "another batch took
+///         this key".
 contract ExactlyOnceTest is TrackerTest {
     /// @dev keccak256 of no bytes: the digest of a batch without entries.
     bytes32 internal constant EMPTY_DIGEST =
@@ -24,6 +26,99 @@ contract ExactlyOnceTest is TrackerTest {
         assertEq(logs.length, 1, "one event");
         assertEq(logs[0].topics[0], IContributionTracker.ContributionsRecorded.selector, "event");
         (,, digest) = abi.decode(logs[0].data, (uint32, uint256, bytes32));
+    }
+
+    // ------------------------------------------------------------------ replays
+
+    function test_RevertWhen_batchAlreadyRecorded() public {
+        _createSession(SESSION, 0, 3);
+        _record(SESSION, 0, 0, ROUNDS, _list(_e(0, 1), _e(1, 1)));
+        // The exact replay, and the same key with other content: both are "already done".
+        _expectBatchRevert(
+            0,
+            0,
+            _list(_e(0, 1), _e(1, 1)),
+            abi.encodeWithSelector(IContributionTracker.BatchAlreadyRecorded.selector, SESSION, 0, 0)
+        );
+        _expectBatchRevert(
+            0,
+            0,
+            _list(_e(2, 1)),
+            abi.encodeWithSelector(IContributionTracker.BatchAlreadyRecorded.selector, SESSION, 0, 0)
+        );
+    }
+
+    function test_RevertWhen_batchAlreadyRecordedInOldEpoch() public {
+        _createSession(SESSION, 0, 2);
+        _record(SESSION, 0, 3, ROUNDS, _list(_e(0, 1), _e(1, 1)));
+        _record(SESSION, 1, 0, 20, _list(_e(0, 1)));
+        _record(SESSION, 2, 0, 30, _list(_e(0, 1)));
+        // A replay of epoch 0's batch still reads as done, not as an out-of-order epoch.
+        _expectBatchRevert(
+            0,
+            3,
+            _list(_e(0, 1), _e(1, 1)),
+            abi.encodeWithSelector(IContributionTracker.BatchAlreadyRecorded.selector, SESSION, 0, 3)
+        );
+        // An unrecorded batch of the old epoch is out of order.
+        _expectBatchRevert(
+            0,
+            4,
+            _list(_e(1, 1)),
+            abi.encodeWithSelector(IContributionTracker.EpochOutOfOrder.selector, SESSION, 0, 2)
+        );
+    }
+
+    function test_RevertWhen_batchAlreadyRecordedWithOtherEpochRounds() public {
+        _createSession(SESSION, 0, 1);
+        _record(SESSION, 0, 0, ROUNDS, _list(_e(0, 1)));
+        _expectRecordRevert(
+            SESSION,
+            0,
+            0,
+            99,
+            _list(_e(0, 1)),
+            abi.encodeWithSelector(IContributionTracker.BatchAlreadyRecorded.selector, SESSION, 0, 0)
+        );
+    }
+
+    // ------------------------------------------------------------------ one entry per node and epoch
+
+    function test_RevertWhen_duplicateNodeInBatch() public {
+        _createSession(SESSION, 0, 3);
+        _expectBatchRevert(
+            5,
+            0,
+            _list(_e(1, 1), _e(0, 1), _e(1, 2)),
+            abi.encodeWithSelector(IContributionTracker.NodeAlreadyRecordedInEpoch.selector, 2, 1, 5)
+        );
+    }
+
+    function test_RevertWhen_duplicateNodeAcrossBatchesOfEpoch() public {
+        _createSession(SESSION, 0, 3);
+        _record(SESSION, 5, 0, ROUNDS, _list(_e(0, 1), _e(2, 1)));
+        _expectBatchRevert(
+            5,
+            1,
+            _list(_e(1, 1), _e(2, 1)),
+            abi.encodeWithSelector(IContributionTracker.NodeAlreadyRecordedInEpoch.selector, 1, 2, 5)
+        );
+        // Node 1 alone in the same batch number is fine: the failed batch left no trace.
+        _record(SESSION, 5, 1, ROUNDS, _list(_e(1, 1)));
+        assertEq(gradpay.getSessionTotal(SESSION).nodeEpochs, 3, "nodeEpochs");
+    }
+
+    function test_RevertWhen_duplicateNodeAfterManyEpochs() public {
+        _createSession(SESSION, 0, 2);
+        for (uint32 ep; ep < 20; ++ep) {
+            _record(SESSION, ep, 0, ROUNDS, _list(_e(0, 1)));
+        }
+        _expectBatchRevert(
+            19,
+            1,
+            _list(_e(1, 1), _e(0, 1)),
+            abi.encodeWithSelector(IContributionTracker.NodeAlreadyRecordedInEpoch.selector, 1, 0, 19)
+        );
     }
 
     // ------------------------------------------------------------------ entriesDigest
@@ -49,7 +144,8 @@ contract ExactlyOnceTest is TrackerTest {
     /// @dev A batch of one (what `recordContribution` used to be): the digest of its one 32-byte word.
     function test_ContributionsRecorded_digestOfBatchOfOne() public {
         _createSession(SESSION, 0, 2);
-        uint256 word = gradpay.packEntry(_struct(1, 30, 4, 1, 9, 10, 9000, 8000, 7000));
+        uint256 word =
+            gradpay.packEntry(IContributionTracker.ContributionEntry(1, 30, 4, 1, 9, 10, 9000, 8000, 7000));
         vm.expectEmit(true, true, true, true, address(gradpay));
         emit IContributionTracker.ContributionsRecorded(SESSION, 0, 0, ROUNDS, 1, keccak256(abi.encode(word)));
         _record(SESSION, 0, 0, ROUNDS, _list(word));
@@ -88,7 +184,33 @@ contract ExactlyOnceTest is TrackerTest {
         _record(SESSION, 1, batch, ROUNDS, entries);
     }
 
-    // ------------------------------------------------------------------ getRecordedBatches
+    // ------------------------------------------------------------------ batch flags
+
+    /// forge-config: ci.fuzz.runs = 1000
+    function testFuzz_isBatchRecorded(uint32 epoch, uint32 batch, uint32 probe) public {
+        _createSession(SESSION, 0, 1);
+        _record(SESSION, epoch, batch, ROUNDS, _list(_e(0, 1)));
+        assertTrue(gradpay.isBatchRecorded(SESSION, epoch, batch), "recorded");
+        assertEq(gradpay.isBatchRecorded(SESSION, epoch, probe), probe == batch, "other batch of the epoch");
+        assertFalse(gradpay.isBatchRecorded(SESSION, epoch ^ 1, batch), "other epoch");
+        assertFalse(gradpay.isBatchRecorded(OTHER, epoch, batch), "other session");
+    }
+
+    function test_isBatchRecorded_wordBoundaries() public {
+        _createSession(SESSION, 0, 5);
+        uint32[5] memory batches = [uint32(255), 256, 511, 0, type(uint32).max];
+        for (uint256 i; i < batches.length; ++i) {
+            _record(SESSION, 0, batches[i], ROUNDS, _list(_e(uint32(i), 1)));
+        }
+        for (uint256 i; i < batches.length; ++i) {
+            assertTrue(gradpay.isBatchRecorded(SESSION, 0, batches[i]), "recorded batch");
+        }
+        assertFalse(gradpay.isBatchRecorded(SESSION, 0, 1), "batch 1");
+        assertFalse(gradpay.isBatchRecorded(SESSION, 0, 254), "batch 254");
+        assertFalse(gradpay.isBatchRecorded(SESSION, 0, 257), "batch 257");
+        assertFalse(gradpay.isBatchRecorded(SESSION, 0, 512), "batch 512");
+        assertFalse(gradpay.isBatchRecorded(SESSION, 0, type(uint32).max - 1), "batch max - 1");
+    }
 
     function test_getRecordedBatches_bits() public {
         _createSession(SESSION, 0, 3);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IContributionTracker} from "../../contracts/interfaces/IContributionTracker.sol";
+import {IGradPayBase} from "../../contracts/interfaces/IGradPayBase.sol";
 import {ITrainingRegistry} from "../../contracts/interfaces/ITrainingRegistry.sol";
 import {NodeSums as Sums} from "../utils/NodeSums.sol";
 import {RewardModel} from "../utils/RewardModel.sol";
@@ -154,32 +155,11 @@ contract FinalizationTotalsTest is TrackerTest {
 
     function test_RevertWhen_getFinalizationTotalsPastNodeCount() public {
         _createSession(SESSION, 0, 4);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionTracker.IndexRangeOutOfBounds.selector, SESSION, 4, 1, 4)
-        );
-        gradpay.getFinalizationTotals(SESSION, 4, 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionTracker.IndexRangeOutOfBounds.selector, SESSION, 0, 5, 4)
-        );
-        gradpay.getFinalizationTotals(SESSION, 0, 5);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionTracker.IndexRangeOutOfBounds.selector, SESSION, 5, 0, 4)
-        );
-        gradpay.getFinalizationTotals(SESSION, 5, 0);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IContributionTracker.IndexRangeOutOfBounds.selector,
-                SESSION,
-                type(uint32).max,
-                type(uint32).max,
-                4
-            )
-        );
-        gradpay.getFinalizationTotals(SESSION, type(uint32).max, type(uint32).max);
-        vm.expectRevert(
-            abi.encodeWithSelector(IContributionTracker.IndexRangeOutOfBounds.selector, OTHER, 0, 1, 0)
-        );
-        gradpay.getFinalizationTotals(OTHER, 0, 1);
+        _expectRangeRevert(SESSION, 4, 1, 4);
+        _expectRangeRevert(SESSION, 0, 5, 4);
+        _expectRangeRevert(SESSION, 5, 0, 4);
+        _expectRangeRevert(SESSION, type(uint32).max, type(uint32).max, 4);
+        _expectRangeRevert(OTHER, 0, 1, 0);
     }
 
     // ------------------------------------------------------------------ the totals finalize
@@ -205,9 +185,7 @@ contract FinalizationTotalsTest is TrackerTest {
             gradpay.submitRanking(SESSION, ranked, true);
         }
         assertEq(
-            uint8(gradpay.getSession(SESSION).state),
-            uint8(ITrainingRegistry.SessionState.Finalized),
-            "Finalized"
+            uint8(gradpay.getSession(SESSION).state), uint8(IGradPayBase.SessionState.Finalized), "Finalized"
         );
         assertEq(gradpay.getFinalization(SESSION).sumScoreOutstanding, 0, "sum matched");
         assertEq(gradpay.getFinalization(SESSION).sumScoreSquaredOutstanding, 0, "squares matched");

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IContributionTracker} from "../../contracts/interfaces/IContributionTracker.sol";
+import {IGradPayBase} from "../../contracts/interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 import {ITrainingRegistry} from "../../contracts/interfaces/ITrainingRegistry.sol";
 import {NodeSums as Sums} from "../utils/NodeSums.sol";
@@ -114,11 +115,9 @@ contract SilentEpochsTest is TrackerTest {
 
     function test_RevertWhen_batchWithEntriesReplayedEmpty() public {
         _reportingEpoch();
-        _expectRecordRevert(
-            SESSION,
+        _expectBatchRevert(
             0,
             0,
-            ROUNDS,
             new uint256[](0),
             abi.encodeWithSelector(IContributionTracker.BatchAlreadyRecorded.selector, SESSION, 0, 0)
         );
@@ -130,12 +129,10 @@ contract SilentEpochsTest is TrackerTest {
         bytes memory err =
             abi.encodeWithSelector(IContributionTracker.EpochOutOfOrder.selector, SESSION, 4, 5);
         _expectRecordRevert(SESSION, 4, 0, 20, new uint256[](0), err);
-        _expectRecordRevert(SESSION, 4, 0, ROUNDS, _list(_e(0, 1)), err);
-        _expectRecordRevert(
-            SESSION,
+        _expectBatchRevert(4, 0, _list(_e(0, 1)), err);
+        _expectBatchRevert(
             0,
             1,
-            ROUNDS,
             new uint256[](0),
             abi.encodeWithSelector(IContributionTracker.EpochOutOfOrder.selector, SESSION, 0, 5)
         );
@@ -157,8 +154,8 @@ contract SilentEpochsTest is TrackerTest {
         _record(SESSION, 1, 0, 20, new uint256[](0));
         bytes memory err =
             abi.encodeWithSelector(IContributionTracker.EpochRoundsMismatch.selector, SESSION, 1, ROUNDS, 20);
-        _expectRecordRevert(SESSION, 1, 1, ROUNDS, _list(_e(0, 1)), err);
-        _expectRecordRevert(SESSION, 1, 1, ROUNDS, new uint256[](0), err);
+        _expectBatchRevert(1, 1, _list(_e(0, 1)), err);
+        _expectBatchRevert(1, 1, new uint256[](0), err);
     }
 
     function test_recordContributionsBatch_laterBatchOfSilentEpochCarriesEntries() public {
@@ -173,26 +170,20 @@ contract SilentEpochsTest is TrackerTest {
     }
 
     function test_RevertWhen_emptyBatchOnInactiveSession() public {
-        _expectRecordRevert(
-            SESSION,
+        _expectBatchRevert(
             0,
             0,
-            ROUNDS,
             new uint256[](0),
-            _wrongState(SESSION, ITrainingRegistry.SessionState.None, ITrainingRegistry.SessionState.Active)
+            _wrongState(SESSION, IGradPayBase.SessionState.None, IGradPayBase.SessionState.Active)
         );
         _reportingEpoch();
         vm.prank(coordinator);
         gradpay.completeSession(SESSION);
-        _expectRecordRevert(
-            SESSION,
+        _expectBatchRevert(
             1,
             0,
-            ROUNDS,
             new uint256[](0),
-            _wrongState(
-                SESSION, ITrainingRegistry.SessionState.Completed, ITrainingRegistry.SessionState.Active
-            )
+            _wrongState(SESSION, IGradPayBase.SessionState.Completed, IGradPayBase.SessionState.Active)
         );
     }
 

@@ -3,9 +3,11 @@ pragma solidity 0.8.37;
 
 import {GradPay} from "../../contracts/GradPay.sol";
 import {IContributionTracker} from "../../contracts/interfaces/IContributionTracker.sol";
+import {IGradPayBase} from "../../contracts/interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 import {RecordPacking} from "../../contracts/libraries/RecordPacking.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Test} from "forge-std/Test.sol";
 
 /// @notice Actors, a deployed GradPay and helpers shared by every test.
@@ -17,6 +19,8 @@ abstract contract BaseTest is Test {
 
     GradPay internal gradpay;
     MockERC20 internal token;
+    /// @dev The nodes of the session a test set up last (`_createSession` returns them; fixtures keep them).
+    address[] internal nodes;
 
     uint64 internal constant SESSION = 1;
     bytes32 internal constant MODEL = keccak256("model-v1");
@@ -33,10 +37,10 @@ abstract contract BaseTest is Test {
 
     // ------------------------------------------------------------------ helpers
 
-    function _nodes(uint256 count) internal returns (address[] memory nodes) {
-        nodes = new address[](count);
+    function _nodes(uint256 count) internal returns (address[] memory created) {
+        created = new address[](count);
         for (uint256 i; i < count; ++i) {
-            nodes[i] = makeAddr(string.concat("node-", vm.toString(i)));
+            created[i] = makeAddr(string.concat("node-", vm.toString(i)));
         }
     }
 
@@ -49,12 +53,12 @@ abstract contract BaseTest is Test {
 
     function _createSession(uint64 sessionId, uint64 clipK, uint256 nodeCount)
         internal
-        returns (address[] memory nodes)
+        returns (address[] memory created)
     {
-        nodes = _nodes(nodeCount);
+        created = _nodes(nodeCount);
         vm.startPrank(coordinator);
         gradpay.createSession(sessionId, MODEL, clipK);
-        gradpay.registerNodesBatch(sessionId, nodes, _nodeIds(nodeCount));
+        gradpay.registerNodesBatch(sessionId, created, _nodeIds(nodeCount));
         vm.stopPrank();
     }
 
@@ -80,6 +84,20 @@ abstract contract BaseTest is Test {
             networkBps,
             uptimeBps
         );
+    }
+
+    /// @dev Six nodes, one epoch of 10 rounds. Ranking by score: 1, 5, 0, 2, 4 (0 and 2 tie, so index
+    ///      decides); node 3 never reports (c = 0). n = 5: top = 3, mid = 4, so the 0/2 tie straddles
+    ///      the tier-1/tier-2 boundary. With clipK = 1e18 node 1 alone is above the cap.
+    function _recordFixture(uint64 sessionId, uint64 clipK) internal {
+        nodes = _createSession(sessionId, clipK, 6);
+        uint256[] memory entries = new uint256[](5);
+        entries[0] = _entry(0, 100, 10, 0, 10, 10, 10_000, 10_000, 10_000);
+        entries[1] = _entry(1, 300, 20, 10, 6, 8, 6000, 7000, 8000);
+        entries[2] = _entry(2, 100, 10, 0, 10, 10, 10_000, 10_000, 10_000);
+        entries[3] = _entry(4, 50, 5, 5, 3, 10, 4000, 9000, 9000);
+        entries[4] = _entry(5, 200, 30, 2, 9, 10, 9000, 8000, 10_000);
+        _record(sessionId, 0, 0, 10, entries);
     }
 
     function _record(
@@ -128,6 +146,20 @@ abstract contract BaseTest is Test {
             }
             ranked[j] = uint32(i);
         }
+    }
+
+    /// @dev The revert of a call that needs the session in `required` while it is in `current`.
+    function _wrongState(
+        uint64 sessionId,
+        IGradPayBase.SessionState current,
+        IGradPayBase.SessionState required
+    ) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(IGradPayBase.SessionInWrongState.selector, sessionId, current, required);
+    }
+
+    /// @dev The revert of a call by `account`, which lacks `role`.
+    function _unauthorized(address account, bytes32 role) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, account, role);
     }
 
     function _createPool(

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IContributionTracker} from "../../contracts/interfaces/IContributionTracker.sol";
+import {IGradPayBase} from "../../contracts/interfaces/IGradPayBase.sol";
 import {ITrainingRegistry} from "../../contracts/interfaces/ITrainingRegistry.sol";
 import {BaseTest} from "./BaseTest.sol";
 import {NodeSums as Sums} from "./NodeSums.sol";
@@ -12,10 +13,6 @@ abstract contract TrackerTest is BaseTest {
     bytes32 internal constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
     uint64 internal constant OTHER = 2;
     uint32 internal constant ROUNDS = 10;
-
-    address[] internal nodes;
-
-    // ------------------------------------------------------------------ local helpers
 
     /// @dev A plain valid entry for a 10-round epoch.
     function _e(uint32 index, uint32 computeSeconds) internal pure returns (uint256) {
@@ -69,6 +66,24 @@ abstract contract TrackerTest is BaseTest {
         assertEq(gradpay.isBatchRecorded(sessionId, epoch, batch), recordedBefore, "batch flag changed");
     }
 
+    /// @dev `_expectRecordRevert` for a batch of SESSION in a 10-round epoch.
+    function _expectBatchRevert(uint32 epoch, uint32 batch, uint256[] memory entries, bytes memory err)
+        internal
+    {
+        _expectRecordRevert(SESSION, epoch, batch, ROUNDS, entries, err);
+    }
+
+    /// @dev Both range views, `getScores` and `getFinalizationTotals`, refuse the range with the same error.
+    function _expectRangeRevert(uint64 sessionId, uint32 from, uint32 count, uint32 nodeCount) internal {
+        bytes memory err = abi.encodeWithSelector(
+            IContributionTracker.IndexRangeOutOfBounds.selector, sessionId, from, count, nodeCount
+        );
+        vm.expectRevert(err);
+        gradpay.getScores(sessionId, from, count);
+        vm.expectRevert(err);
+        gradpay.getFinalizationTotals(sessionId, from, count);
+    }
+
     function _outOfBounds(
         uint256 position,
         IContributionTracker.EntryField field,
@@ -77,40 +92,6 @@ abstract contract TrackerTest is BaseTest {
     ) internal pure returns (bytes memory) {
         return abi.encodeWithSelector(
             IContributionTracker.EntryOutOfBounds.selector, position, field, value, bound_
-        );
-    }
-
-    function _wrongState(
-        uint64 sessionId,
-        ITrainingRegistry.SessionState current,
-        ITrainingRegistry.SessionState required
-    ) internal pure returns (bytes memory) {
-        return abi.encodeWithSelector(
-            ITrainingRegistry.SessionInWrongState.selector, sessionId, current, required
-        );
-    }
-
-    function _struct(
-        uint32 nodeIndex,
-        uint32 computeSeconds,
-        uint32 accepted,
-        uint32 rejected,
-        uint32 roundsOk,
-        uint32 roundsJoined,
-        uint16 consistencyBps,
-        uint16 networkBps,
-        uint16 uptimeBps
-    ) internal pure returns (IContributionTracker.ContributionEntry memory) {
-        return IContributionTracker.ContributionEntry(
-            nodeIndex,
-            computeSeconds,
-            accepted,
-            rejected,
-            roundsOk,
-            roundsJoined,
-            consistencyBps,
-            networkBps,
-            uptimeBps
         );
     }
 

@@ -7,6 +7,7 @@ import {IRewardDistributor} from "../../../contracts/interfaces/IRewardDistribut
 import {RecordPacking} from "../../../contracts/libraries/RecordPacking.sol";
 import {MockERC20} from "../../mocks/MockERC20.sol";
 import {RewardModel} from "../../utils/RewardModel.sol";
+import {slice} from "../../utils/Slice.sol";
 import {CommonBase} from "forge-std/Base.sol";
 import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
@@ -119,8 +120,8 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
             uint32[] memory all = RewardModel.indices(ranked);
             uint256 split = bound(seed >> 16, 0, all.length);
             if (split > 0 && split < all.length) {
-                gradpay.submitRanking(sessionId, _slice(all, 0, split), false);
-                gradpay.submitRanking(sessionId, _slice(all, split, all.length), true);
+                gradpay.submitRanking(sessionId, slice(all, 0, split), false);
+                gradpay.submitRanking(sessionId, slice(all, split, all.length), true);
             } else {
                 gradpay.submitRanking(sessionId, all, true);
             }
@@ -376,16 +377,5 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
     /// @dev `bound` without its console log (this runs a dozen times per node per session).
     function _between(uint256 x, uint256 lo, uint256 hi) internal pure returns (uint256) {
         return lo + x % (hi - lo + 1);
-    }
-
-    function _slice(uint32[] memory all, uint256 from, uint256 to)
-        internal
-        pure
-        returns (uint32[] memory out)
-    {
-        out = new uint32[](to - from);
-        for (uint256 i = from; i < to; ++i) {
-            out[i - from] = all[i];
-        }
     }
 }
