@@ -79,7 +79,7 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
     let mut pools = create_pools(&c).await?;
     let node_reports = claim_everything(&c, &nodes, progress).await?;
     for pool in &mut pools {
-        let info = c.pool(pool.pool_id.parse().unwrap_or_default()).await?;
+        let info = c.pool(pool.pool_id).await?;
         pool.paid = (info.amount - info.remaining).to_string();
         pool.left = info.remaining.to_string();
     }

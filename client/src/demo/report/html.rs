@@ -33,7 +33,7 @@ impl Report {
         }
         h += "</table><table><caption>Pools</caption><tr><th>pool</th><th>strategy</th><th>token</th><th>amount</th><th>paid</th><th>left (dust)</th></tr>";
         for p in &self.pools {
-            let (id, strategy, token) = (p.pool_id.clone(), p.strategy.to_string(), p.token.clone());
+            let (id, strategy, token) = (p.pool_id.to_string(), p.strategy.to_string(), p.token.clone());
             h += &row([id, strategy, token, units(&p.amount), units(&p.paid), p.left.clone()]);
         }
         h += "</table><table><caption>Gas per operation (the seed used a fixed 500,000 limit per transaction, one node per record and one pool per claim)</caption><tr>";

@@ -101,7 +101,8 @@ impl NodeReport {
 #[serde(rename_all = "camelCase")]
 pub struct PoolReport {
     /// Pool id.
-    pub pool_id: String,
+    #[serde(serialize_with = "crate::json::decimal")]
+    pub pool_id: U256,
     /// Strategy.
     pub strategy: Strategy,
     /// "ETH" or the token's symbol.
@@ -131,7 +132,7 @@ impl PoolReport {
     /// Pool `pool_id` funded with `amount` of `token` ("ETH" or a symbol), nothing paid yet.
     pub fn funded(pool_id: U256, strategy: Strategy, token: &str, amount: u128) -> Self {
         Self {
-            pool_id: pool_id.to_string(),
+            pool_id,
             strategy,
             token: token.to_owned(),
             amount: amount.to_string(),
