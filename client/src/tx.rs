@@ -289,11 +289,8 @@ mod tests {
 
     #[test]
     fn limits_are_the_estimate_plus_margin_and_refused_above_the_cap() {
-        let profile = NetworkProfile {
-            max_tx_gas: 1_000,
-            gas_margin_bps: 500,
-            ..NetworkProfile::builtin("local").unwrap()
-        };
+        let mut profile = NetworkProfile::builtin("local").unwrap();
+        (profile.max_tx_gas, profile.gas_margin_bps) = (1_000, 500);
         let provider = build_provider(&profile.rpc_url, None).unwrap();
         let c = Coordinator::from_parts(provider, profile, Address::ZERO, Address::ZERO);
         assert_eq!(c.checked_gas_limit("x", 800).unwrap(), 840);
