@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {Reentrant} from "./Reentrant.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @notice An ERC20 whose transfer and transferFrom call back into a target (like an ERC777 hook) after
 ///         moving the tokens.
 /// @dev `swallow = false`: a failed callback's revert is bubbled out of the transfer.
 ///      `swallow = true`: the failure is recorded in `lastError` and the transfer succeeds.
-contract ReentrantERC20 is ERC20 {
+contract ReentrantERC20 is ERC20, Reentrant {
     address public target;
-    bytes public reentryCall;
-    bool public swallow;
     bool public onTransfer;
     bool public onTransferFrom;
-    uint256 public attempts;
-    uint256 public reentriesSucceeded;
-    bytes public lastError;
 
     constructor() ERC20("Reentrant", "RENT") {}
 
@@ -32,28 +28,13 @@ contract ReentrantERC20 is ERC20 {
 
     function transfer(address to, uint256 value) public override returns (bool) {
         bool ok = super.transfer(to, value);
-        if (onTransfer) _reenter();
+        if (onTransfer) _reenter(target);
         return ok;
     }
 
     function transferFrom(address from, address to, uint256 value) public override returns (bool) {
         bool ok = super.transferFrom(from, to, value);
-        if (onTransferFrom) _reenter();
+        if (onTransferFrom) _reenter(target);
         return ok;
-    }
-
-    function _reenter() private {
-        ++attempts;
-        (bool ok, bytes memory ret) = target.call(reentryCall);
-        if (ok) {
-            ++reentriesSucceeded;
-            return;
-        }
-        lastError = ret;
-        if (!swallow) {
-            assembly ("memory-safe") {
-                revert(add(ret, 0x20), mload(ret))
-            }
-        }
     }
 }

@@ -2,17 +2,13 @@
 pragma solidity 0.8.37;
 
 import {IGradPay} from "../../contracts/interfaces/IGradPay.sol";
+import {Reentrant} from "./Reentrant.sol";
 
 /// @notice A node (or treasury) contract whose receive() re-enters gradpay with a configured call.
 /// @dev `swallow = false`: the failed re-entry's revert is bubbled, so the ETH payment itself fails.
 ///      `swallow = true`: the failure is recorded in `lastError` and the ETH is accepted.
-contract ReentrantReceiver {
+contract ReentrantReceiver is Reentrant {
     IGradPay public immutable gradpay;
-    bytes public reentryCall;
-    bool public swallow;
-    uint256 public attempts;
-    uint256 public reentriesSucceeded;
-    bytes public lastError;
     uint256 public received;
 
     constructor(IGradPay gradpay_) {
@@ -39,19 +35,7 @@ contract ReentrantReceiver {
 
     receive() external payable {
         received += msg.value;
-        bytes memory call_ = reentryCall;
-        if (call_.length == 0) return;
-        ++attempts;
-        (bool ok, bytes memory ret) = address(gradpay).call(call_);
-        if (ok) {
-            ++reentriesSucceeded;
-            return;
-        }
-        lastError = ret;
-        if (!swallow) {
-            assembly ("memory-safe") {
-                revert(add(ret, 0x20), mload(ret))
-            }
-        }
+        if (reentryCall.length == 0) return;
+        _reenter(address(gradpay));
     }
 }
