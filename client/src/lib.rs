@@ -41,6 +41,7 @@ pub mod journal;
 pub mod json;
 pub mod keys;
 pub mod metrics;
+pub mod node_ref;
 pub mod nodes;
 pub mod provider;
 pub mod record;

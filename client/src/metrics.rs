@@ -5,9 +5,10 @@
 
 use std::{collections::BTreeMap, path::Path};
 
-use alloy::primitives::{Address, U256};
+use alloy::primitives::U256;
 use serde::{Deserialize, Serialize};
 
+pub use crate::node_ref::NodeRef;
 use crate::{Error, Result};
 
 /// Largest bps value.
@@ -75,14 +76,14 @@ impl EpochEntry {
     }
 }
 
-/// Who a metrics line is about: the node's address, or its index in the session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum NodeRef {
-    /// The node's dense index.
-    Index(u32),
-    /// The node's address (resolved to its index through the contract).
-    Address(Address),
+/// A serde_json error without its "at line 1 column N": the file's line number is the only one
+/// an error names; the column stays.
+fn json_reason(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) if error.line() > 0 => format!("{} (column {})", &text[..at], error.column()),
+        _ => text,
+    }
 }
 
 /// One line of a metrics file: an epoch, its rounds, a node and its metrics.
@@ -177,15 +178,16 @@ pub fn parse_metrics(origin: &str, text: &str) -> Result<Vec<EpochMetrics>> {
 /// One non-empty line: its epoch and rounds, and the node's metrics unless it only declares the epoch.
 fn parse_line(raw: &str) -> std::result::Result<(EpochDeclaration, Option<MetricsLine>), String> {
     let object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(raw).map_err(|e| e.to_string())?;
+        serde_json::from_str(raw).map_err(|e| json_reason(&e))?;
     if object.contains_key("node") {
-        let line: MetricsLine = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+        let line: MetricsLine = serde_json::from_str(raw).map_err(|e| json_reason(&e))?;
         return Ok((EpochDeclaration { epoch: line.epoch, epoch_rounds: line.epoch_rounds }, Some(line)));
     }
     serde_json::from_value(object.into()).map(|declared| (declared, None)).map_err(|e| {
         format!(
-            "{e}: a line without \"node\" only declares an epoch, {{\"epoch\":N,\"epochRounds\":R}}; \
-             add \"node\" to give a node's metrics"
+            "{}: a line without \"node\" only declares an epoch, {{\"epoch\":N,\"epochRounds\":R}}; \
+             add \"node\" to give a node's metrics",
+            json_reason(&e)
         )
     })
 }
@@ -285,6 +287,8 @@ fn ratio_bps(part: u64, whole: u64) -> u16 {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
+    use alloy::primitives::Address;
+
     use super::*;
 
     #[test]
@@ -377,6 +381,12 @@ mod tests {
         );
         assert!(err(&LINE.replace("\"accepted\":27", "\"accepted\":-1")).contains("m.jsonl:1"));
         assert!(err(&LINE.replace("\"accepted\"", "\"acepted\"")).contains("unknown field"));
+        let address = err(&LINE.replace(r#""node":0"#, r#""node":"0x12345""#));
+        assert!(
+            address.contains("m.jsonl:1") && address.contains("\"0x12345\" is not an address"),
+            "{address}"
+        );
+        assert!(!address.contains("at line"), "one line number per error: {address}");
         assert!(err("\n").contains("no metrics lines"));
         assert!(err(r#"{"epoch":1,"epochRounds":10,"computeSeconds":5}"#).contains("without \"node\""));
         assert!(err(r#"{"epoch":1}"#).contains("missing field `epochRounds`"));

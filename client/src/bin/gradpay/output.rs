@@ -39,10 +39,22 @@ pub(crate) fn usage(error: &clap::Error) -> ExitCode {
         let _ = error.print();
         return ExitCode::from(if error.use_stderr() { USAGE } else { 0 });
     }
-    let rendered = error.render().to_string();
-    let first = rendered.lines().next().unwrap_or_default();
-    print_error(true, "usage", first.trim_start_matches("error: "));
+    print_error(true, "usage", &usage_message(&error.render().to_string()));
     ExitCode::from(USAGE)
+}
+
+/// clap's error on one line: its message and details (e.g. the missing arguments after
+/// "the following required arguments were not provided:"), without the usage and help hints.
+fn usage_message(rendered: &str) -> String {
+    rendered
+        .lines()
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_start_matches("error: ")
+        .to_owned()
 }
 
 fn print_error(json: bool, kind: &str, message: &str) {
