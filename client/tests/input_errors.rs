@@ -1,12 +1,13 @@
 //! Bad input rejected before anything is sent, with a message a newcomer can act on (issue 9 §3):
 //! a metrics line whose node is not an index nor an address says so, with the file and its line
-//! as the only line number; a command line clap rejects, with `--json`, keeps clap's details.
+//! as the only line number; a command line clap rejects, with `--json`, keeps clap's details; a bad
+//! node in a later epoch of a metrics file sends nothing, not even the file's good epochs.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 mod cli_support;
 
-use cli_support::gradpay;
+use cli_support::{ADMIN, Cli, OTHER, admin_key, fails, gradpay, metrics_line, ok};
 use gradpay::metrics::parse_metrics;
 
 const METRICS: &str = r#""computeSeconds":1,"accepted":1,"rejected":0,"roundsOk":1,"roundsJoined":1,"consistencyBps":1,"networkBps":1,"uptimeBps":1"#;
@@ -69,4 +70,35 @@ fn json_usage_errors_keep_clap_details_on_one_line() {
         assert!(!message.contains("Usage:") && !message.contains("--help"), "{args:?}: {message}");
         assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_node_in_a_later_epoch_sends_nothing() {
+    let cli = Cli::start();
+    let d = cli.path();
+    let key = admin_key();
+    cli.write("nodes.txt", &format!("{OTHER}\n0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC\n"));
+    ok(d, &key, &["session", "create", "--session", "1", "--nodes", "nodes.txt"]);
+    let good = metrics_line(0, "0", 100, 9, 10);
+    let stranger = "\"0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc\"";
+    let other = format!("\"{OTHER}\"");
+    for (later, expected) in [
+        (metrics_line(1, stranger, 100, 9, 10), "NodeNotRegistered"),
+        (metrics_line(1, "5", 100, 9, 10), "the session has 2 node(s)"),
+        (
+            format!("{}\n{}", metrics_line(1, "0", 1, 1, 1), metrics_line(1, &other, 1, 1, 1)),
+            "node listed twice",
+        ),
+    ] {
+        cli.write("m.jsonl", &format!("{good}\n{later}\n"));
+        let before = cli.nonce(ADMIN).await;
+        fails(d, &key, &["record", "--session", "1", "--metrics", "m.jsonl"], &[expected]);
+        assert_eq!(cli.nonce(ADMIN).await, before, "{expected}: epoch 0 must not have been sent");
+        let status = ok(d, &key, &["--json", "status", "--session", "1"]).json();
+        assert_eq!(status["epochs"], 0, "{expected}: {status}");
+    }
+    // The good epoch alone goes through.
+    cli.write("m.jsonl", &format!("{good}\n"));
+    ok(d, &key, &["record", "--session", "1", "--metrics", "m.jsonl"]);
+    assert_eq!(ok(d, &key, &["--json", "status", "--session", "1"]).json()["epochs"], 1);
 }

@@ -14,7 +14,18 @@ use crate::{
     journal::{EpochPlan, Journal, JournalEntry},
 };
 
+/// What to do when records meet a session that is not Active.
+const ACTIVE_ONLY: &str = "records go to an Active session only (`gradpay session create`)";
+
 impl Coordinator {
+    /// Checks every epoch of a run against the session (Active, known nodes, each once, §1's
+    /// bounds) before any is sent, so that a bad entry in a later epoch cannot leave the earlier
+    /// ones recorded by a run that reports failure.
+    pub async fn check_records(&self, session_id: u64, records: &[EpochRecord]) -> Result<()> {
+        let session = self.require_state(session_id, SessionState::Active, ACTIVE_ONLY).await?;
+        records.iter().try_for_each(|record| validated_words(record, session.nodeCount).map(drop))
+    }
+
     /// Validates the entries, then re-reads their plan from the journal or makes (and journals) a
     /// new one; returns the plan's digest and its batches.
     pub(super) async fn plan(
@@ -24,8 +35,7 @@ impl Coordinator {
     ) -> Result<(B256, Vec<Batch>)> {
         let session_id = journal.scope().session_id;
         let EpochRecord { epoch, epoch_rounds, .. } = *record;
-        let hint = "records go to an Active session only (`gradpay session create`)";
-        let session = self.require_state(session_id, SessionState::Active, hint).await?;
+        let session = self.require_state(session_id, SessionState::Active, ACTIVE_ONLY).await?;
         let words = validated_words(record, session.nodeCount)?;
         let digest = digest_of(&words);
         if let Some(plan) = journal.plan(epoch, digest, epoch_rounds) {

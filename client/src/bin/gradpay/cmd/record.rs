@@ -50,12 +50,18 @@ impl RecordArgs {
             .unwrap_or_else(|| Journal::path_for(&base_dir.join(&c.profile().journal_dir), &scope));
         let mut journal = Journal::open(&path, scope)?;
         let mode = if self.sequential { SendMode::Sequential } else { SendMode::Pipelined };
+        // Every epoch resolved and checked before the first is sent: a bad node anywhere in the
+        // file sends nothing.
         let mut indices = NodeIndices::default();
-        let mut summaries = Vec::new();
+        let mut records = Vec::with_capacity(epochs.len());
         for epoch in &epochs {
-            let record = c.epoch_record(self.session, epoch, &mut indices).await?;
-            let bar = progress(g.json, &format!("epoch {}", epoch.epoch));
-            let summary = c.record_epoch(&mut journal, &record, mode, &progress_fn(&bar)).await?;
+            records.push(c.epoch_record(self.session, epoch, &mut indices).await?);
+        }
+        c.check_records(self.session, &records).await?;
+        let mut summaries = Vec::new();
+        for record in &records {
+            let bar = progress(g.json, &format!("epoch {}", record.epoch));
+            let summary = c.record_epoch(&mut journal, record, mode, &progress_fn(&bar)).await?;
             bar.finish_and_clear();
             summaries.push(summary);
         }
