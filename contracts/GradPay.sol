@@ -2,14 +2,22 @@
 pragma solidity 0.8.37;
 
 import {ContributionTracker} from "./ContributionTracker.sol";
+import {GradPayViews} from "./GradPayViews.sol";
 import {RewardDistributor} from "./RewardDistributor.sol";
 import {TrainingRegistry} from "./TrainingRegistry.sol";
-import {IGradPay} from "./interfaces/IGradPay.sol";
 
 /// @title GradPay
 /// @notice Contribution tracking and reward distribution for decentralized ML training: the registry,
-///         the tracker and the distributor behind one address (see GradPayStorage for why).
-contract GradPay is IGradPay, TrainingRegistry, ContributionTracker, RewardDistributor {
+///         the tracker and the distributor behind one address (see GradPayStorage for why). Clients bind
+///         to `IGradPay`, which lists everything this address serves.
+/// @dev Every write runs in this contract. The reads (`IGradPayViews`) run in a `GradPayViews` that the
+///      constructor creates: the fallback DELEGATECALLs it, so they read this contract's storage. Keeping
+///      them out of this bytecode leaves the writes the whole EIP-170 budget (24,576 bytes), and costs a
+///      read one warm-up of the views contract, which no write ever pays.
+contract GradPay is TrainingRegistry, ContributionTracker, RewardDistributor {
+    /// @notice The contract whose code serves `IGradPayViews` on this address.
+    address public immutable VIEWS;
+
     /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, treasury, sweeps.
     /// @param coordinator Holds COORDINATOR_ROLE: sessions, records, finalization, pools.
     /// @param treasury_ Receives what pools leave after their deadline.
@@ -17,5 +25,23 @@ contract GradPay is IGradPay, TrainingRegistry, ContributionTracker, RewardDistr
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(COORDINATOR_ROLE, coordinator);
         _setTreasury(treasury_);
+        VIEWS = address(new GradPayViews());
+    }
+
+    /// @notice Serves `IGradPayViews`: every selector GradPay does not implement runs the views contract's
+    ///         code on this contract's storage, which reverts on any selector it does not know either.
+    /// @dev Hand-written rather than OpenZeppelin's `Proxy` so that the assembly can be marked memory-safe
+    ///      (it only uses memory past the free-memory pointer), which via-IR needs to keep the finalization
+    ///      loop's stack in bounds.
+    fallback() external {
+        address views = VIEWS;
+        assembly ("memory-safe") {
+            let data := mload(0x40)
+            calldatacopy(data, 0, calldatasize())
+            let ok := delegatecall(gas(), views, data, calldatasize(), 0, 0)
+            returndatacopy(data, 0, returndatasize())
+            if iszero(ok) { revert(data, returndatasize()) }
+            return(data, returndatasize())
+        }
     }
 }

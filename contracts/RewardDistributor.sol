@@ -204,83 +204,6 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         _setTreasury(treasury_);
     }
 
-    // ------------------------------------------------------------------ views
-
-    /// @inheritdoc IRewardDistributor
-    function pendingReward(uint256 poolId, address node) external view returns (uint256) {
-        Pool storage pool = _existingPool(poolId);
-        uint256 nodeSlot = _nodeSlots[PoolCodec.sessionOf(poolId)][node];
-        if (nodeSlot == 0 || nodeSlot & _claimBit(poolId) != 0 || block.timestamp > pool.claimDeadline) {
-            return 0;
-        }
-        return _rewardOf(pool, PoolCodec.sessionOf(poolId), _indexOf(nodeSlot));
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function rewardOf(uint256 poolId, address node) external view returns (uint256) {
-        Pool storage pool = _existingPool(poolId);
-        uint256 nodeSlot = _nodeSlots[PoolCodec.sessionOf(poolId)][node];
-        if (nodeSlot == 0) return 0;
-        return _rewardOf(pool, PoolCodec.sessionOf(poolId), _indexOf(nodeSlot));
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function hasClaimed(uint256 poolId, address node) external view returns (bool) {
-        _existingPool(poolId);
-        return _nodeSlots[PoolCodec.sessionOf(poolId)][node] & _claimBit(poolId) != 0;
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function getPool(uint256 poolId) external view returns (PoolInfo memory info) {
-        Pool memory pool = _existingPool(poolId);
-        info.sessionId = PoolCodec.sessionOf(poolId);
-        info.token = pool.token;
-        info.strategy = pool.strategy;
-        info.claimDeadline = pool.claimDeadline;
-        info.swept = pool.swept;
-        info.amount = pool.amount;
-        info.remaining = pool.remaining;
-        info.params = PoolCodec.unpackParams(pool.strategy, pool.paramA, pool.paramB);
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function getFinalization(uint64 sessionId) external view returns (FinalizationInfo memory) {
-        Finalization memory pass = _finalizations[sessionId];
-        return FinalizationInfo({
-            started: pass.started,
-            processed: pass.processed,
-            eligibleCount: _sessions[sessionId].eligibleCount,
-            sumScoreOutstanding: pass.sumScoreOutstanding,
-            sumScoreSquaredOutstanding: pass.sumScoreSquaredOutstanding,
-            clipCap: pass.clipCap
-        });
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function getRewardBasis(uint64 sessionId) external view returns (RewardBasis memory) {
-        Session memory session = _sessions[sessionId];
-        _requireState(sessionId, session, SessionState.Finalized);
-        Finalization memory pass = _finalizations[sessionId];
-        return RewardBasis({
-            eligibleCount: session.eligibleCount,
-            totalRounds: session.totalRounds,
-            clipCap: pass.clipCap,
-            sumEffectiveScore: pass.sumEffectiveScore,
-            sumTierWeighted: pass.sumTierWeighted,
-            sumQuality: pass.sumQuality,
-            sumReliability: pass.sumReliability,
-            tier1LastScore: pass.tier1LastScore,
-            tier1LastIndex: pass.tier1LastIndex,
-            tier2LastScore: pass.tier2LastScore,
-            tier2LastIndex: pass.tier2LastIndex
-        });
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function treasury() external view returns (address) {
-        return _treasury;
-    }
-
     // ------------------------------------------------------------------ finalization internals
 
     /// @dev The pass over one chunk: eligibility, strict (score desc, index asc) order, the claimed totals
@@ -412,13 +335,6 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         token = pool.token;
     }
 
-    /// @dev §5 for one node: O(1), from its record and what finalization fixed.
-    function _rewardOf(Pool storage pool, uint64 sessionId, uint32 index) private view returns (uint256) {
-        uint256 record = NodeRecords.load(NodeRecords.baseSlot(sessionId), index);
-        if (!record.isEligible()) return 0;
-        return PoolReward.rewardOf(pool, _finalizations[sessionId], record, index);
-    }
-
     function _pay(address token, address to, uint256 amount) private {
         if (amount == 0) return;
         if (token == address(0)) {
@@ -427,15 +343,6 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         } else {
             IERC20(token).safeTransfer(to, amount);
         }
-    }
-
-    function _existingPool(uint256 poolId) private view returns (Pool storage pool) {
-        pool = _pools[poolId];
-        if (pool.amount == 0) revert PoolNotFound(poolId);
-    }
-
-    function _claimBit(uint256 poolId) private pure returns (uint256) {
-        return 1 << (CLAIM_BITS_SHIFT + PoolCodec.indexOf(poolId));
     }
 
     function _setTreasury(address treasury_) internal {

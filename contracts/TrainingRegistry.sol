@@ -111,35 +111,6 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
         _unpause();
     }
 
-    // ------------------------------------------------------------------ views
-
-    /// @inheritdoc ITrainingRegistry
-    function getSession(uint64 sessionId) external view returns (SessionInfo memory info) {
-        Session memory session = _sessions[sessionId];
-        info = SessionInfo({
-            state: session.state,
-            modelHash: _modelHashes[sessionId],
-            clipK: session.clipK,
-            nodeCount: session.nodeCount,
-            eligibleCount: session.eligibleCount,
-            totalRounds: session.totalRounds,
-            currentEpoch: session.currentEpoch,
-            epochCount: session.epochCount,
-            currentEpochRounds: session.currentEpochRounds,
-            poolCount: session.poolCount
-        });
-    }
-
-    /// @inheritdoc ITrainingRegistry
-    function nodeIndex(uint64 sessionId, address node) external view returns (uint32) {
-        return _indexOf(_nodeSlotOf(sessionId, node));
-    }
-
-    /// @inheritdoc ITrainingRegistry
-    function isRegistered(uint64 sessionId, address node) external view returns (bool) {
-        return _nodeSlots[sessionId][node] != 0;
-    }
-
     // ------------------------------------------------------------------ internals
 
     function _checkCapacity(uint64 sessionId, uint256 nodeCount, uint256 adding) private pure {

@@ -3,6 +3,9 @@ pragma solidity ^0.8.28;
 
 import {IGradPayBase} from "../interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
+import {NodeRecords} from "../libraries/NodeRecords.sol";
+import {PoolCodec} from "../libraries/PoolCodec.sol";
+import {PoolReward} from "../libraries/PoolReward.sol";
 import {RecordPacking} from "../libraries/RecordPacking.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
@@ -13,6 +16,8 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 ///         one address so that a claim or a record batch never pays for a cross-contract call.
 /// @dev Every struct is laid out to the bit: what one operation reads sits in as few slots as possible.
 abstract contract GradPayStorage is IGradPayBase, AccessControl, Pausable, ReentrancyGuardTransient {
+    using RecordPacking for uint256;
+
     /// @inheritdoc IGradPayBase
     bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
     /// @inheritdoc IGradPayBase
@@ -138,5 +143,27 @@ abstract contract GradPayStorage is IGradPayBase, AccessControl, Pausable, Reent
             delete _finalizations[sessionId];
             emit FinalizationReset(sessionId);
         }
+    }
+
+    /// @dev Where a batch's exactly-once flag lives: bit `batch % 256` of word `batch / 256`.
+    function _batchFlag(uint32 batch) internal pure returns (uint256 word, uint256 bit) {
+        word = batch >> 8;
+        bit = 1 << (batch & 0xff);
+    }
+
+    function _existingPool(uint256 poolId) internal view returns (Pool storage pool) {
+        pool = _pools[poolId];
+        if (pool.amount == 0) revert IRewardDistributor.PoolNotFound(poolId);
+    }
+
+    function _claimBit(uint256 poolId) internal pure returns (uint256) {
+        return 1 << (CLAIM_BITS_SHIFT + PoolCodec.indexOf(poolId));
+    }
+
+    /// @dev §5 for one node: O(1), from its record and what finalization fixed.
+    function _rewardOf(Pool storage pool, uint64 sessionId, uint32 index) internal view returns (uint256) {
+        uint256 record = NodeRecords.load(NodeRecords.baseSlot(sessionId), index);
+        if (!record.isEligible()) return 0;
+        return PoolReward.rewardOf(pool, _finalizations[sessionId], record, index);
     }
 }

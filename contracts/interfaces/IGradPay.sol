@@ -2,11 +2,32 @@
 pragma solidity ^0.8.28;
 
 import {IContributionTracker} from "./IContributionTracker.sol";
+import {IGradPayViews} from "./IGradPayViews.sol";
 import {IRewardDistributor} from "./IRewardDistributor.sol";
 import {ITrainingRegistry} from "./ITrainingRegistry.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
 /// @title IGradPay
 /// @notice The whole gradpay API behind one address: every function, event and custom error of the
-///         three concerns and of `IGradPayBase` (the role, the limits and the errors they share), so
-///         clients bind to (and decode reverts with) this single interface.
-interface IGradPay is ITrainingRegistry, IContributionTracker, IRewardDistributor {}
+///         three concerns, their reads and of `IGradPayBase` (the role, the limits and the errors they
+///         share), plus the role functions, so clients bind to (and decode reverts with) this single
+///         interface.
+interface IGradPay is
+    ITrainingRegistry,
+    IContributionTracker,
+    IRewardDistributor,
+    IGradPayViews,
+    IAccessControl
+{
+    /// @notice The role that administers every other role (OpenZeppelin AccessControl).
+    /// @return role `bytes32(0)`.
+    function DEFAULT_ADMIN_ROLE() external view returns (bytes32 role);
+
+    /// @notice Whether the admin paused every state-changing function.
+    /// @return isPaused True while paused.
+    function paused() external view returns (bool isPaused);
+
+    /// @notice The contract whose code serves `IGradPayViews` on GradPay's address.
+    /// @return views Its address.
+    function VIEWS() external view returns (address views);
+}

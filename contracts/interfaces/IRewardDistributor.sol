@@ -319,44 +319,4 @@ interface IRewardDistributor is IGradPayBase {
     /// @notice Sets where swept funds go. Admin only.
     /// @param treasury The new treasury (not zero).
     function setTreasury(address treasury) external;
-
-    // ------------------------------------------------------------------ views
-
-    /// @notice What `node` would be paid by `poolId` now (0 once claimed, after the deadline, for a
-    ///         stranger or when not eligible).
-    /// @param poolId The pool.
-    /// @param node The node.
-    /// @return amount The claimable reward.
-    function pendingReward(uint256 poolId, address node) external view returns (uint256 amount);
-
-    /// @notice What `node` is entitled to from `poolId`, claimed or not.
-    /// @param poolId The pool.
-    /// @param node The node.
-    /// @return amount Its reward (0 for a stranger or a node that is not eligible).
-    function rewardOf(uint256 poolId, address node) external view returns (uint256 amount);
-
-    /// @notice Whether `node` has claimed `poolId`.
-    /// @param poolId The pool.
-    /// @param node The node.
-    /// @return claimed True once claimed.
-    function hasClaimed(uint256 poolId, address node) external view returns (bool claimed);
-
-    /// @notice The pool as stored.
-    /// @param poolId The pool.
-    /// @return info Its session, token, strategy and parameters, deadline and amounts.
-    function getPool(uint256 poolId) external view returns (PoolInfo memory info);
-
-    /// @notice The finalization pass's progress.
-    /// @param sessionId The session.
-    /// @return info Whether it started, how many nodes it verified, the claimed totals still unmatched, the cap.
-    function getFinalization(uint64 sessionId) external view returns (FinalizationInfo memory info);
-
-    /// @notice The aggregates finalization fixed.
-    /// @param sessionId The session: Finalized.
-    /// @return basis n, T, the cap and the sums and tier ends the pools pay by.
-    function getRewardBasis(uint64 sessionId) external view returns (RewardBasis memory basis);
-
-    /// @notice Where swept funds go.
-    /// @return account The treasury.
-    function treasury() external view returns (address account);
 }

@@ -133,23 +133,4 @@ interface ITrainingRegistry is IGradPayBase {
 
     /// @notice Lifts `pause`. Admin only.
     function unpause() external;
-
-    // ------------------------------------------------------------------ views
-
-    /// @notice The session's state and counters.
-    /// @param sessionId The session (an unknown one reads as all zero, state `None`).
-    /// @return info The session.
-    function getSession(uint64 sessionId) external view returns (SessionInfo memory info);
-
-    /// @notice The dense index of `node`; reverts with `NodeNotRegistered` for a stranger.
-    /// @param sessionId The session.
-    /// @param node The node.
-    /// @return index Its index.
-    function nodeIndex(uint64 sessionId, address node) external view returns (uint32 index);
-
-    /// @notice Whether `node` is registered in the session.
-    /// @param sessionId The session.
-    /// @param node The address.
-    /// @return registered True when it is a node of the session.
-    function isRegistered(uint64 sessionId, address node) external view returns (bool registered);
 }

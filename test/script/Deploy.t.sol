@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {GradPay} from "../../contracts/GradPay.sol";
+import {IGradPay} from "../../contracts/interfaces/IGradPay.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -14,7 +14,7 @@ contract DeployScriptTest is Test {
         vm.setEnv("GRADPAY_COORDINATOR", vm.toString(coordinator));
         vm.setEnv("GRADPAY_TREASURY", vm.toString(treasury));
 
-        GradPay gradpay = new Deploy().run();
+        IGradPay gradpay = IGradPay(address(new Deploy().run()));
 
         assertTrue(gradpay.hasRole(gradpay.DEFAULT_ADMIN_ROLE(), admin), "admin role");
         assertTrue(gradpay.hasRole(gradpay.COORDINATOR_ROLE(), coordinator), "coordinator role");

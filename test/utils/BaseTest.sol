@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {GradPay} from "../../contracts/GradPay.sol";
 import {IContributionTracker} from "../../contracts/interfaces/IContributionTracker.sol";
+import {IGradPay} from "../../contracts/interfaces/IGradPay.sol";
 import {IGradPayBase} from "../../contracts/interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 import {RecordPacking} from "../../contracts/libraries/RecordPacking.sol";
@@ -17,7 +18,7 @@ abstract contract BaseTest is Test {
     address internal treasury = makeAddr("treasury");
     address internal stranger = makeAddr("stranger");
 
-    GradPay internal gradpay;
+    IGradPay internal gradpay;
     MockERC20 internal token;
     /// @dev The nodes of the session a test set up last (`_createSession` returns them; fixtures keep them).
     address[] internal nodes;
@@ -27,7 +28,7 @@ abstract contract BaseTest is Test {
     uint40 internal constant CLAIM_WINDOW = 30 days;
 
     function setUp() public virtual {
-        gradpay = new GradPay(admin, coordinator, treasury);
+        gradpay = IGradPay(address(new GradPay(admin, coordinator, treasury)));
         token = new MockERC20("Reward", "RWD", 18);
         vm.deal(coordinator, 1_000_000 ether);
         token.mint(coordinator, type(uint128).max);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {GradPay} from "../../../contracts/GradPay.sol";
 import {IGradPay} from "../../../contracts/interfaces/IGradPay.sol";
 import {IRewardDistributor} from "../../../contracts/interfaces/IRewardDistributor.sol";
 import {RecordPacking} from "../../../contracts/libraries/RecordPacking.sol";
@@ -16,7 +15,7 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 ///         batches, repeated), time and sweeps, and keeps ghost books to judge every outcome against the
 ///         independent model of reward-math.md.
 contract DistributorHandler is CommonBase, StdCheats, StdUtils {
-    GradPay internal immutable gradpay;
+    IGradPay internal immutable gradpay;
     MockERC20 internal immutable token;
     address internal immutable admin;
     address internal immutable coordinator;
@@ -60,7 +59,13 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
     uint256 public batchesSucceeded;
     uint256 public sweepsSucceeded;
 
-    constructor(GradPay gradpay_, MockERC20 token_, address admin_, address coordinator_, address treasury_) {
+    constructor(
+        IGradPay gradpay_,
+        MockERC20 token_,
+        address admin_,
+        address coordinator_,
+        address treasury_
+    ) {
         (gradpay, token, admin, coordinator, treasury) = (gradpay_, token_, admin_, coordinator_, treasury_);
         for (uint256 i; i < ACTORS; ++i) {
             actors[i] = makeAddr(string.concat("actor-", vm.toString(i)));

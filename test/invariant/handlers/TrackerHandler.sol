@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {GradPay} from "../../../contracts/GradPay.sol";
 import {IContributionTracker} from "../../../contracts/interfaces/IContributionTracker.sol";
+import {IGradPay} from "../../../contracts/interfaces/IGradPay.sol";
 import {ITrainingRegistry} from "../../../contracts/interfaces/ITrainingRegistry.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -35,7 +35,7 @@ contract TrackerHandler is Test {
         uint32 batch;
     }
 
-    GradPay internal immutable gradpay;
+    IGradPay internal immutable gradpay;
     address internal immutable coordinator;
     uint64 internal immutable sessionId;
     address[] internal nodes;
@@ -63,7 +63,7 @@ contract TrackerHandler is Test {
     string public lastUnexpected;
     mapping(string action => uint256) public calls;
 
-    constructor(GradPay gradpay_, address coordinator_, uint64 sessionId_, address[] memory nodes_) {
+    constructor(IGradPay gradpay_, address coordinator_, uint64 sessionId_, address[] memory nodes_) {
         gradpay = gradpay_;
         coordinator = coordinator_;
         sessionId = sessionId_;
