@@ -104,6 +104,14 @@ abstract contract GradPayStorage is IGradPayBase, AccessControl, Pausable, Reent
     mapping(uint64 sessionId => Finalization) internal _finalizations;
     mapping(uint256 poolId => Pool) internal _pools;
     address internal _treasury;
+    /// @dev The account that created the session: the only one that names its delegates and sponsors.
+    mapping(uint64 sessionId => address) internal _sessionOwners;
+    /// @dev What the session's owner let `account` do: bit `RIGHT_DELEGATE` (run the session as the
+    ///      owner does, e.g. one of several sender keys), bit `RIGHT_SPONSOR` (fund pools).
+    mapping(uint64 sessionId => mapping(address account => uint256 rights)) internal _sessionRights;
+
+    uint256 internal constant RIGHT_DELEGATE = 1;
+    uint256 internal constant RIGHT_SPONSOR = 2;
 
     uint256 internal constant INDEX_MASK = type(uint32).max;
     uint256 internal constant CLAIM_BITS_SHIFT = 32;
@@ -125,6 +133,21 @@ abstract contract GradPayStorage is IGradPayBase, AccessControl, Pausable, Reent
         if (state == SessionState.Finalized) {
             revert SessionInWrongState(sessionId, state, SessionState.Completed);
         }
+    }
+
+    /// @dev Reverts unless the caller runs the session: its owner or one of the owner's delegates. An
+    ///      unknown session has no owner, so every caller is refused.
+    function _requireOperator(uint64 sessionId) internal view {
+        if (msg.sender == _sessionOwners[sessionId]) return;
+        if (_sessionRights[sessionId][msg.sender] & RIGHT_DELEGATE != 0) return;
+        revert NotSessionOperator(sessionId, msg.sender);
+    }
+
+    /// @dev Reverts unless the caller may fund a pool of the session: an operator or an approved sponsor.
+    function _requireFunder(uint64 sessionId) internal view {
+        if (msg.sender == _sessionOwners[sessionId]) return;
+        if (_sessionRights[sessionId][msg.sender] & (RIGHT_DELEGATE | RIGHT_SPONSOR) != 0) return;
+        revert NotSessionFunder(sessionId, msg.sender);
     }
 
     /// @dev The node's slot, reverting for a stranger.

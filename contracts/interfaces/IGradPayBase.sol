@@ -31,6 +31,17 @@ interface IGradPayBase {
     /// @param node The address.
     error NodeNotRegistered(uint64 sessionId, address node);
 
+    /// @notice Thrown when the caller neither owns the session nor is one of its delegates.
+    /// @param sessionId The session.
+    /// @param account The caller.
+    error NotSessionOperator(uint64 sessionId, address account);
+
+    /// @notice Thrown when the caller may not fund the session's pools (not its owner, a delegate or an
+    ///         approved sponsor).
+    /// @param sessionId The session.
+    /// @param account The caller.
+    error NotSessionFunder(uint64 sessionId, address account);
+
     /// @notice Thrown when a list argument that needs at least one element is empty.
     error EmptyList();
 
