@@ -5,6 +5,10 @@ import {ContributionTracker} from "./ContributionTracker.sol";
 import {GradPayViews} from "./GradPayViews.sol";
 import {RewardDistributor} from "./RewardDistributor.sol";
 import {TrainingRegistry} from "./TrainingRegistry.sol";
+import {IGradPay} from "./interfaces/IGradPay.sol";
+import {
+    AccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 
 /// @title GradPay
 /// @notice Contribution tracking and reward distribution for decentralized ML training: the registry,
@@ -18,11 +22,14 @@ contract GradPay is TrainingRegistry, ContributionTracker, RewardDistributor {
     /// @notice The contract whose code serves `IGradPayViews` on this address.
     address public immutable VIEWS;
 
-    /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, treasury, sweeps.
-    /// @param coordinator Holds COORDINATOR_ROLE: sessions, records, finalization, pools.
+    /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, treasury, sweeps; hands it over in two steps,
+    ///        `ADMIN_TRANSFER_DELAY` apart.
+    /// @param coordinator Holds COORDINATOR_ROLE: creates sessions, and runs the ones it creates.
     /// @param treasury_ Receives what pools leave after their deadline.
-    constructor(address admin, address coordinator, address treasury_) {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    constructor(address admin, address coordinator, address treasury_)
+        AccessControlDefaultAdminRules(ADMIN_TRANSFER_DELAY, admin)
+    {
+        if (coordinator == address(0)) revert IGradPay.ZeroAddressCoordinator();
         _grantRole(COORDINATOR_ROLE, coordinator);
         _setTreasury(treasury_);
         VIEWS = address(new GradPayViews());
