@@ -215,9 +215,7 @@ contract HostileTokensTest is BaseTest {
         uint256 a = _fundedPool(address(rt), 3e18);
         uint256 b = _fundedPool(address(rt), 3e18);
         // The token even holds the admin role: the reentrancy guard alone has to stop it.
-        vm.startPrank(admin);
-        gradpay.grantRole(gradpay.DEFAULT_ADMIN_ROLE(), address(rt));
-        vm.stopPrank();
+        _forceRole(gradpay.DEFAULT_ADMIN_ROLE(), address(rt));
         rt.arm(address(gradpay), abi.encodeCall(IRewardDistributor.sweepPool, (b)), true, false, false);
         _afterDeadline();
 
@@ -334,8 +332,8 @@ contract HostileTokensTest is BaseTest {
         uint256 b = _fundedPool(address(0), 2 ether);
         vm.startPrank(admin);
         gradpay.setTreasury(address(receiver));
-        gradpay.grantRole(gradpay.DEFAULT_ADMIN_ROLE(), address(receiver));
         vm.stopPrank();
+        _forceRole(gradpay.DEFAULT_ADMIN_ROLE(), address(receiver));
         receiver.arm(abi.encodeCall(IRewardDistributor.sweepPool, (b)), false);
         _afterDeadline();
 

@@ -26,7 +26,7 @@ contract RegistryPauseTest is RegistryTest {
         assertFalse(gradpay.paused(), "unpaused");
 
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, stranger, 0);
+        gradpay.registerNode(SESSION, stranger, _idOf(stranger));
         assertTrue(gradpay.isRegistered(SESSION, stranger), "works again");
     }
 
