@@ -18,6 +18,17 @@ contract NodeIdsTest is RegistryTest {
         return abi.encodeWithSelector(ITrainingRegistry.ZeroNodeId.selector, position);
     }
 
+    /// @dev Expects the batch to be refused with `err` and to register none of its nodes or ids.
+    function _expectBatchRefused(address[] memory nodes, bytes32[] memory ids, bytes memory err) internal {
+        uint32 nodeCount = gradpay.getSession(SESSION).nodeCount;
+        vm.expectRevert(err);
+        vm.prank(coordinator);
+        gradpay.registerNodesBatch(SESSION, nodes, ids);
+        assertEq(gradpay.getSession(SESSION).nodeCount, nodeCount, "nothing registered");
+        assertFalse(gradpay.isRegistered(SESSION, nodes[0]), "node 0 rolled back");
+        assertEq(gradpay.nodeById(SESSION, ids[0]), address(0), "id 0 rolled back");
+    }
+
     function test_nodeById_resolvesEveryRegisteredId() public {
         address[] memory nodes = _createSession(SESSION, 0, 3);
         bytes32[] memory ids = _nodeIds(3);
@@ -54,11 +65,7 @@ contract NodeIdsTest is RegistryTest {
         address[] memory nodes = _nodes(4);
         bytes32[] memory ids = _nodeIds(4);
         ids[2] = bytes32(0);
-        vm.expectRevert(_zeroId(2));
-        vm.prank(coordinator);
-        gradpay.registerNodesBatch(SESSION, nodes, ids);
-        assertEq(gradpay.getSession(SESSION).nodeCount, 0, "nothing registered");
-        assertEq(gradpay.nodeById(SESSION, ids[0]), address(0), "id 0 rolled back");
+        _expectBatchRefused(nodes, ids, _zeroId(2));
     }
 
     function test_RevertWhen_registerNodeIdTaken() public {
@@ -77,11 +84,7 @@ contract NodeIdsTest is RegistryTest {
         address[] memory nodes = _nodes(3);
         bytes32[] memory ids = _nodeIds(3);
         ids[2] = ids[0];
-        vm.expectRevert(_idTaken(ids[0], nodes[0]));
-        vm.prank(coordinator);
-        gradpay.registerNodesBatch(SESSION, nodes, ids);
-        assertEq(gradpay.getSession(SESSION).nodeCount, 0, "nothing registered");
-        assertEq(gradpay.nodeById(SESSION, ids[0]), address(0), "rolled back");
+        _expectBatchRefused(nodes, ids, _idTaken(ids[0], nodes[0]));
     }
 
     function test_RevertWhen_registerNodesBatchIdTakenEarlier() public {
@@ -91,11 +94,7 @@ contract NodeIdsTest is RegistryTest {
         newcomers[1] = makeAddr("newcomer");
         bytes32[] memory ids = _idsOf(newcomers);
         ids[1] = _nodeIds(1)[0];
-        vm.expectRevert(_idTaken(ids[1], nodes[0]));
-        vm.prank(coordinator);
-        gradpay.registerNodesBatch(SESSION, newcomers, ids);
-        assertFalse(gradpay.isRegistered(SESSION, stranger), "stranger rolled back");
-        assertEq(gradpay.nodeById(SESSION, ids[0]), address(0), "stranger's id rolled back");
+        _expectBatchRefused(newcomers, ids, _idTaken(ids[1], nodes[0]));
     }
 
     /// @dev Exclusion keeps the record and the id: an excluded node cannot come back under its old id.

@@ -165,7 +165,8 @@ contract OwnersTest is RegistryTest {
         if (stage == Stage.Finalizing) return _finalizingFixture(owner, sessionId);
         _createSessionBy(owner, sessionId, 0, 2);
         if (stage == Stage.Active) return;
-        _recordBy(owner, sessionId, 0, 0, 10, _epochEntries());
+        vm.prank(owner);
+        gradpay.recordContributionsBatch(sessionId, 0, 0, 10, _epochEntries());
         if (stage == Stage.Recorded) return;
         vm.prank(owner);
         gradpay.completeSession(sessionId);

@@ -51,8 +51,8 @@ contract RightsTest is RegistryTest {
         uint256[] memory entries = new uint256[](2);
         entries[0] = _entry(0, 100, 1, 0, 1, 1, 10_000, 10_000, 10_000);
         entries[1] = _entry(1, 50, 1, 1, 0, 1, 5000, 5000, 5000);
-        _recordBy(delegate, SESSION, 0, 0, 1, entries);
         vm.startPrank(delegate);
+        gradpay.recordContributionsBatch(SESSION, 0, 0, 1, entries);
         gradpay.setClipK(SESSION, 1e18);
         gradpay.excludeNode(SESSION, nodes[1], "delegate's call");
         vm.stopPrank();
@@ -87,12 +87,14 @@ contract RightsTest is RegistryTest {
         _allowDelegate(true);
         uint256[] memory entries = new uint256[](1);
         entries[0] = _entry(0, 100, 1, 0, 1, 1, 10_000, 10_000, 10_000);
-        _recordBy(delegate, SESSION, 0, 0, 1, entries);
+        vm.prank(delegate);
+        gradpay.recordContributionsBatch(SESSION, 0, 0, 1, entries);
         _allowDelegate(false);
 
         entries[0] = _entry(1, 100, 1, 0, 1, 1, 10_000, 10_000, 10_000);
         vm.expectRevert(_notOperator(SESSION, delegate));
-        _recordBy(delegate, SESSION, 0, 1, 1, entries);
+        vm.prank(delegate);
+        gradpay.recordContributionsBatch(SESSION, 0, 1, 1, entries);
         vm.expectRevert(_notOperator(SESSION, delegate));
         vm.prank(delegate);
         gradpay.completeSession(SESSION);

@@ -122,19 +122,7 @@ abstract contract BaseTest is Test {
         uint32 epochRounds,
         uint256[] memory entries
     ) internal {
-        _recordBy(coordinator, sessionId, epoch, batch, epochRounds, entries);
-    }
-
-    /// @dev `_record` sent by `sender` (an operator of the session, or not).
-    function _recordBy(
-        address sender,
-        uint64 sessionId,
-        uint32 epoch,
-        uint32 batch,
-        uint32 epochRounds,
-        uint256[] memory entries
-    ) internal {
-        vm.prank(sender);
+        vm.prank(coordinator);
         gradpay.recordContributionsBatch(sessionId, epoch, batch, epochRounds, entries);
     }
 
