@@ -128,6 +128,23 @@ contract RegistryTrackerGasTest is BaseTest {
         _recordBatch(100, true);
     }
 
+    /// @dev A later epoch sent by a delegate of the session's owner: the rights slot is read after the owner's.
+    function test_gas_recordContributionsBatch_100_laterEpoch_delegate() public {
+        address delegate = makeAddr("delegate");
+        _createSession(SESSION, 0, 100);
+        vm.prank(coordinator);
+        gradpay.setDelegate(SESSION, delegate, true);
+        _record(SESSION, 0, 0, 10, _batch(100, 0));
+        uint256[] memory entries = _batch(100, 1);
+        vm.prank(delegate);
+        gradpay.recordContributionsBatch(SESSION, 1, 0, 10, entries);
+        uint256 gasUsed =
+            vm.snapshotGasLastCall("tracker", "recordContributionsBatch_100_laterEpoch_delegate");
+        vm.snapshotValue(
+            "tracker", "recordContributionsBatch_100_laterEpoch_delegate_perNodeEpoch", gasUsed / 100
+        );
+    }
+
     /// @dev A second batch of the same epoch: the epoch is already open, the records are written first.
     function test_gas_recordContributionsBatch_100_sameEpochSecondBatch() public {
         _createSession(SESSION, 0, 200);
