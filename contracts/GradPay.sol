@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {AdminControls} from "./AdminControls.sol";
 import {ContributionTracker} from "./ContributionTracker.sol";
 import {GradPayViews} from "./GradPayViews.sol";
 import {RewardDistributor} from "./RewardDistributor.sol";
@@ -14,17 +15,15 @@ import {TrainingRegistry} from "./TrainingRegistry.sol";
 ///      constructor creates: the fallback DELEGATECALLs it, so they read this contract's storage. Keeping
 ///      them out of this bytecode leaves the writes the whole EIP-170 budget (24,576 bytes), and costs a
 ///      read one warm-up of the views contract, which no write ever pays.
-contract GradPay is TrainingRegistry, ContributionTracker, RewardDistributor {
+contract GradPay is TrainingRegistry, ContributionTracker, RewardDistributor, AdminControls {
     /// @notice The contract whose code serves `IGradPayViews` on this address.
     address public immutable VIEWS;
 
-    /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, treasury, sweeps.
+    /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, rescue.
     /// @param coordinator Holds COORDINATOR_ROLE: sessions, records, finalization, pools.
-    /// @param treasury_ Receives what pools leave after their deadline.
-    constructor(address admin, address coordinator, address treasury_) {
+    constructor(address admin, address coordinator) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(COORDINATOR_ROLE, coordinator);
-        _setTreasury(treasury_);
         VIEWS = address(new GradPayViews());
     }
 

@@ -99,18 +99,6 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
         _resetFinalization(sessionId);
     }
 
-    // ------------------------------------------------------------------ admin
-
-    /// @inheritdoc ITrainingRegistry
-    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _pause();
-    }
-
-    /// @inheritdoc ITrainingRegistry
-    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _unpause();
-    }
-
     // ------------------------------------------------------------------ internals
 
     function _checkCapacity(uint64 sessionId, uint256 nodeCount, uint256 adding) private pure {

@@ -127,10 +127,4 @@ interface ITrainingRegistry is IGradPayBase {
     /// @notice Moves an Active session to Completed: no more nodes or records. Coordinator only.
     /// @param sessionId The session.
     function completeSession(uint64 sessionId) external;
-
-    /// @notice Stops every state-changing function. Admin only.
-    function pause() external;
-
-    /// @notice Lifts `pause`. Admin only.
-    function unpause() external;
 }
