@@ -15,7 +15,8 @@ import {Test} from "forge-std/Test.sol";
 abstract contract BaseTest is Test {
     address internal admin = makeAddr("admin");
     address internal coordinator = makeAddr("coordinator");
-    address internal treasury = makeAddr("treasury");
+    /// @dev Where the pools `_createPool` makes send what is left after their deadline.
+    address internal refund = makeAddr("refund");
     address internal stranger = makeAddr("stranger");
 
     IGradPay internal gradpay;
@@ -28,7 +29,7 @@ abstract contract BaseTest is Test {
     uint40 internal constant CLAIM_WINDOW = 30 days;
 
     function setUp() public virtual {
-        gradpay = IGradPay(address(new GradPay(admin, coordinator, treasury)));
+        gradpay = IGradPay(address(new GradPay(admin, coordinator)));
         token = new MockERC20("Reward", "RWD", 18);
         vm.deal(coordinator, 1_000_000 ether);
         token.mint(coordinator, type(uint128).max);
@@ -172,7 +173,7 @@ abstract contract BaseTest is Test {
     ) internal returns (uint256 poolId) {
         vm.prank(coordinator);
         poolId = gradpay.createRewardPool{value: poolToken == address(0) ? amount : 0}(
-            sessionId, poolToken, amount, strategy, params, uint40(block.timestamp) + CLAIM_WINDOW
+            sessionId, poolToken, amount, strategy, params, uint40(block.timestamp) + CLAIM_WINDOW, refund
         );
     }
 
