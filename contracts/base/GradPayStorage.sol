@@ -140,17 +140,29 @@ abstract contract GradPayStorage is IGradPayBase, AccessControl, ReentrancyGuard
     uint256 internal constant CLAIM_BITS_SHIFT = 32;
 
     modifier whenNotPaused() {
-        _unpausedNow();
+        _requireNotPaused();
         _;
     }
 
     // ------------------------------------------------------------------ pause clock
 
+    /// @dev The check every state-changing function but claims and sweeps makes: as cheap as a bool.
+    function _requireNotPaused() internal view {
+        uint256 since = _pauseState.pausedSince;
+        if (since != 0 && block.timestamp < since + MAX_PAUSE) revert IAdminControls.EnforcedPause();
+    }
+
     /// @dev Reverts while paused; else the time on the unpaused clock, which stands still while paused.
+    ///      Reads the one slot a claim reads anyway.
     function _unpausedNow() internal view returns (uint256) {
-        PauseState memory state = _pauseState;
-        if (_isPaused(state)) revert IAdminControls.EnforcedPause();
-        return block.timestamp - _pausedTime(state);
+        PauseState storage state = _pauseState;
+        uint256 since = state.pausedSince;
+        uint256 pausedSeconds = state.pausedTotal;
+        if (since != 0) {
+            if (block.timestamp < since + MAX_PAUSE) revert IAdminControls.EnforcedPause();
+            pausedSeconds += MAX_PAUSE; // the last pause lapsed; `pause` folds it in later
+        }
+        return block.timestamp - pausedSeconds;
     }
 
     function _isPaused(PauseState memory state) internal view returns (bool) {
