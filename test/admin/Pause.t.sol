@@ -91,28 +91,25 @@ contract PauseTest is RegistryTest {
         vm.warp(block.timestamp + 1 hours);
         vm.prank(admin);
         gradpay.unpause();
-        uint256 availableAt = block.timestamp + cooldown;
-        vm.warp(availableAt - 1);
-        vm.prank(admin);
-        vm.expectRevert(abi.encodeWithSelector(IAdminControls.PauseCoolingDown.selector, availableAt));
-        gradpay.pause();
-        vm.warp(availableAt);
-        _pause();
-        assertTrue(gradpay.paused(), "paused again after the cooldown");
+        _expectPauseAvailableAt(block.timestamp + cooldown);
     }
 
     /// @dev After a lapse, the cooldown runs from the moment the pause lapsed, not from an unpause.
     function test_RevertWhen_pauseCoolingDown_afterLapse() public {
         uint256 start = block.timestamp;
         _pause();
-        uint256 availableAt = start + gradpay.MAX_PAUSE_DURATION() + gradpay.PAUSE_COOLDOWN();
+        _expectPauseAvailableAt(start + gradpay.MAX_PAUSE_DURATION() + gradpay.PAUSE_COOLDOWN());
+    }
+
+    /// @dev `pause` is refused one second before `availableAt`, saying when it can succeed, and works then.
+    function _expectPauseAvailableAt(uint256 availableAt) internal {
         vm.warp(availableAt - 1);
         vm.prank(admin);
         vm.expectRevert(abi.encodeWithSelector(IAdminControls.PauseCoolingDown.selector, availableAt));
         gradpay.pause();
         vm.warp(availableAt);
         _pause();
-        assertTrue(gradpay.paused(), "paused again");
+        assertTrue(gradpay.paused(), "paused again once the cooldown is over");
     }
 
     /// @dev The pause stops sessions, records and pools, never role changes: an admin can still hand over or

@@ -130,14 +130,8 @@ contract ClaimBatchTest is ClaimsTest {
         uint256[] memory poolIds = new uint256[](2);
         poolIds[0] = _ethPool(1 ether);
         vm.prank(coordinator);
-        poolIds[1] = gradpay.createRewardPool{value: 1 ether}(
-            SESSION,
-            address(0),
-            1 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            uint40(block.timestamp + 8 days),
-            refund
+        poolIds[1] = _proportionalPool(
+            SESSION, address(0), 1 ether, 1 ether, uint40(block.timestamp + 8 days), refund
         );
         vm.warp(block.timestamp + 8 days + 1);
         vm.prank(nodes[0]);

@@ -66,15 +66,7 @@ contract PauseWindowTest is ClaimsTest {
         _fixture();
         uint40 deadline = uint40(block.timestamp + gradpay.MIN_CLAIM_WINDOW());
         vm.prank(coordinator);
-        uint256 poolId = gradpay.createRewardPool{value: 10 ether}(
-            SESSION,
-            address(0),
-            10 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            deadline,
-            refund
-        );
+        uint256 poolId = _proportionalPool(SESSION, address(0), 10 ether, 10 ether, deadline, refund);
         vm.warp(block.timestamp + 1);
         vm.prank(admin);
         gradpay.pause();

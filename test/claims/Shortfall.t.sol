@@ -102,15 +102,7 @@ contract ShortfallTest is ClaimsTest {
         vm.expectRevert(
             abi.encodeWithSelector(IRewardDistributor.TokenShortfall.selector, address(rt), 8e18, 10e18)
         );
-        gradpay.createRewardPool(
-            SESSION,
-            address(rt),
-            1e18,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            uint40(block.timestamp + CLAIM_WINDOW),
-            refund
-        );
+        _proportionalPool(SESSION, address(rt), 0, 1e18, uint40(block.timestamp + CLAIM_WINDOW), refund);
     }
 
     function test_positiveRebase_paysInFullAndSurplusIsRescued() public {

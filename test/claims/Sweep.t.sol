@@ -83,14 +83,8 @@ contract SweepTest is ClaimsTest {
         _fixture();
         uint256 a = _ethPool(1 ether);
         vm.prank(coordinator);
-        uint256 b = gradpay.createRewardPool{value: 2 ether}(
-            SESSION,
-            address(0),
-            2 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            uint40(block.timestamp) + 2 * CLAIM_WINDOW,
-            refund
+        uint256 b = _proportionalPool(
+            SESSION, address(0), 2 ether, 2 ether, uint40(block.timestamp) + 2 * CLAIM_WINDOW, refund
         );
         vm.warp(block.timestamp + CLAIM_WINDOW + 1);
         vm.prank(admin);

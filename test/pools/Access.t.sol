@@ -70,15 +70,7 @@ contract PoolAccessTest is PoolsTest {
             vm.expectRevert(
                 abi.encodeWithSelector(IGradPayBase.NotSessionFunder.selector, SESSION, callers[i])
             );
-            gradpay.createRewardPool{value: 1}(
-                SESSION,
-                address(0),
-                1,
-                IRewardDistributor.Strategy.Proportional,
-                _noParams(),
-                deadline,
-                refund
-            );
+            _proportionalPool(SESSION, address(0), 1, 1, deadline, refund);
         }
         assertEq(gradpay.getSession(SESSION).poolCount, 0, "no pool slot used");
     }

@@ -39,20 +39,10 @@ contract PoolFundingTest is PoolsTest {
             vm.expectRevert(
                 abi.encodeWithSelector(IRewardDistributor.ClaimWindowTooShort.selector, tooSoon[i], earliest)
             );
-            gradpay.createRewardPool{value: 1}(
-                SESSION,
-                address(0),
-                1,
-                IRewardDistributor.Strategy.Proportional,
-                _noParams(),
-                tooSoon[i],
-                refund
-            );
+            _proportionalPool(SESSION, address(0), 1, 1, tooSoon[i], refund);
         }
         assertEq(gradpay.getSession(SESSION).poolCount, 0, "no pool");
-        uint256 poolId = gradpay.createRewardPool{value: 1}(
-            SESSION, address(0), 1, IRewardDistributor.Strategy.Proportional, _noParams(), earliest, refund
-        );
+        uint256 poolId = _proportionalPool(SESSION, address(0), 1, 1, earliest, refund);
         vm.stopPrank();
         assertEq(gradpay.getPool(poolId).claimDeadline, earliest, "exactly 7 days is enough");
     }
@@ -64,36 +54,12 @@ contract PoolFundingTest is PoolsTest {
         vm.expectRevert(
             abi.encodeWithSelector(IRewardDistributor.WrongEthValue.selector, 1 ether - 1, 1 ether)
         );
-        gradpay.createRewardPool{value: 1 ether - 1}(
-            SESSION,
-            address(0),
-            1 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            deadline,
-            refund
-        );
+        _proportionalPool(SESSION, address(0), 1 ether - 1, 1 ether, deadline, refund);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.WrongEthValue.selector, 2 ether, 1 ether));
-        gradpay.createRewardPool{value: 2 ether}(
-            SESSION,
-            address(0),
-            1 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            deadline,
-            refund
-        );
+        _proportionalPool(SESSION, address(0), 2 ether, 1 ether, deadline, refund);
         // ETH sent along with a token pool would be stranded.
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.WrongEthValue.selector, 1, 0));
-        gradpay.createRewardPool{value: 1}(
-            SESSION,
-            address(token),
-            1 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            deadline,
-            refund
-        );
+        _proportionalPool(SESSION, address(token), 1, 1 ether, deadline, refund);
         vm.stopPrank();
         assertEq(address(gradpay).balance, 0, "nothing kept");
     }

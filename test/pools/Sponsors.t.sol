@@ -28,14 +28,8 @@ contract SponsorsTest is PoolsTest {
 
     function _sponsorPool(address poolToken, uint256 amount, address refundTo) internal returns (uint256) {
         vm.prank(sponsor);
-        return gradpay.createRewardPool{value: poolToken == address(0) ? amount : 0}(
-            SESSION,
-            poolToken,
-            amount,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            _deadline(),
-            refundTo
+        return _proportionalPool(
+            SESSION, poolToken, poolToken == address(0) ? amount : 0, amount, _deadline(), refundTo
         );
     }
 
@@ -111,15 +105,7 @@ contract SponsorsTest is PoolsTest {
         uint40 deadline = _deadline();
         vm.prank(sponsor);
         vm.expectRevert(abi.encodeWithSelector(IGradPayBase.NotSessionFunder.selector, SESSION, sponsor));
-        gradpay.createRewardPool{value: 1 ether}(
-            SESSION,
-            address(0),
-            1 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            deadline,
-            sponsor
-        );
+        _proportionalPool(SESSION, address(0), 1 ether, 1 ether, deadline, sponsor);
     }
 
     /// @dev A sponsor of one session cannot fund (or use up the pool slots of) another.
@@ -128,15 +114,7 @@ contract SponsorsTest is PoolsTest {
         uint40 deadline = _deadline();
         vm.prank(sponsor);
         vm.expectRevert(abi.encodeWithSelector(IGradPayBase.NotSessionFunder.selector, SESSION + 1, sponsor));
-        gradpay.createRewardPool{value: 1}(
-            SESSION + 1,
-            address(0),
-            1,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            deadline,
-            sponsor
-        );
+        _proportionalPool(SESSION + 1, address(0), 1, 1, deadline, sponsor);
         assertEq(gradpay.getSession(SESSION + 1).poolCount, 0, "no slot used");
     }
 }

@@ -177,6 +177,27 @@ abstract contract BaseTest is Test {
         );
     }
 
+    /// @dev A Proportional pool created by whoever the caller pranked (no prank here, so that a test can
+    ///      `expectRevert` it), sending `value` along.
+    function _proportionalPool(
+        uint64 sessionId,
+        address poolToken,
+        uint256 value,
+        uint256 amount,
+        uint40 deadline,
+        address refundTo
+    ) internal returns (uint256 poolId) {
+        poolId = gradpay.createRewardPool{value: value}(
+            sessionId,
+            poolToken,
+            amount,
+            IRewardDistributor.Strategy.Proportional,
+            _noParams(),
+            deadline,
+            refundTo
+        );
+    }
+
     function _noParams() internal pure returns (IRewardDistributor.PoolParams memory params) {}
 
     function _tieredParams(uint16 baseBps)
