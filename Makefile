@@ -6,8 +6,9 @@ FORGE          := $(BIN)/forge
 CARGO_FLAGS    := --workspace --locked
 # CI=true raises the fuzz runs (foundry.toml profile `ci`).
 FORGE_PROFILE  := $(if $(filter true,$(CI)),ci,default)
+AUDIT_VENV     := .venv-audit
 
-.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots cargo-test bench-client sim-deep clean
+.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots cargo-test bench-client sim-deep audit clean
 
 ## test: every check CI runs: formatting, build + size limit, forge tests, gas snapshots, cargo tests
 test: deps fmt-check build forge-test gas-check cargo-test
@@ -60,6 +61,20 @@ bench-client: build
 ## sim-deep: >= 1,000 random sessions, release build (see README)
 sim-deep: build
 	GRADPAY_SIM_CASES=1000 cargo test --locked --release -p gradpay-sim
+
+## audit: slither on contracts/; fails on any finding not triaged in slither.db.json (see docs/audit.md)
+# Slither and its dependencies are pinned in tools/audit-requirements.txt, its settings in slither.config.json.
+# Its own out-audit/ and cache-audit/, built from scratch (--force): out/ and cache/ stay untouched, and no
+# build-info of an older build is analysed. Slither reads that build (foundry_ignore_compile) and finds
+# this forge on PATH for `forge config`.
+audit: deps $(AUDIT_VENV)/.installed
+	FOUNDRY_OUT=out-audit FOUNDRY_CACHE_PATH=cache-audit $(FORGE) build --build-info --skip 'test/**' --skip 'script/**' --force
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(AUDIT_VENV)/bin/slither . --config-file slither.config.json
+
+$(AUDIT_VENV)/.installed: tools/audit-requirements.txt
+	test -x $(AUDIT_VENV)/bin/python || python3 -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/audit-requirements.txt
+	@touch $@
 
 clean:
 	rm -rf out cache target broadcast report.json report.html

@@ -58,7 +58,7 @@ abstract contract ContributionTracker is IContributionTracker, GradPayStorage {
         uint32 batch,
         uint32 epochRounds,
         uint256[] calldata entries
-    ) external onlyRole(COORDINATOR_ROLE) whenNotPaused {
+    ) external onlyOperator(sessionId) whenNotPaused {
         // No entries is a valid batch: it opens an epoch in which no node reported, whose rounds still
         // count towards T (reward-math.md §1).
         (Session memory session, BatchContext memory ctx) = _openBatch(sessionId, epoch, batch, epochRounds);

@@ -6,6 +6,10 @@ import {ContributionTracker} from "./ContributionTracker.sol";
 import {GradPayViews} from "./GradPayViews.sol";
 import {RewardDistributor} from "./RewardDistributor.sol";
 import {TrainingRegistry} from "./TrainingRegistry.sol";
+import {IGradPay} from "./interfaces/IGradPay.sol";
+import {
+    AccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 
 /// @title GradPay
 /// @notice Contribution tracking and reward distribution for decentralized ML training: the registry,
@@ -19,10 +23,13 @@ contract GradPay is TrainingRegistry, ContributionTracker, RewardDistributor, Ad
     /// @notice The contract whose code serves `IGradPayViews` on this address.
     address public immutable VIEWS;
 
-    /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, rescue.
-    /// @param coordinator Holds COORDINATOR_ROLE: sessions, records, finalization, pools.
-    constructor(address admin, address coordinator) {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, rescue; hands it over in two steps,
+    ///        `ADMIN_TRANSFER_DELAY` apart.
+    /// @param coordinator Holds COORDINATOR_ROLE: creates sessions, and runs the ones it creates.
+    constructor(address admin, address coordinator)
+        AccessControlDefaultAdminRules(ADMIN_TRANSFER_DELAY, admin)
+    {
+        if (coordinator == address(0)) revert IGradPay.ZeroAddressCoordinator();
         _grantRole(COORDINATOR_ROLE, coordinator);
         VIEWS = address(new GradPayViews());
     }

@@ -10,6 +10,9 @@ import {NodeRecords} from "./libraries/NodeRecords.sol";
 import {PoolCodec} from "./libraries/PoolCodec.sol";
 import {RecordPacking} from "./libraries/RecordPacking.sol";
 import {ScoreMath} from "./libraries/ScoreMath.sol";
+import {
+    AccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 
 /// @title GradPayViews
 /// @notice The reads of gradpay. GradPay creates one in its constructor and DELEGATECALLs it from its
@@ -20,6 +23,10 @@ import {ScoreMath} from "./libraries/ScoreMath.sol";
 /// @dev Declares no state of its own: its storage layout is GradPayStorage's, the same as GradPay's.
 contract GradPayViews is IGradPayViews, GradPayStorage {
     using RecordPacking for uint256;
+
+    /// @dev OpenZeppelin's base needs a non-zero admin. What it writes lands in this contract's own storage,
+    ///      which nothing ever reads: the views only run by DELEGATECALL, on GradPay's storage.
+    constructor() AccessControlDefaultAdminRules(0, address(this)) {}
 
     // ------------------------------------------------------------------ sessions and nodes
 
@@ -48,6 +55,22 @@ contract GradPayViews is IGradPayViews, GradPayStorage {
     /// @inheritdoc IGradPayViews
     function isRegistered(uint64 sessionId, address node) external view returns (bool) {
         return _nodeSlots[sessionId][node] != 0;
+    }
+
+    /// @inheritdoc IGradPayViews
+    function nodeById(uint64 sessionId, bytes32 nodeId) external view returns (address) {
+        return _nodeIds[sessionId][nodeId];
+    }
+
+    /// @inheritdoc IGradPayViews
+    function sessionOwner(uint64 sessionId) external view returns (address) {
+        return _sessionOwners[sessionId];
+    }
+
+    /// @inheritdoc IGradPayViews
+    function sessionRights(uint64 sessionId, address account) external view returns (bool, bool) {
+        uint256 rights = _sessionRights[sessionId][account];
+        return (rights & RIGHT_DELEGATE != 0, rights & RIGHT_SPONSOR != 0);
     }
 
     // ------------------------------------------------------------------ records and scores

@@ -38,7 +38,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         uint32 eligibleCount,
         uint256 sumScore,
         uint256 sumScoreSquared
-    ) external onlyRole(COORDINATOR_ROLE) whenNotPaused {
+    ) external onlyOperator(sessionId) whenNotPaused {
         Session memory session = _sessions[sessionId];
         _requireState(sessionId, session, SessionState.Completed);
         if (eligibleCount != session.eligibleCount) {
@@ -77,7 +77,7 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     /// @inheritdoc IRewardDistributor
     function submitRanking(uint64 sessionId, uint32[] calldata rankedIndices, bool lastChunk)
         external
-        onlyRole(COORDINATOR_ROLE)
+        onlyOperator(sessionId)
         whenNotPaused
     {
         Session memory session = _sessions[sessionId];

@@ -14,6 +14,8 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     // ------------------------------------------------------------------ sessions
 
     /// @inheritdoc ITrainingRegistry
+    /// @dev The role only admits coordinators: from here on the session answers to its owner, so revoking the
+    ///      role stops new sessions and leaves the ones already created running.
     function createSession(uint64 sessionId, bytes32 modelHash, uint64 clipK)
         external
         onlyRole(COORDINATOR_ROLE)
@@ -24,11 +26,25 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
         session.state = SessionState.Active;
         session.clipK = clipK;
         _modelHashes[sessionId] = modelHash;
+        _sessionOwners[sessionId] = msg.sender;
         emit SessionCreated(sessionId, modelHash, clipK, msg.sender);
     }
 
     /// @inheritdoc ITrainingRegistry
-    function setClipK(uint64 sessionId, uint64 clipK) external onlyRole(COORDINATOR_ROLE) whenNotPaused {
+    /// @dev Not paused: like a role change, a right can be revoked (a leaked delegate key) during a pause.
+    function setDelegate(uint64 sessionId, address account, bool allowed) external {
+        _setRight(sessionId, account, RIGHT_DELEGATE, allowed);
+        emit DelegateSet(sessionId, account, allowed);
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function setSponsor(uint64 sessionId, address account, bool allowed) external {
+        _setRight(sessionId, account, RIGHT_SPONSOR, allowed);
+        emit SponsorSet(sessionId, account, allowed);
+    }
+
+    /// @inheritdoc ITrainingRegistry
+    function setClipK(uint64 sessionId, uint64 clipK) external onlyOperator(sessionId) whenNotPaused {
         Session storage session = _sessions[sessionId];
         _requireNotFinalized(sessionId, session);
         uint64 previous = session.clipK;
@@ -38,7 +54,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     }
 
     /// @inheritdoc ITrainingRegistry
-    function completeSession(uint64 sessionId) external onlyRole(COORDINATOR_ROLE) whenNotPaused {
+    function completeSession(uint64 sessionId) external onlyOperator(sessionId) whenNotPaused {
         Session storage session = _sessions[sessionId];
         _requireState(sessionId, session, SessionState.Active);
         session.state = SessionState.Completed;
@@ -50,7 +66,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     /// @inheritdoc ITrainingRegistry
     function registerNode(uint64 sessionId, address node, bytes32 nodeId)
         external
-        onlyRole(COORDINATOR_ROLE)
+        onlyOperator(sessionId)
         whenNotPaused
         returns (uint32 index)
     {
@@ -65,7 +81,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     /// @inheritdoc ITrainingRegistry
     function registerNodesBatch(uint64 sessionId, address[] calldata nodes, bytes32[] calldata nodeIds)
         external
-        onlyRole(COORDINATOR_ROLE)
+        onlyOperator(sessionId)
         whenNotPaused
         returns (uint32 firstIndex)
     {
@@ -84,7 +100,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     /// @inheritdoc ITrainingRegistry
     function excludeNode(uint64 sessionId, address node, string calldata reason)
         external
-        onlyRole(COORDINATOR_ROLE)
+        onlyOperator(sessionId)
         whenNotPaused
     {
         Session storage session = _sessions[sessionId];
@@ -101,19 +117,33 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
 
     // ------------------------------------------------------------------ internals
 
+    /// @dev Grants or revokes one right bit of `account`; the session's owner only (an unknown session has
+    ///      none), so a delegate cannot name delegates.
+    function _setRight(uint64 sessionId, address account, uint256 right, bool allowed) private {
+        if (msg.sender != _sessionOwners[sessionId]) revert NotSessionOwner(sessionId, msg.sender);
+        if (account == address(0)) revert ZeroAddressAccount(sessionId);
+        mapping(address => uint256) storage rights = _sessionRights[sessionId];
+        rights[account] = allowed ? rights[account] | right : rights[account] & ~right;
+    }
+
     function _checkCapacity(uint64 sessionId, uint256 nodeCount, uint256 adding) private pure {
         uint256 requested = nodeCount + adding;
         if (requested > MAX_NODES) revert TooManyNodes(sessionId, requested, MAX_NODES);
     }
 
-    /// @dev One new storage slot per node: the node slot (index + 1). The record slot is first written
-    ///      by the node's first entry, so registration and the first epoch each pay one slot creation.
+    /// @dev Two new storage slots per node: the node slot (index + 1) and the id's owner. The record slot is
+    ///      first written by the node's first entry, so the first epoch pays one slot creation more.
     function _register(uint64 sessionId, address node, bytes32 nodeId, uint32 index, uint256 position)
         private
     {
         if (node == address(0)) revert ZeroAddressNode(position);
+        if (nodeId == bytes32(0)) revert ZeroNodeId(position);
         mapping(address => uint256) storage slots = _nodeSlots[sessionId];
         if (slots[node] != 0) revert NodeAlreadyRegistered(sessionId, node);
+        mapping(bytes32 => address) storage ids = _nodeIds[sessionId];
+        address holder = ids[nodeId];
+        if (holder != address(0)) revert NodeIdAlreadyRegistered(sessionId, nodeId, holder);
+        ids[nodeId] = node;
         slots[node] = uint256(index) + 1;
         emit NodeRegistered(sessionId, node, index, nodeId);
     }

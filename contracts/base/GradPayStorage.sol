@@ -8,7 +8,9 @@ import {NodeRecords} from "../libraries/NodeRecords.sol";
 import {PoolCodec} from "../libraries/PoolCodec.sol";
 import {PoolReward} from "../libraries/PoolReward.sol";
 import {RecordPacking} from "../libraries/RecordPacking.sol";
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {
+    AccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -18,12 +20,14 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// @notice The state shared by the three concerns (registry, tracker, distributor), which live behind
 ///         one address so that a claim or a record batch never pays for a cross-contract call.
 /// @dev Every struct is laid out to the bit: what one operation reads sits in as few slots as possible.
-abstract contract GradPayStorage is IGradPayBase, AccessControl, ReentrancyGuardTransient {
+abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules, ReentrancyGuardTransient {
     using RecordPacking for uint256;
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IGradPayBase
     bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
+    /// @inheritdoc IGradPayBase
+    uint48 public constant ADMIN_TRANSFER_DELAY = 3 days;
     /// @inheritdoc IGradPayBase
     /// @dev Keeps every session-wide sum inside its packed field (see `Totals`, `Finalization`).
     uint256 public constant MAX_NODES = type(uint24).max;
@@ -129,6 +133,8 @@ abstract contract GradPayStorage is IGradPayBase, AccessControl, ReentrancyGuard
     /// @dev What the session's owner let `account` do: bit `RIGHT_DELEGATE` (run the session as the
     ///      owner does, e.g. one of several sender keys), bit `RIGHT_SPONSOR` (fund pools).
     mapping(uint64 sessionId => mapping(address account => uint256 rights)) internal _sessionRights;
+    /// @dev Which node registered under each id: an id names one node of the session (never zero).
+    mapping(uint64 sessionId => mapping(bytes32 nodeId => address node)) internal _nodeIds;
 
     uint256 internal constant RIGHT_DELEGATE = 1;
     uint256 internal constant RIGHT_SPONSOR = 2;
@@ -230,6 +236,13 @@ abstract contract GradPayStorage is IGradPayBase, AccessControl, ReentrancyGuard
         if (msg.sender == _sessionOwners[sessionId]) return;
         if (_sessionRights[sessionId][msg.sender] & RIGHT_DELEGATE != 0) return;
         revert NotSessionOperator(sessionId, msg.sender);
+    }
+
+    /// @dev `_requireOperator` as a modifier, placed first so that a caller who may not run the session
+    ///      learns that before anything about the session's state.
+    modifier onlyOperator(uint64 sessionId) {
+        _requireOperator(sessionId);
+        _;
     }
 
     /// @dev Reverts unless the caller may fund a pool of the session: an operator or an approved sponsor.

@@ -6,9 +6,9 @@ pragma solidity ^0.8.28;
 ///         and the limits they check, the errors any of them raises, and the event any change of the
 ///         eligible set emits. Each concern's interface extends this one, so reading a concern's
 ///         interface shows every way its functions revert.
-/// @dev Besides these, every state-changing function reverts with OpenZeppelin's
-///      `AccessControlUnauthorizedAccount(account, neededRole)` for a caller without its role and
-///      `EnforcedPause()` while paused.
+/// @dev Besides these, a function gated by a role reverts with OpenZeppelin's
+///      `AccessControlUnauthorizedAccount(account, neededRole)` for a caller without it, and every
+///      state-changing function but the role and right changes reverts `EnforcedPause()` while paused.
 interface IGradPayBase {
     /// @notice Lifecycle of a session. `None` means the session id was never created.
     enum SessionState {
@@ -54,9 +54,16 @@ interface IGradPayBase {
 
     // ------------------------------------------------------------------ role and limits
 
-    /// @notice The role that runs sessions: create, register, record, finalize, fund pools.
+    /// @notice The role that may create sessions; each session is then run by its owner (see
+    ///         `ITrainingRegistry`), whether or not the owner still holds the role.
     /// @return role `keccak256("COORDINATOR_ROLE")`.
     function COORDINATOR_ROLE() external view returns (bytes32 role);
+
+    /// @notice How long a new admin waits between `beginDefaultAdminTransfer` and
+    ///         `acceptDefaultAdminTransfer` (OpenZeppelin AccessControlDefaultAdminRules), and the
+    ///         initial delay of a renounce.
+    /// @return delay 3 days, in seconds.
+    function ADMIN_TRANSFER_DELAY() external view returns (uint48 delay);
 
     /// @notice Most nodes a session can hold (2^24 - 1: every session-wide sum then fits its packed field).
     /// @return max The limit.

@@ -31,6 +31,28 @@ interface IGradPayViews {
     /// @return registered True when it is a node of the session.
     function isRegistered(uint64 sessionId, address node) external view returns (bool registered);
 
+    /// @notice The node registered under `nodeId` in the session.
+    /// @param sessionId The session.
+    /// @param nodeId The id given at registration.
+    /// @return node Its address; zero when no node has that id.
+    function nodeById(uint64 sessionId, bytes32 nodeId) external view returns (address node);
+
+    /// @notice The account that created the session and alone names its delegates and sponsors.
+    /// @param sessionId The session.
+    /// @return owner Its owner; zero for an unknown session.
+    function sessionOwner(uint64 sessionId) external view returns (address owner);
+
+    /// @notice What the session's owner lets `account` do (the owner itself holds neither flag unless it
+    ///         named itself).
+    /// @param sessionId The session.
+    /// @param account The account.
+    /// @return delegate Whether it may run the session as the owner does.
+    /// @return sponsor Whether it may fund the session's pools.
+    function sessionRights(uint64 sessionId, address account)
+        external
+        view
+        returns (bool delegate, bool sponsor);
+
     // ------------------------------------------------------------------ records and scores
 
     /// @notice Packs an entry into the word `recordContributionsBatch` takes.

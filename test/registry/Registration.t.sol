@@ -8,7 +8,8 @@ import {RegistryTest} from "../utils/RegistryTest.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 /// @notice registerNode and registerNodesBatch: dense indices per session in call and list order, every refusal
-///         (a refused batch rolls back whole), and the lookups they feed (nodeIndex, isRegistered).
+///         (a refused batch rolls back whole), and the lookups they feed (nodeIndex, isRegistered). Node ids:
+///         NodeIds.t.sol.
 contract RegistrationTest is RegistryTest {
     function _one(address node) internal pure returns (address[] memory nodes) {
         nodes = new address[](1);
@@ -42,9 +43,10 @@ contract RegistrationTest is RegistryTest {
         _openSession(OTHER, 0);
         address[] memory nodes = _nodes(2);
         vm.startPrank(coordinator);
-        gradpay.registerNode(SESSION, nodes[0], 0);
-        gradpay.registerNode(SESSION, nodes[1], 0);
-        gradpay.registerNode(OTHER, nodes[1], 0);
+        gradpay.registerNode(SESSION, nodes[0], _idOf(nodes[0]));
+        gradpay.registerNode(SESSION, nodes[1], _idOf(nodes[1]));
+        // Ids are unique per session: the same node may use the same id elsewhere.
+        gradpay.registerNode(OTHER, nodes[1], _idOf(nodes[1]));
         vm.stopPrank();
         assertEq(gradpay.nodeIndex(SESSION, nodes[1]), 1, "index in SESSION");
         assertEq(gradpay.nodeIndex(OTHER, nodes[1]), 0, "index in OTHER");
@@ -55,7 +57,7 @@ contract RegistrationTest is RegistryTest {
     function test_registerNode_continuesAfterBatch() public {
         _createSession(SESSION, 0, 4);
         vm.prank(coordinator);
-        uint32 index = gradpay.registerNode(SESSION, stranger, 0);
+        uint32 index = gradpay.registerNode(SESSION, stranger, _idOf(stranger));
         assertEq(index, 4, "index after a batch of 4");
         assertEq(gradpay.nodeIndex(SESSION, stranger), 4, "nodeIndex");
     }
@@ -64,7 +66,7 @@ contract RegistrationTest is RegistryTest {
         _openSession(SESSION, 0);
         vm.expectRevert(abi.encodeWithSelector(ITrainingRegistry.ZeroAddressNode.selector, 0));
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, address(0), 0);
+        gradpay.registerNode(SESSION, address(0), _idOf(address(0)));
     }
 
     function test_RevertWhen_registerNodeAlreadyRegistered() public {
@@ -73,16 +75,15 @@ contract RegistrationTest is RegistryTest {
             abi.encodeWithSelector(ITrainingRegistry.NodeAlreadyRegistered.selector, SESSION, nodes[1])
         );
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, nodes[1], 0);
+        gradpay.registerNode(SESSION, nodes[1], _idOf(nodes[1]));
         assertEq(gradpay.getSession(SESSION).nodeCount, 2, "nodeCount unchanged");
     }
 
     function test_RevertWhen_registerNodeSessionUnknown() public {
-        vm.expectRevert(
-            _wrongState(SESSION, IGradPayBase.SessionState.None, IGradPayBase.SessionState.Active)
-        );
+        // An unknown session has no owner: even a coordinator is no operator of it.
+        vm.expectRevert(_notOperator(SESSION, coordinator));
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, stranger, 0);
+        gradpay.registerNode(SESSION, stranger, _idOf(stranger));
     }
 
     function test_RevertWhen_registerNodeSessionCompleted() public {
@@ -91,7 +92,7 @@ contract RegistrationTest is RegistryTest {
             _wrongState(SESSION, IGradPayBase.SessionState.Completed, IGradPayBase.SessionState.Active)
         );
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, stranger, 0);
+        gradpay.registerNode(SESSION, stranger, _idOf(stranger));
     }
 
     function test_RevertWhen_registerNodeSessionFinalized() public {
@@ -100,14 +101,14 @@ contract RegistrationTest is RegistryTest {
             _wrongState(SESSION, IGradPayBase.SessionState.Finalized, IGradPayBase.SessionState.Active)
         );
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, stranger, 0);
+        gradpay.registerNode(SESSION, stranger, _idOf(stranger));
     }
 
-    function test_RevertWhen_registerNodeCallerNotCoordinator() public {
+    function test_RevertWhen_registerNodeCallerNotOperator() public {
         _openSession(SESSION, 0);
-        vm.expectRevert(_unauthorized(stranger, COORDINATOR_ROLE));
+        vm.expectRevert(_notOperator(SESSION, stranger));
         vm.prank(stranger);
-        gradpay.registerNode(SESSION, stranger, 0);
+        gradpay.registerNode(SESSION, stranger, _idOf(stranger));
     }
 
     function test_RevertWhen_registerNodePaused() public {
@@ -115,7 +116,7 @@ contract RegistrationTest is RegistryTest {
         _pause();
         vm.expectRevert(Pausable.EnforcedPause.selector);
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, stranger, 0);
+        gradpay.registerNode(SESSION, stranger, _idOf(stranger));
     }
 
     function test_RevertWhen_registerNodeTooManyNodes() public {
@@ -123,14 +124,15 @@ contract RegistrationTest is RegistryTest {
         uint32 limit = uint32(gradpay.MAX_NODES());
         _forceNodeCount(SESSION, limit - 1);
         vm.prank(coordinator);
-        assertEq(gradpay.registerNode(SESSION, makeAddr("last"), 0), limit - 1, "last index");
+        address last = makeAddr("last");
+        assertEq(gradpay.registerNode(SESSION, last, _idOf(last)), limit - 1, "last index");
         vm.expectRevert(
             abi.encodeWithSelector(
                 ITrainingRegistry.TooManyNodes.selector, SESSION, uint256(limit) + 1, limit
             )
         );
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, stranger, 0);
+        gradpay.registerNode(SESSION, stranger, _idOf(stranger));
     }
 
     // ------------------------------------------------------------------ registerNodesBatch
@@ -138,7 +140,7 @@ contract RegistrationTest is RegistryTest {
     function test_registerNodesBatch_assignsIndicesInListOrder() public {
         _openSession(SESSION, 0);
         vm.prank(coordinator);
-        gradpay.registerNode(SESSION, stranger, 0);
+        gradpay.registerNode(SESSION, stranger, _idOf(stranger));
 
         address[] memory nodes = _nodes(3);
         bytes32[] memory ids = _nodeIds(3);
@@ -163,7 +165,8 @@ contract RegistrationTest is RegistryTest {
         _openSession(SESSION, 0);
         for (uint256 i; i < before; ++i) {
             vm.prank(coordinator);
-            gradpay.registerNode(SESSION, makeAddr(string.concat("early-", vm.toString(i))), 0);
+            address early = makeAddr(string.concat("early-", vm.toString(i)));
+            gradpay.registerNode(SESSION, early, _idOf(early));
         }
         address[] memory nodes = _nodes(count);
         vm.prank(coordinator);
@@ -222,15 +225,14 @@ contract RegistrationTest is RegistryTest {
             abi.encodeWithSelector(ITrainingRegistry.NodeAlreadyRegistered.selector, SESSION, nodes[1])
         );
         vm.prank(coordinator);
-        gradpay.registerNodesBatch(SESSION, nodes, _nodeIds(2));
+        gradpay.registerNodesBatch(SESSION, nodes, _idsOf(nodes));
         assertFalse(gradpay.isRegistered(SESSION, stranger), "stranger rolled back");
         assertEq(gradpay.getSession(SESSION).nodeCount, 2, "nodeCount unchanged");
     }
 
     function test_RevertWhen_registerNodesBatchSessionUnknown() public {
-        vm.expectRevert(
-            _wrongState(SESSION, IGradPayBase.SessionState.None, IGradPayBase.SessionState.Active)
-        );
+        // An unknown session has no owner: even a coordinator is no operator of it.
+        vm.expectRevert(_notOperator(SESSION, coordinator));
         vm.prank(coordinator);
         gradpay.registerNodesBatch(SESSION, _nodes(1), _nodeIds(1));
     }
@@ -253,9 +255,9 @@ contract RegistrationTest is RegistryTest {
         gradpay.registerNodesBatch(SESSION, _one(stranger), _nodeIds(1));
     }
 
-    function test_RevertWhen_registerNodesBatchCallerNotCoordinator() public {
+    function test_RevertWhen_registerNodesBatchCallerNotOperator() public {
         _openSession(SESSION, 0);
-        vm.expectRevert(_unauthorized(stranger, COORDINATOR_ROLE));
+        vm.expectRevert(_notOperator(SESSION, stranger));
         vm.prank(stranger);
         gradpay.registerNodesBatch(SESSION, _nodes(1), _nodeIds(1));
     }

@@ -170,12 +170,7 @@ contract SilentEpochsTest is TrackerTest {
     }
 
     function test_RevertWhen_emptyBatchOnInactiveSession() public {
-        _expectBatchRevert(
-            0,
-            0,
-            new uint256[](0),
-            _wrongState(SESSION, IGradPayBase.SessionState.None, IGradPayBase.SessionState.Active)
-        );
+        _expectBatchRevert(0, 0, new uint256[](0), _notOperator(SESSION, coordinator));
         _reportingEpoch();
         vm.prank(coordinator);
         gradpay.completeSession(SESSION);

@@ -9,10 +9,11 @@ import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.
 import {RecordPacking} from "../../contracts/libraries/RecordPacking.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {Test} from "forge-std/Test.sol";
+import {StdStorage, Test, stdStorage} from "forge-std/Test.sol";
 
 /// @notice Actors, a deployed GradPay and helpers shared by every test.
 abstract contract BaseTest is Test {
+    using stdStorage for StdStorage;
     address internal admin = makeAddr("admin");
     address internal coordinator = makeAddr("coordinator");
     /// @dev Where the pools `_createPool` makes send what is left after their deadline.
@@ -29,7 +30,7 @@ abstract contract BaseTest is Test {
     uint40 internal constant CLAIM_WINDOW = 30 days;
 
     function setUp() public virtual {
-        gradpay = IGradPay(address(new GradPay(admin, coordinator)));
+        gradpay = _deploy(admin, coordinator);
         token = new MockERC20("Reward", "RWD", 18);
         vm.deal(coordinator, 1_000_000 ether);
         token.mint(coordinator, type(uint128).max);
@@ -38,6 +39,11 @@ abstract contract BaseTest is Test {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// @dev The one place tests construct GradPay (its constructor's arguments).
+    function _deploy(address admin_, address coordinator_) internal returns (IGradPay) {
+        return IGradPay(address(new GradPay(admin_, coordinator_)));
+    }
 
     function _nodes(uint256 count) internal returns (address[] memory created) {
         created = new address[](count);
@@ -57,8 +63,16 @@ abstract contract BaseTest is Test {
         internal
         returns (address[] memory created)
     {
+        return _createSessionBy(coordinator, sessionId, clipK, nodeCount);
+    }
+
+    /// @dev `_createSession` by another coordinator, which then owns the session.
+    function _createSessionBy(address owner, uint64 sessionId, uint64 clipK, uint256 nodeCount)
+        internal
+        returns (address[] memory created)
+    {
         created = _nodes(nodeCount);
-        vm.startPrank(coordinator);
+        vm.startPrank(owner);
         gradpay.createSession(sessionId, MODEL, clipK);
         gradpay.registerNodesBatch(sessionId, created, _nodeIds(nodeCount));
         vm.stopPrank();
@@ -109,14 +123,31 @@ abstract contract BaseTest is Test {
         uint32 epochRounds,
         uint256[] memory entries
     ) internal {
-        vm.prank(coordinator);
+        _recordBy(coordinator, sessionId, epoch, batch, epochRounds, entries);
+    }
+
+    /// @dev `_record` sent by `sender` (an operator of the session, or not).
+    function _recordBy(
+        address sender,
+        uint64 sessionId,
+        uint32 epoch,
+        uint32 batch,
+        uint32 epochRounds,
+        uint256[] memory entries
+    ) internal {
+        vm.prank(sender);
         gradpay.recordContributionsBatch(sessionId, epoch, batch, epochRounds, entries);
     }
 
     /// @dev Ranks the eligible nodes off-chain, as a coordinator would, and runs the verified pass in one chunk.
     function _finalize(uint64 sessionId) internal {
+        _finalizeBy(coordinator, sessionId);
+    }
+
+    /// @dev `_finalize` sent by `sender`.
+    function _finalizeBy(address sender, uint64 sessionId) internal {
         (uint32[] memory ranked, uint256 sumScore, uint256 sumSquares) = _ranking(sessionId);
-        vm.startPrank(coordinator);
+        vm.startPrank(sender);
         gradpay.completeSession(sessionId);
         gradpay.startFinalization(sessionId, uint32(ranked.length), sumScore, sumSquares);
         if (ranked.length > 0) gradpay.submitRanking(sessionId, ranked, true);
@@ -157,6 +188,20 @@ abstract contract BaseTest is Test {
         IGradPayBase.SessionState required
     ) internal pure returns (bytes memory) {
         return abi.encodeWithSelector(IGradPayBase.SessionInWrongState.selector, sessionId, current, required);
+    }
+
+    /// @dev The revert of a session function called by `account`, which neither owns nor is a delegate of it.
+    function _notOperator(uint64 sessionId, address account) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(IGradPayBase.NotSessionOperator.selector, sessionId, account);
+    }
+
+    /// @dev Makes `account` hold `role` beside its holders, by writing the role's storage. For
+    ///      DEFAULT_ADMIN_ROLE this breaks AccessControlDefaultAdminRules' single admin on purpose: a hostile
+    ///      contract that passes the admin check, next to the real admin, no grant can produce.
+    function _forceRole(bytes32 role, address account) internal {
+        stdstore.target(address(gradpay)).sig(IAccessControl.hasRole.selector).with_key(role)
+            .with_key(account).checked_write(true);
+        assertTrue(gradpay.hasRole(role, account), "role forced");
     }
 
     /// @dev The revert of a call by `account`, which lacks `role`.

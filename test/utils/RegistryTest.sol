@@ -12,6 +12,18 @@ abstract contract RegistryTest is BaseTest {
 
     uint64 internal constant OTHER = 2;
 
+    /// @dev A node id no fixture uses (they number their nodes 1..n).
+    function _idOf(address node) internal pure returns (bytes32) {
+        return keccak256(abi.encode(node));
+    }
+
+    function _idsOf(address[] memory accounts) internal pure returns (bytes32[] memory ids) {
+        ids = new bytes32[](accounts.length);
+        for (uint256 i; i < accounts.length; ++i) {
+            ids[i] = _idOf(accounts[i]);
+        }
+    }
+
     /// @dev An Active session without nodes (`_createSession` registers at least one batch).
     function _openSession(uint64 sessionId, uint64 clipK) internal {
         vm.prank(coordinator);
@@ -71,7 +83,8 @@ abstract contract RegistryTest is BaseTest {
             before[i] = uint256(vm.load(address(gradpay), reads[i]));
         }
         vm.prank(coordinator);
-        gradpay.registerNode(sessionId, makeAddr("probe"), bytes32(0));
+        address probe = makeAddr("probe");
+        gradpay.registerNode(sessionId, probe, _idOf(probe));
         for (uint256 i; i < reads.length; ++i) {
             uint256 delta = uint256(vm.load(address(gradpay), reads[i])) - before[i];
             if (delta != 0 && delta & (delta - 1) == 0) {
