@@ -286,8 +286,8 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
     }
 
     function warp(uint256 seconds_) external {
-        // Up to 3 days a step: pools (7-30 day windows) close and pauses lapse within a run.
-        vm.warp(block.timestamp + bound(seconds_, 0, 3 days));
+        // Up to 6 days a step: pools (7-30 day windows) close, get swept and pauses lapse within a run.
+        vm.warp(block.timestamp + bound(seconds_, 0, 6 days));
     }
 
     /// @notice Anyone sweeps a pool: only after its deadline, once, exactly what is left, to the refund address.
