@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {AdminControls} from "./AdminControls.sol";
 import {ContributionTracker} from "./ContributionTracker.sol";
 import {GradPayViews} from "./GradPayViews.sol";
 import {RewardDistributor} from "./RewardDistributor.sol";
@@ -18,20 +19,18 @@ import {
 ///      constructor creates: the fallback DELEGATECALLs it, so they read this contract's storage. Keeping
 ///      them out of this bytecode leaves the writes the whole EIP-170 budget (24,576 bytes), and costs a
 ///      read one warm-up of the views contract, which no write ever pays.
-contract GradPay is TrainingRegistry, ContributionTracker, RewardDistributor {
+contract GradPay is TrainingRegistry, ContributionTracker, RewardDistributor, AdminControls {
     /// @notice The contract whose code serves `IGradPayViews` on this address.
     address public immutable VIEWS;
 
-    /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, treasury, sweeps; hands it over in two steps,
+    /// @param admin Holds DEFAULT_ADMIN_ROLE: roles, pause, rescue; hands it over in two steps,
     ///        `ADMIN_TRANSFER_DELAY` apart.
     /// @param coordinator Holds COORDINATOR_ROLE: creates sessions, and runs the ones it creates.
-    /// @param treasury_ Receives what pools leave after their deadline.
-    constructor(address admin, address coordinator, address treasury_)
+    constructor(address admin, address coordinator)
         AccessControlDefaultAdminRules(ADMIN_TRANSFER_DELAY, admin)
     {
         if (coordinator == address(0)) revert IGradPay.ZeroAddressCoordinator();
         _grantRole(COORDINATOR_ROLE, coordinator);
-        _setTreasury(treasury_);
         VIEWS = address(new GradPayViews());
     }
 

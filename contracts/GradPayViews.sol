@@ -190,10 +190,13 @@ contract GradPayViews is IGradPayViews, GradPayStorage {
     function pendingReward(uint256 poolId, address node) external view returns (uint256) {
         Pool storage pool = _existingPool(poolId);
         uint256 nodeSlot = _nodeSlots[PoolCodec.sessionOf(poolId)][node];
-        if (nodeSlot == 0 || nodeSlot & _claimBit(poolId) != 0 || block.timestamp > pool.claimDeadline) {
+        uint256 unpausedNow = block.timestamp - _pausedTime(_pauseState);
+        if (nodeSlot == 0 || nodeSlot & _claimBit(poolId) != 0 || unpausedNow > pool.unpausedDeadline) {
             return 0;
         }
-        return _rewardOf(pool, PoolCodec.sessionOf(poolId), _indexOf(nodeSlot));
+        uint256 reward = _rewardOf(pool, PoolCodec.sessionOf(poolId), _indexOf(nodeSlot));
+        address token = pool.token;
+        return _scaled(reward, _balanceOf(token), _owedOf(token));
     }
 
     /// @inheritdoc IGradPayViews
@@ -216,7 +219,8 @@ contract GradPayViews is IGradPayViews, GradPayStorage {
         info.sessionId = PoolCodec.sessionOf(poolId);
         info.token = pool.token;
         info.strategy = pool.strategy;
-        info.claimDeadline = pool.claimDeadline;
+        info.claimDeadline = uint40(pool.unpausedDeadline + _pausedTime(_pauseState));
+        info.refundTo = pool.refundTo;
         info.swept = pool.swept;
         info.amount = pool.amount;
         info.remaining = pool.remaining;
@@ -261,8 +265,8 @@ contract GradPayViews is IGradPayViews, GradPayStorage {
     }
 
     /// @inheritdoc IGradPayViews
-    function treasury() external view returns (address) {
-        return _treasury;
+    function totalOwed(address token) external view returns (uint256) {
+        return _owedOf(token);
     }
 
     // ------------------------------------------------------------------ internals

@@ -12,6 +12,7 @@ import {RecordPacking} from "./libraries/RecordPacking.sol";
 import {ScoreMath} from "./libraries/ScoreMath.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title RewardDistributor
 /// @notice Verified single-pass finalization (reward-math.md §3-§4), pools in ETH or ERC20, lazy O(1)
@@ -19,6 +20,9 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
     using RecordPacking for uint256;
     using SafeERC20 for IERC20;
+
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant MIN_CLAIM_WINDOW = 7 days;
 
     /// @dev Scores are below 2^69 (c < 2^40, factors <= 15,000 and 30,000), so this cap never clips.
     uint256 private constant NO_CAP = type(uint72).max;
@@ -106,102 +110,98 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         uint256 amount,
         Strategy strategy,
         PoolParams calldata params,
-        uint40 claimDeadline
-    ) external payable onlyRole(COORDINATOR_ROLE) whenNotPaused nonReentrant returns (uint256 poolId) {
+        uint40 claimDeadline,
+        address refundTo
+    ) external payable nonReentrant returns (uint256 poolId) {
+        _requireFunder(sessionId);
+        uint256 unpausedNow = _unpausedNow();
         Session storage session = _sessions[sessionId];
         _requireState(sessionId, session, SessionState.Finalized);
         uint8 poolIndex = session.poolCount;
         if (poolIndex == MAX_POOLS) revert TooManyPools(sessionId, uint256(poolIndex) + 1, MAX_POOLS);
         if (amount == 0) revert ZeroPoolAmount();
-        if (claimDeadline <= block.timestamp) {
-            revert ClaimDeadlineNotInFuture(claimDeadline, block.timestamp);
-        }
+        uint256 earliest = block.timestamp + MIN_CLAIM_WINDOW;
+        if (claimDeadline < earliest) revert ClaimWindowTooShort(claimDeadline, earliest);
         (uint16 paramA, uint16 paramB) = PoolCodec.packParams(strategy, params);
         uint256 expectedValue = token == address(0) ? amount : 0;
         if (msg.value != expectedValue) revert WrongEthValue(msg.value, expectedValue);
+        if (refundTo == address(0)) refundTo = msg.sender;
 
         poolId = PoolCodec.poolId(sessionId, poolIndex);
         session.poolCount = poolIndex + 1;
         _pools[poolId] = Pool({
             token: token,
-            claimDeadline: claimDeadline,
+            unpausedDeadline: uint40(claimDeadline - (block.timestamp - unpausedNow)),
             strategy: strategy,
             paramA: paramA,
             paramB: paramB,
             swept: false,
             amount: amount,
-            remaining: amount
+            remaining: amount,
+            refundTo: refundTo
         });
-        emit RewardPoolCreated(poolId, sessionId, token, amount, strategy, claimDeadline, msg.sender);
+        emit RewardPoolCreated(
+            poolId, sessionId, token, amount, strategy, claimDeadline, msg.sender, refundTo
+        );
 
-        if (token != address(0)) _pullExactly(IERC20(token), amount);
+        if (token == address(0)) {
+            _pauseState.ethOwed = SafeCast.toUint96(_pauseState.ethOwed + amount);
+        } else {
+            _pullExactly(IERC20(token), amount);
+        }
     }
 
     /// @inheritdoc IRewardDistributor
-    function claimReward(uint256 poolId) external nonReentrant whenNotPaused returns (uint256 amount) {
-        address token;
-        (token, amount) = _claim(poolId, msg.sender);
-        _pay(token, msg.sender, amount);
+    function claimReward(uint256 poolId) external nonReentrant returns (uint256 amount) {
+        amount = _claimAndPay(poolId, msg.sender);
     }
 
     /// @inheritdoc IRewardDistributor
-    function claimRewardFor(uint256 poolId, address node)
-        external
-        nonReentrant
-        whenNotPaused
-        returns (uint256 amount)
-    {
-        address token;
-        (token, amount) = _claim(poolId, node);
-        _pay(token, node, amount);
+    function claimRewardFor(uint256 poolId, address node) external nonReentrant returns (uint256 amount) {
+        amount = _claimAndPay(poolId, node);
     }
 
     /// @inheritdoc IRewardDistributor
     function claimRewardsBatch(uint256[] calldata poolIds)
         external
         nonReentrant
-        whenNotPaused
         returns (uint256[] memory amounts)
     {
         if (poolIds.length == 0) revert EmptyList();
+        uint256 unpausedNow = _unpausedNow();
         amounts = new uint256[](poolIds.length);
         address[] memory tokens = new address[](poolIds.length);
+        bool claimedAny;
         for (uint256 i; i < poolIds.length; ++i) {
-            (tokens[i], amounts[i]) = _claim(poolIds[i], msg.sender);
+            // A pool already claimed (say by a front-running `claimRewardFor`) or owing nothing pays 0.
+            (tokens[i], amounts[i]) = _claim(poolIds[i], msg.sender, unpausedNow);
+            claimedAny = claimedAny || amounts[i] != 0;
         }
+        if (!claimedAny) revert NothingClaimable(msg.sender);
         // Every claim is recorded before the first payment; consecutive same-token claims share one transfer.
-        uint256 run;
+        uint256 first;
         for (uint256 i; i < poolIds.length; ++i) {
-            run += amounts[i];
             if (i + 1 == poolIds.length || tokens[i + 1] != tokens[i]) {
-                _pay(tokens[i], msg.sender, run);
-                run = 0;
+                _payRun(tokens[i], amounts, first, i + 1);
+                first = i + 1;
             }
         }
     }
 
     /// @inheritdoc IRewardDistributor
-    function sweepPool(uint256 poolId)
-        external
-        onlyRole(DEFAULT_ADMIN_ROLE)
-        whenNotPaused
-        nonReentrant
-        returns (uint256 amount)
-    {
+    function sweepPool(uint256 poolId) external nonReentrant returns (uint256 amount) {
+        uint256 unpausedNow = _unpausedNow();
         Pool storage pool = _existingPool(poolId);
-        if (block.timestamp <= pool.claimDeadline) revert ClaimWindowOpen(poolId, pool.claimDeadline);
+        uint256 deadline = pool.unpausedDeadline;
+        if (unpausedNow <= deadline) revert ClaimWindowOpen(poolId, _wallDeadline(deadline, unpausedNow));
         if (pool.swept) revert PoolAlreadySwept(poolId);
-        amount = pool.remaining;
+        uint256 owed = pool.remaining;
         pool.remaining = 0;
         pool.swept = true;
-        address to = _treasury;
+        (address token, address to) = (pool.token, pool.refundTo);
+        amount = _settle(token, to, owed);
         emit PoolSwept(poolId, to, amount);
-        _pay(pool.token, to, amount);
-    }
-
-    /// @inheritdoc IRewardDistributor
-    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
-        _setTreasury(treasury_);
+        _send(token, to, amount);
     }
 
     // ------------------------------------------------------------------ finalization internals
@@ -308,46 +308,97 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
 
     // ------------------------------------------------------------------ pool internals
 
-    /// @dev Pulls `amount` and rejects tokens that deliver anything else (fee-on-transfer, rebasing).
+    /// @dev Pulls `amount` and rejects tokens that deliver anything else (fee-on-transfer) or that already
+    ///      hold less than their pools owe (a new pool would make up the old pools' loss).
     function _pullExactly(IERC20 token, uint256 amount) private {
         if (address(token).code.length == 0) revert TokenNotAContract(address(token));
         uint256 before = token.balanceOf(address(this));
+        uint256 owed = _owed[address(token)];
+        if (before < owed) revert TokenShortfall(address(token), before, owed);
+        _owed[address(token)] = owed + amount;
         token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 balance = token.balanceOf(address(this));
         uint256 received = balance > before ? balance - before : 0;
         if (received != amount) revert TokenTransferShortfall(address(token), amount, received);
     }
 
-    /// @dev Checks and records a claim; the caller pays after all of its claims are recorded.
-    function _claim(uint256 poolId, address node) private returns (address token, uint256 amount) {
+    /// @dev One claim, paid at once; a pool already claimed or owing nothing reverts, saying which.
+    function _claimAndPay(uint256 poolId, address node) private returns (uint256 amount) {
+        address token;
+        (token, amount) = _claim(poolId, node, _unpausedNow());
+        if (amount == 0) {
+            if (_nodeSlots[PoolCodec.sessionOf(poolId)][node] & _claimBit(poolId) != 0) {
+                revert RewardAlreadyClaimed(poolId, node);
+            }
+            revert NothingToClaim(poolId, node);
+        }
+        amount = _settle(token, node, amount);
+        _send(token, node, amount);
+    }
+
+    /// @dev Checks and records a claim (the caller pays once all of its claims are recorded). A pool the
+    ///      node already claimed or that owes it nothing records nothing and returns 0.
+    function _claim(uint256 poolId, address node, uint256 unpausedNow)
+        private
+        returns (address token, uint256 amount)
+    {
         Pool storage pool = _existingPool(poolId);
-        if (block.timestamp > pool.claimDeadline) revert ClaimWindowClosed(poolId, pool.claimDeadline);
+        uint256 deadline = pool.unpausedDeadline;
+        if (unpausedNow > deadline) revert ClaimWindowClosed(poolId, _wallDeadline(deadline, unpausedNow));
         uint64 sessionId = PoolCodec.sessionOf(poolId);
         uint256 claimBit = _claimBit(poolId);
         uint256 nodeSlot = _nodeSlotOf(sessionId, node);
-        if (nodeSlot & claimBit != 0) revert RewardAlreadyClaimed(poolId, node);
+        token = pool.token;
+        if (nodeSlot & claimBit != 0) return (token, 0);
         amount = _rewardOf(pool, sessionId, _indexOf(nodeSlot));
-        if (amount == 0) revert NothingToClaim(poolId, node);
+        if (amount == 0) return (token, 0);
 
         _nodeSlots[sessionId][node] = nodeSlot | claimBit;
         pool.remaining -= amount;
         emit RewardClaimed(poolId, node, amount, msg.sender);
-        token = pool.token;
     }
 
-    function _pay(address token, address to, uint256 amount) private {
-        if (amount == 0) return;
+    /// @dev Pays `amounts[from..to)` (one token, one transfer), each scaled alike if the token is short.
+    function _payRun(address token, uint256[] memory amounts, uint256 from, uint256 to) private {
+        uint256 run;
+        for (uint256 i = from; i < to; ++i) {
+            run += amounts[i];
+        }
+        if (run == 0) return;
+        (uint256 balance, uint256 owed) = _debit(token, run);
+        if (balance < owed) {
+            uint256 paid;
+            for (uint256 i = from; i < to; ++i) {
+                amounts[i] = _scaled(amounts[i], balance, owed);
+                paid += amounts[i];
+            }
+            emit PaymentShortfall(token, msg.sender, run, paid);
+            run = paid;
+        }
+        _send(token, msg.sender, run);
+    }
+
+    /// @dev Takes `amount` off what `token`'s pools owe and returns what `to` is paid for it.
+    function _settle(address token, address to, uint256 amount) private returns (uint256 paid) {
+        (uint256 balance, uint256 owed) = _debit(token, amount);
+        paid = _scaled(amount, balance, owed);
+        if (paid != amount) emit PaymentShortfall(token, to, amount, paid);
+    }
+
+    /// @dev Takes `amount` off what `token`'s pools owe; returns the balance and what was owed before.
+    function _debit(address token, uint256 amount) private returns (uint256 balance, uint256 owed) {
+        balance = _balanceOf(token);
         if (token == address(0)) {
-            (bool ok,) = to.call{value: amount}("");
-            if (!ok) revert EthTransferFailed(to, amount);
+            owed = _pauseState.ethOwed;
+            _pauseState.ethOwed = uint96(owed - amount);
         } else {
-            IERC20(token).safeTransfer(to, amount);
+            owed = _owed[token];
+            _owed[token] = owed - amount;
         }
     }
 
-    function _setTreasury(address treasury_) internal {
-        if (treasury_ == address(0)) revert ZeroAddressTreasury();
-        emit TreasuryUpdated(_treasury, treasury_);
-        _treasury = treasury_;
+    /// @dev The wall-clock deadline now of a pool whose deadline on the unpaused clock is `deadline`.
+    function _wallDeadline(uint256 deadline, uint256 unpausedNow) private view returns (uint40) {
+        return uint40(deadline + block.timestamp - unpausedNow);
     }
 }

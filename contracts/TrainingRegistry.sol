@@ -115,18 +115,6 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
         _resetFinalization(sessionId);
     }
 
-    // ------------------------------------------------------------------ admin
-
-    /// @inheritdoc ITrainingRegistry
-    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _pause();
-    }
-
-    /// @inheritdoc ITrainingRegistry
-    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _unpause();
-    }
-
     // ------------------------------------------------------------------ internals
 
     /// @dev Grants or revokes one right bit of `account`; the session's owner only (an unknown session has

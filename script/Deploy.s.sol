@@ -5,8 +5,8 @@ import {GradPay} from "../contracts/GradPay.sol";
 import {Script} from "forge-std/Script.sol";
 
 /// @notice Deploys GradPay and writes `deployments/<chainId>.json` ({chain_id, gradpay, block}), the file
-///         the `gradpay` client reads. Roles default to the broadcaster; override with GRADPAY_ADMIN,
-///         GRADPAY_COORDINATOR and GRADPAY_TREASURY. The key comes from forge's own flags
+///         the `gradpay` client reads. Roles default to the broadcaster; override with GRADPAY_ADMIN and
+///         GRADPAY_COORDINATOR. The key comes from forge's own flags
 ///         (`--private-key`, `--account`, a hardware wallet), never from this script.
 /// @dev `forge script script/Deploy.s.sol --rpc-url <url> --broadcast --account <keystore>`
 contract Deploy is Script {
@@ -15,8 +15,7 @@ contract Deploy is Script {
         (, address deployer,) = vm.readCallers();
         address admin = vm.envOr("GRADPAY_ADMIN", deployer);
         address coordinator = vm.envOr("GRADPAY_COORDINATOR", deployer);
-        address treasury = vm.envOr("GRADPAY_TREASURY", admin);
-        gradpay = new GradPay(admin, coordinator, treasury);
+        gradpay = new GradPay(admin, coordinator);
         vm.stopBroadcast();
 
         string memory json = "deployment";

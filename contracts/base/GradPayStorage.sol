@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAdminControls} from "../interfaces/IAdminControls.sol";
 import {IGradPayBase} from "../interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {NodeRecords} from "../libraries/NodeRecords.sol";
@@ -10,20 +11,18 @@ import {RecordPacking} from "../libraries/RecordPacking.sol";
 import {
     AccessControlDefaultAdminRules
 } from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @title GradPayStorage
 /// @notice The state shared by the three concerns (registry, tracker, distributor), which live behind
 ///         one address so that a claim or a record batch never pays for a cross-contract call.
 /// @dev Every struct is laid out to the bit: what one operation reads sits in as few slots as possible.
-abstract contract GradPayStorage is
-    IGradPayBase,
-    AccessControlDefaultAdminRules,
-    Pausable,
-    ReentrancyGuardTransient
-{
+abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules, ReentrancyGuardTransient {
     using RecordPacking for uint256;
+    using SafeERC20 for IERC20;
 
     /// @inheritdoc IGradPayBase
     bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
@@ -88,17 +87,31 @@ abstract contract GradPayStorage is
         uint256 sumScoreSquaredOutstanding;
     }
 
-    /// @dev Slot 0 holds everything but the amounts. For Tiered `paramA` is the base bps, for
-    ///      MinimumGuarantee the floor bps; for Hybrid `paramA`/`paramB` are the quality/reliability bps.
+    /// @dev Slot 0 holds everything a claim reads but the amounts; `refundTo` (slot 3) only the sweep reads.
+    ///      For Tiered `paramA` is the base bps, for MinimumGuarantee the floor bps; for Hybrid
+    ///      `paramA`/`paramB` are the quality/reliability bps. `unpausedDeadline` is the claim deadline on the
+    ///      unpaused clock (`block.timestamp - _pausedTime`), so time spent paused never shortens a window.
     struct Pool {
         address token;
-        uint40 claimDeadline;
+        uint40 unpausedDeadline;
         IRewardDistributor.Strategy strategy;
         uint16 paramA;
         uint16 paramB;
         bool swept;
         uint256 amount;
         uint256 remaining;
+        address refundTo;
+    }
+
+    /// @dev One slot, which every claim reads (the pause check): the pause clock and what ETH pools still
+    ///      owe. `pausedSince` is 0 when no pause was started since the last one ended (a pause past
+    ///      `MAX_PAUSE` has lapsed but is folded into `pausedTotal` only by the next `pause`).
+    ///      All the ETH there is (< 2^87 wei) fits `ethOwed`.
+    struct PauseState {
+        uint40 pausedSince;
+        uint40 pausedTotal;
+        uint40 lastPauseEnd;
+        uint96 ethOwed;
     }
 
     mapping(uint64 sessionId => Session) internal _sessions;
@@ -112,7 +125,9 @@ abstract contract GradPayStorage is
         _recordedBatches;
     mapping(uint64 sessionId => Finalization) internal _finalizations;
     mapping(uint256 poolId => Pool) internal _pools;
-    address internal _treasury;
+    PauseState internal _pauseState;
+    /// @dev What unswept pools of each ERC20 still owe (ETH's is `_pauseState.ethOwed`).
+    mapping(address token => uint256) internal _owed;
     /// @dev The account that created the session: the only one that names its delegates and sponsors.
     mapping(uint64 sessionId => address) internal _sessionOwners;
     /// @dev What the session's owner let `account` do: bit `RIGHT_DELEGATE` (run the session as the
@@ -124,8 +139,77 @@ abstract contract GradPayStorage is
     uint256 internal constant RIGHT_DELEGATE = 1;
     uint256 internal constant RIGHT_SPONSOR = 2;
 
+    /// @dev A pause ends by itself after this long, so an absent admin cannot lock funds for good.
+    uint256 internal constant MAX_PAUSE = 14 days;
+
     uint256 internal constant INDEX_MASK = type(uint32).max;
     uint256 internal constant CLAIM_BITS_SHIFT = 32;
+
+    modifier whenNotPaused() {
+        _requireNotPaused();
+        _;
+    }
+
+    // ------------------------------------------------------------------ pause clock
+
+    /// @dev The check every state-changing function but claims and sweeps makes: as cheap as a bool.
+    function _requireNotPaused() internal view {
+        uint256 since = _pauseState.pausedSince;
+        if (since != 0 && block.timestamp < since + MAX_PAUSE) revert IAdminControls.EnforcedPause();
+    }
+
+    /// @dev Reverts while paused; else the time on the unpaused clock, which stands still while paused.
+    ///      Reads the one slot a claim reads anyway.
+    function _unpausedNow() internal view returns (uint256) {
+        PauseState storage state = _pauseState;
+        uint256 since = state.pausedSince;
+        uint256 pausedSeconds = state.pausedTotal;
+        if (since != 0) {
+            if (block.timestamp < since + MAX_PAUSE) revert IAdminControls.EnforcedPause();
+            pausedSeconds += MAX_PAUSE; // the last pause lapsed; `pause` folds it in later
+        }
+        return block.timestamp - pausedSeconds;
+    }
+
+    function _isPaused(PauseState memory state) internal view returns (bool) {
+        return state.pausedSince != 0 && block.timestamp < uint256(state.pausedSince) + MAX_PAUSE;
+    }
+
+    /// @dev Seconds paused so far: the ended pauses, plus the one in progress up to now (a lapsed one at
+    ///      its full `MAX_PAUSE`).
+    function _pausedTime(PauseState memory state) internal view returns (uint256 total) {
+        total = state.pausedTotal;
+        if (state.pausedSince != 0) total += Math.min(block.timestamp - state.pausedSince, MAX_PAUSE);
+    }
+
+    // ------------------------------------------------------------------ what pools owe
+
+    function _owedOf(address token) internal view returns (uint256) {
+        return token == address(0) ? _pauseState.ethOwed : _owed[token];
+    }
+
+    function _balanceOf(address token) internal view returns (uint256) {
+        return token == address(0) ? address(this).balance : IERC20(token).balanceOf(address(this));
+    }
+
+    /// @dev `amount` of what pools owe, scaled down by the share of it the contract holds: when a token's
+    ///      balance fell below what its pools owe (a negative rebase, a burn), every payment of it is cut by
+    ///      the same fraction, so the loss is shared by all its pools rather than left to the last claimant.
+    function _scaled(uint256 amount, uint256 balance, uint256 owed) internal pure returns (uint256) {
+        return balance < owed ? Math.mulDiv(amount, balance, owed) : amount;
+    }
+
+    function _send(address token, address to, uint256 amount) internal {
+        if (amount == 0) return;
+        if (token == address(0)) {
+            (bool ok,) = to.call{value: amount}("");
+            if (!ok) revert IRewardDistributor.EthTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    // ------------------------------------------------------------------ sessions
 
     /// @dev Reverts unless the session is in `required`.
     function _requireState(uint64 sessionId, Session memory session, SessionState required) internal pure {
@@ -191,6 +275,8 @@ abstract contract GradPayStorage is
         word = batch >> 8;
         bit = 1 << (batch & 0xff);
     }
+
+    // ------------------------------------------------------------------ pools
 
     function _existingPool(uint256 poolId) internal view returns (Pool storage pool) {
         pool = _pools[poolId];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAdminControls} from "./IAdminControls.sol";
 import {IContributionTracker} from "./IContributionTracker.sol";
 import {IGradPayViews} from "./IGradPayViews.sol";
 import {IRewardDistributor} from "./IRewardDistributor.sol";
@@ -20,6 +21,7 @@ interface IGradPay is
     IContributionTracker,
     IRewardDistributor,
     IGradPayViews,
+    IAdminControls,
     IAccessControlDefaultAdminRules
 {
     /// @notice Thrown by the constructor for a zero coordinator (a zero admin is OpenZeppelin's
@@ -29,10 +31,6 @@ interface IGradPay is
     /// @notice The role that administers every other role (OpenZeppelin AccessControl).
     /// @return role `bytes32(0)`.
     function DEFAULT_ADMIN_ROLE() external view returns (bytes32 role);
-
-    /// @notice Whether the admin paused every state-changing function.
-    /// @return isPaused True while paused.
-    function paused() external view returns (bool isPaused);
 
     /// @notice The contract whose code serves `IGradPayViews` on GradPay's address.
     /// @return views Its address.

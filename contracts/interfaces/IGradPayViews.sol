@@ -145,8 +145,9 @@ interface IGradPayViews {
 
     // ------------------------------------------------------------------ finalization and pools
 
-    /// @notice What `node` would be paid by `poolId` now (0 once claimed, after the deadline, for a
-    ///         stranger or when not eligible).
+    /// @notice What `node` would be paid by `poolId` now (0 once claimed, after the deadline counting
+    ///         unpaused time only, for a stranger or when not eligible), cut like a claim when the
+    ///         contract holds less of the pool's token than its pools owe.
     /// @param poolId The pool.
     /// @param node The node.
     /// @return amount The claimable reward.
@@ -164,9 +165,10 @@ interface IGradPayViews {
     /// @return claimed True once claimed.
     function hasClaimed(uint256 poolId, address node) external view returns (bool claimed);
 
-    /// @notice The pool as stored.
+    /// @notice The pool.
     /// @param poolId The pool.
-    /// @return info Its session, token, strategy and parameters, deadline and amounts.
+    /// @return info Its session, token, strategy and parameters, deadline now (counting the pauses so
+    ///         far), amounts and refund address.
     function getPool(uint256 poolId) external view returns (IRewardDistributor.PoolInfo memory info);
 
     /// @notice The finalization pass's progress.
@@ -185,7 +187,8 @@ interface IGradPayViews {
         view
         returns (IRewardDistributor.RewardBasis memory basis);
 
-    /// @notice Where swept funds go.
-    /// @return account The treasury.
-    function treasury() external view returns (address account);
+    /// @notice What unswept pools of `token` still owe: `rescue` never touches it.
+    /// @param token The token, or address(0) for ETH.
+    /// @return amount The sum of their remaining amounts.
+    function totalOwed(address token) external view returns (uint256 amount);
 }

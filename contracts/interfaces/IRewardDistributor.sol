@@ -28,7 +28,9 @@ interface IRewardDistributor is IGradPayBase {
         uint16 reliabilityBps;
     }
 
-    /// @notice A reward pool as stored.
+    /// @notice A reward pool.
+    /// @dev `claimDeadline` is the deadline now, counting the pauses so far: a pause moves it later by
+    ///      its length, so it may still grow while paused.
     struct PoolInfo {
         uint64 sessionId;
         address token;
@@ -38,6 +40,7 @@ interface IRewardDistributor is IGradPayBase {
         bool swept;
         uint256 amount;
         uint256 remaining;
+        address refundTo;
     }
 
     /// @notice Progress of a session's finalization pass.
@@ -141,10 +144,10 @@ interface IRewardDistributor is IGradPayBase {
     /// @param sum `scoreBps + qualityBps + reliabilityBps` as given.
     /// @param required The sum they must have (10000 bps).
     error HybridWeightsInvalid(uint256 sum, uint256 required);
-    /// @notice Thrown when the claim deadline is not in the future.
+    /// @notice Thrown when the claim deadline leaves nodes less than `MIN_CLAIM_WINDOW` to claim.
     /// @param claimDeadline The deadline given.
-    /// @param timestamp The block's timestamp.
-    error ClaimDeadlineNotInFuture(uint40 claimDeadline, uint256 timestamp);
+    /// @param earliest The earliest deadline accepted now.
+    error ClaimWindowTooShort(uint256 claimDeadline, uint256 earliest);
     /// @notice Thrown when `msg.value` does not fit the pool: `amount` for ETH, 0 for a token.
     /// @param sent `msg.value`.
     /// @param expected What it must be.
@@ -152,6 +155,12 @@ interface IRewardDistributor is IGradPayBase {
     /// @notice Thrown when a pool's token address has no contract code.
     /// @param token The address.
     error TokenNotAContract(address token);
+    /// @notice Thrown when funding a pool in a token of which the contract holds less than its pools
+    ///         owe (the new pool's funds would make up the others' loss).
+    /// @param token The token.
+    /// @param balance What the contract holds.
+    /// @param owed What unswept pools of the token owe.
+    error TokenShortfall(address token, uint256 balance, uint256 owed);
     /// @notice Thrown when a token delivers less than the amount transferred (fee-on-transfer).
     /// @param token The token.
     /// @param expected The amount transferred.
@@ -159,11 +168,11 @@ interface IRewardDistributor is IGradPayBase {
     error TokenTransferShortfall(address token, uint256 expected, uint256 received);
     /// @notice Thrown when claiming after the pool's deadline.
     /// @param poolId The pool.
-    /// @param claimDeadline Its deadline.
+    /// @param claimDeadline Its deadline, counting the pauses so far.
     error ClaimWindowClosed(uint256 poolId, uint40 claimDeadline);
     /// @notice Thrown when sweeping before the pool's deadline.
     /// @param poolId The pool.
-    /// @param claimDeadline Its deadline.
+    /// @param claimDeadline Its deadline, counting the pauses so far.
     error ClaimWindowOpen(uint256 poolId, uint40 claimDeadline);
     /// @notice Thrown when a pool is swept a second time.
     /// @param poolId The pool.
@@ -176,12 +185,13 @@ interface IRewardDistributor is IGradPayBase {
     /// @param poolId The pool.
     /// @param node The node.
     error NothingToClaim(uint256 poolId, address node);
+    /// @notice Thrown when a batch claim finds nothing to pay in any of its pools.
+    /// @param node The caller.
+    error NothingClaimable(address node);
     /// @notice Thrown when an ETH payment is refused by its recipient.
     /// @param to The recipient.
     /// @param amount The payment.
     error EthTransferFailed(address to, uint256 amount);
-    /// @notice Thrown when the treasury would be the zero address.
-    error ZeroAddressTreasury();
 
     // ------------------------------------------------------------------ events
 
@@ -223,8 +233,9 @@ interface IRewardDistributor is IGradPayBase {
     /// @param token The token (address(0) for ETH).
     /// @param amount The amount funded.
     /// @param strategy How it is split (reward-math.md §5).
-    /// @param claimDeadline Last timestamp at which nodes can claim.
-    /// @param funder The coordinator that funded it.
+    /// @param claimDeadline Last timestamp at which nodes can claim, if no pause comes.
+    /// @param funder Who funded it (the session's owner, a delegate or a sponsor).
+    /// @param refundTo Where what is left after the deadline goes.
     event RewardPoolCreated(
         uint256 indexed poolId,
         uint64 indexed sessionId,
@@ -232,23 +243,33 @@ interface IRewardDistributor is IGradPayBase {
         uint256 amount,
         Strategy strategy,
         uint40 claimDeadline,
-        address indexed funder
+        address indexed funder,
+        address refundTo
     );
     /// @notice Emitted when a node's reward is paid (always to the node, whoever called).
     /// @param poolId The pool.
     /// @param node The node paid.
-    /// @param amount The reward.
+    /// @param amount The reward owed (a `PaymentShortfall` follows when less could be paid).
     /// @param caller Who sent the claim.
     event RewardClaimed(uint256 indexed poolId, address indexed node, uint256 amount, address caller);
-    /// @notice Emitted when what is left of a pool goes to the treasury.
+    /// @notice Emitted when what is left of a pool goes back to its refund address.
     /// @param poolId The pool.
-    /// @param treasury Where it went.
-    /// @param amount What was left.
-    event PoolSwept(uint256 indexed poolId, address indexed treasury, uint256 amount);
-    /// @notice Emitted when the treasury changes.
-    /// @param previousTreasury The treasury before (address(0) at deployment).
-    /// @param treasury The treasury now.
-    event TreasuryUpdated(address previousTreasury, address treasury);
+    /// @param refundTo Where it went (chosen by the funder at creation).
+    /// @param amount What was sent.
+    event PoolSwept(uint256 indexed poolId, address indexed refundTo, uint256 amount);
+    /// @notice Emitted when a payment is cut because the contract holds less of the token than its pools
+    ///         owe (a negative rebase, a burn): every payment of the token is cut by the same fraction.
+    /// @param token The token.
+    /// @param to The payee.
+    /// @param amount What the pools owed the payee.
+    /// @param paid What it was paid.
+    event PaymentShortfall(address indexed token, address indexed to, uint256 amount, uint256 paid);
+
+    // ------------------------------------------------------------------ constants
+
+    /// @notice The shortest claim window a pool can be created with.
+    /// @return window 7 days.
+    function MIN_CLAIM_WINDOW() external view returns (uint256 window);
 
     // ------------------------------------------------------------------ finalization
 
@@ -277,13 +298,17 @@ interface IRewardDistributor is IGradPayBase {
     // ------------------------------------------------------------------ pools
 
     /// @notice Creates a pool on a Finalized session, funded now: `msg.value == amount` for ETH
-    ///         (`token == address(0)`), else `amount` pulled from the caller. Coordinator only.
+    ///         (`token == address(0)`), else `amount` pulled from the caller. The session's owner, its
+    ///         delegates and the sponsors it approved only (so strangers cannot use up its pool slots).
     /// @param sessionId The session: Finalized.
     /// @param token The token, or address(0) for ETH.
     /// @param amount What the pool pays out in total (non-zero).
     /// @param strategy How it is split (reward-math.md §5).
     /// @param params The strategy's parameters; the others must be zero.
-    /// @param claimDeadline Last timestamp at which nodes can claim (in the future).
+    /// @param claimDeadline Last timestamp at which nodes can claim, at least `MIN_CLAIM_WINDOW` away;
+    ///        time spent paused moves it later.
+    /// @param refundTo Where `sweepPool` sends what is left after the deadline; address(0) for the caller.
+    ///        Nobody can change it later.
     /// @return poolId The new pool: `sessionId << 8 | poolIndex`.
     function createRewardPool(
         uint64 sessionId,
@@ -291,7 +316,8 @@ interface IRewardDistributor is IGradPayBase {
         uint256 amount,
         Strategy strategy,
         PoolParams calldata params,
-        uint40 claimDeadline
+        uint40 claimDeadline,
+        address refundTo
     ) external payable returns (uint256 poolId);
 
     /// @notice Pays the caller's reward from `poolId`.
@@ -306,17 +332,16 @@ interface IRewardDistributor is IGradPayBase {
     function claimRewardFor(uint256 poolId, address node) external returns (uint256 amount);
 
     /// @notice Claims the caller's reward from each pool, atomically; same-token payouts in a row
-    ///         are paid in one transfer.
+    ///         are paid in one transfer. A pool already claimed or owing the caller nothing pays 0
+    ///         (so a front-running `claimRewardFor` cannot make the batch revert); the batch reverts
+    ///         with `NothingClaimable` only when no pool pays anything.
     /// @param poolIds The pools (at least one).
     /// @return amounts What each pool paid, in the order given.
     function claimRewardsBatch(uint256[] calldata poolIds) external returns (uint256[] memory amounts);
 
-    /// @notice After the deadline, sends what is left of the pool to the treasury, once. Admin only.
+    /// @notice After the deadline (counting unpaused time only), sends what is left of the pool to the
+    ///         refund address its funder chose, once. Anyone may call: no role is needed.
     /// @param poolId The pool.
     /// @return amount What was sent.
     function sweepPool(uint256 poolId) external returns (uint256 amount);
-
-    /// @notice Sets where swept funds go. Admin only.
-    /// @param treasury The new treasury (not zero).
-    function setTreasury(address treasury) external;
 }

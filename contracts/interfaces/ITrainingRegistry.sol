@@ -173,10 +173,4 @@ interface ITrainingRegistry is IGradPayBase {
     /// @param account The sponsor (not zero).
     /// @param allowed True to grant, false to revoke.
     function setSponsor(uint64 sessionId, address account, bool allowed) external;
-
-    /// @notice Stops every state-changing function. Admin only.
-    function pause() external;
-
-    /// @notice Lifts `pause`. Admin only.
-    function unpause() external;
 }

@@ -5,7 +5,8 @@ import {IGradPayBase} from "../../contracts/interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 import {ClaimsTest} from "../utils/ClaimsTest.sol";
 
-/// @notice claimRewardsBatch: one call over mixed pools and tokens, and atomic when any pool fails.
+/// @notice claimRewardsBatch: one call over mixed pools and tokens; a pool already claimed or owing nothing
+///         pays 0; atomic when a pool is unknown or closed or the caller is not a node.
 contract ClaimBatchTest is ClaimsTest {
     function test_claimRewardsBatch_mixedTokens() public {
         _fixture();
@@ -53,39 +54,75 @@ contract ClaimBatchTest is ClaimsTest {
         assertEq(token.balanceOf(node), expectedToken, "tokens received");
     }
 
-    function test_RevertWhen_claimRewardsBatch_oneAlreadyClaimed_atomic() public {
+    /// @dev Gap 3 of issue 11: a stranger front-runs the node's batch with `claimRewardFor` on one of its
+    ///      pools. That pool pays 0 in the batch; every other pool still pays the node.
+    function test_claimRewardsBatch_frontRunByClaimRewardFor_paysTheRest() public {
         _fixture();
         uint256[] memory poolIds = new uint256[](3);
         poolIds[0] = _ethPool(1 ether);
         poolIds[1] = _tokenPool(1 ether);
         poolIds[2] = _ethPool(2 ether);
         address node = nodes[1];
-        uint256 first = _claim(node, poolIds[2]);
+        uint256 owed0 = gradpay.rewardOf(poolIds[0], node);
+        uint256 owed1 = gradpay.rewardOf(poolIds[1], node);
+        vm.prank(stranger);
+        uint256 frontRun = gradpay.claimRewardFor(poolIds[2], node);
+        assertGt(frontRun, 0, "the front-run paid the node");
 
         vm.prank(node);
-        vm.expectRevert(
-            abi.encodeWithSelector(IRewardDistributor.RewardAlreadyClaimed.selector, poolIds[2], node)
-        );
-        gradpay.claimRewardsBatch(poolIds);
+        uint256[] memory amounts = gradpay.claimRewardsBatch(poolIds);
 
-        assertFalse(gradpay.hasClaimed(poolIds[0], node), "pool 0 not claimed");
-        assertFalse(gradpay.hasClaimed(poolIds[1], node), "pool 1 not claimed");
-        assertEq(node.balance, first, "only the earlier claim paid");
-        assertEq(token.balanceOf(node), 0, "no tokens paid");
-        assertEq(gradpay.getPool(poolIds[0]).remaining, 1 ether, "pool 0 untouched");
+        assertEq(amounts[0], owed0, "pool 0 paid");
+        assertEq(amounts[1], owed1, "pool 1 paid");
+        assertEq(amounts[2], 0, "pool 2 already claimed: skipped");
+        assertEq(node.balance, frontRun + owed0, "ETH: the front-run claim plus pool 0, once each");
+        assertEq(token.balanceOf(node), owed1, "tokens: pool 1");
+        assertEq(gradpay.getPool(poolIds[2]).remaining, 2 ether - frontRun, "pool 2 paid once");
     }
 
-    function test_RevertWhen_claimRewardsBatch_duplicatePool() public {
+    function test_claimRewardsBatch_duplicatePool_paysOnce() public {
         _fixture();
         uint256[] memory poolIds = new uint256[](2);
         poolIds[0] = _ethPool(1 ether);
         poolIds[1] = poolIds[0];
+        uint256 owed = gradpay.rewardOf(poolIds[0], nodes[0]);
         vm.prank(nodes[0]);
-        vm.expectRevert(
-            abi.encodeWithSelector(IRewardDistributor.RewardAlreadyClaimed.selector, poolIds[0], nodes[0])
-        );
+        uint256[] memory amounts = gradpay.claimRewardsBatch(poolIds);
+        assertEq(amounts[0], owed, "first listing pays");
+        assertEq(amounts[1], 0, "second listing skipped");
+        assertEq(nodes[0].balance, owed, "paid once");
+        assertEq(gradpay.getPool(poolIds[0]).remaining, 1 ether - owed, "pool debited once");
+    }
+
+    function test_claimRewardsBatch_skipsPoolOwingNothing() public {
+        _fixture();
+        uint256[] memory poolIds = new uint256[](2);
+        poolIds[0] = _ethPool(1 ether);
+        poolIds[1] = _ethPool(1); // 1 wei: floor(1 * s / S) = 0 for everyone
+        uint256 owed = gradpay.rewardOf(poolIds[0], nodes[1]);
+        vm.prank(nodes[1]);
+        uint256[] memory amounts = gradpay.claimRewardsBatch(poolIds);
+        assertEq(amounts[0], owed, "pool 0 paid");
+        assertEq(amounts[1], 0, "pool 1 owes nothing");
+        assertFalse(gradpay.hasClaimed(poolIds[1], nodes[1]), "nothing recorded for pool 1");
+        assertEq(gradpay.getPool(poolIds[1]).remaining, 1, "pool 1 untouched");
+    }
+
+    function test_RevertWhen_claimRewardsBatch_nothingClaimable() public {
+        _fixture();
+        uint256[] memory poolIds = new uint256[](2);
+        poolIds[0] = _ethPool(1 ether);
+        poolIds[1] = _ethPool(1);
+        address node = nodes[1];
+        uint256 first = _claim(node, poolIds[0]);
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.NothingClaimable.selector, node));
         gradpay.claimRewardsBatch(poolIds);
-        assertEq(nodes[0].balance, 0, "nothing paid");
+        // An ineligible node (index 3 never reported) is owed nothing anywhere either.
+        vm.prank(nodes[3]);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.NothingClaimable.selector, nodes[3]));
+        gradpay.claimRewardsBatch(poolIds);
+        assertEq(node.balance, first, "only the earlier claim paid");
     }
 
     function test_RevertWhen_claimRewardsBatch_oneClosed_atomic() public {
@@ -93,15 +130,10 @@ contract ClaimBatchTest is ClaimsTest {
         uint256[] memory poolIds = new uint256[](2);
         poolIds[0] = _ethPool(1 ether);
         vm.prank(coordinator);
-        poolIds[1] = gradpay.createRewardPool{value: 1 ether}(
-            SESSION,
-            address(0),
-            1 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            uint40(block.timestamp + 1 days)
+        poolIds[1] = _proportionalPool(
+            SESSION, address(0), 1 ether, 1 ether, uint40(block.timestamp + 8 days), refund
         );
-        vm.warp(block.timestamp + 1 days + 1);
+        vm.warp(block.timestamp + 8 days + 1);
         vm.prank(nodes[0]);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -112,17 +144,13 @@ contract ClaimBatchTest is ClaimsTest {
         assertFalse(gradpay.hasClaimed(poolIds[0], nodes[0]), "open pool not claimed either");
     }
 
-    function test_RevertWhen_claimRewardsBatch_nothingToClaimInOne() public {
+    function test_RevertWhen_claimRewardsBatch_strangerInOne_atomic() public {
         _fixture();
-        uint256[] memory poolIds = new uint256[](2);
+        uint256[] memory poolIds = new uint256[](1);
         poolIds[0] = _ethPool(1 ether);
-        poolIds[1] = _ethPool(1); // 1 wei: floor(1 * s / S) = 0 for everyone
-        vm.prank(nodes[1]);
-        vm.expectRevert(
-            abi.encodeWithSelector(IRewardDistributor.NothingToClaim.selector, poolIds[1], nodes[1])
-        );
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IGradPayBase.NodeNotRegistered.selector, SESSION, stranger));
         gradpay.claimRewardsBatch(poolIds);
-        assertFalse(gradpay.hasClaimed(poolIds[0], nodes[1]), "atomic");
     }
 
     function test_RevertWhen_claimRewardsBatch_empty() public {

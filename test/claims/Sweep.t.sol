@@ -4,13 +4,14 @@ pragma solidity 0.8.37;
 import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 import {ClaimsTest} from "../utils/ClaimsTest.sol";
 
-/// @notice sweepPool: only after the window, only by the admin, exactly the remainder, once, one pool at a time.
+/// @notice sweepPool: only after the window, by anyone, to the refund address, exactly the remainder, once, one
+///         pool at a time.
 contract SweepTest is ClaimsTest {
     function test_RevertWhen_sweepPool_windowOpen() public {
         _fixture();
         uint256 poolId = _ethPool(1 ether);
         uint40 deadline = gradpay.getPool(poolId).claimDeadline;
-        vm.startPrank(admin);
+        vm.startPrank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.ClaimWindowOpen.selector, poolId, deadline));
         gradpay.sweepPool(poolId);
         vm.warp(deadline);
@@ -28,10 +29,10 @@ contract SweepTest is ClaimsTest {
         vm.warp(uint256(deadline) + 1);
 
         vm.expectEmit(address(gradpay));
-        emit IRewardDistributor.PoolSwept(poolId, treasury, remainder);
+        emit IRewardDistributor.PoolSwept(poolId, refund, remainder);
         vm.prank(admin);
         assertEq(gradpay.sweepPool(poolId), remainder, "swept amount");
-        assertEq(treasury.balance, remainder, "treasury received the remainder");
+        assertEq(refund.balance, remainder, "the refund address received the remainder");
         assertEq(address(gradpay).balance, 0, "nothing left");
         IRewardDistributor.PoolInfo memory pool = gradpay.getPool(poolId);
         assertTrue(pool.swept, "swept");
@@ -56,7 +57,7 @@ contract SweepTest is ClaimsTest {
         uint256 swept = gradpay.sweepPool(poolId);
         assertEq(swept, 1e18 + 1 - paid, "sweep = dust");
         assertLt(swept, 5, "dust < n for proportional");
-        assertEq(token.balanceOf(treasury), swept, "treasury got the dust");
+        assertEq(token.balanceOf(refund), swept, "refund got the dust");
         assertEq(token.balanceOf(address(gradpay)), 0, "nothing left");
     }
 
@@ -74,21 +75,16 @@ contract SweepTest is ClaimsTest {
         assertEq(gradpay.sweepPool(ethPool), 2 ether, "whole ETH pool");
         assertEq(gradpay.sweepPool(tokenPool), 5e18, "whole token pool");
         vm.stopPrank();
-        assertEq(treasury.balance, 2 ether, "treasury ETH");
-        assertEq(token.balanceOf(treasury), 5e18, "treasury tokens");
+        assertEq(refund.balance, 2 ether, "refund ETH");
+        assertEq(token.balanceOf(refund), 5e18, "refund tokens");
     }
 
     function test_sweepPool_doesNotTouchOtherPools() public {
         _fixture();
         uint256 a = _ethPool(1 ether);
         vm.prank(coordinator);
-        uint256 b = gradpay.createRewardPool{value: 2 ether}(
-            SESSION,
-            address(0),
-            2 ether,
-            IRewardDistributor.Strategy.Proportional,
-            _noParams(),
-            uint40(block.timestamp) + 2 * CLAIM_WINDOW
+        uint256 b = _proportionalPool(
+            SESSION, address(0), 2 ether, 2 ether, uint40(block.timestamp) + 2 * CLAIM_WINDOW, refund
         );
         vm.warp(block.timestamp + CLAIM_WINDOW + 1);
         vm.prank(admin);
@@ -98,17 +94,23 @@ contract SweepTest is ClaimsTest {
         assertEq(_claim(nodes[0], b), owed, "pool b still claimable");
     }
 
-    function test_RevertWhen_sweepPool_unauthorized() public {
+    /// @dev Gap 5 of issue 11: anyone may sweep, and whoever calls, the remainder goes to the refund address
+    ///      chosen at creation; the admin and the coordinator cannot send it elsewhere.
+    function test_sweepPool_anyCallerPaysRefundTo() public {
         _fixture();
-        uint256 poolId = _ethPool(1 ether);
+        uint256 a = _ethPool(1 ether);
+        uint256 b = _tokenPool(2 ether);
         vm.warp(block.timestamp + CLAIM_WINDOW + 1);
-        bytes32 adminRole = gradpay.DEFAULT_ADMIN_ROLE();
-        vm.prank(coordinator);
-        vm.expectRevert(_unauthorized(coordinator, adminRole));
-        gradpay.sweepPool(poolId);
-        vm.prank(treasury);
-        vm.expectRevert(_unauthorized(treasury, adminRole));
-        gradpay.sweepPool(poolId);
+        uint256 adminBefore = admin.balance;
+        vm.prank(admin);
+        assertEq(gradpay.sweepPool(a), 1 ether, "the admin's sweep");
+        vm.prank(stranger);
+        assertEq(gradpay.sweepPool(b), 2 ether, "a stranger's sweep");
+        assertEq(refund.balance, 1 ether, "ETH to refundTo");
+        assertEq(token.balanceOf(refund), 2 ether, "tokens to refundTo");
+        assertEq(admin.balance, adminBefore, "admin got nothing");
+        assertEq(token.balanceOf(stranger), 0, "stranger got nothing");
+        assertEq(gradpay.totalOwed(address(0)) + gradpay.totalOwed(address(token)), 0, "nothing owed");
     }
 
     function test_RevertWhen_sweepPool_poolNotFound() public {

@@ -146,7 +146,7 @@ contract DistributorGasTest is BaseTest {
         uint256 poolId =
             _createPool(SESSION, address(0), 10 ether, IRewardDistributor.Strategy.Proportional, _noParams());
         vm.warp(block.timestamp + CLAIM_WINDOW + 1);
-        vm.prank(admin);
+        vm.prank(stranger);
         gradpay.sweepPool(poolId);
         vm.snapshotGasLastCall(GROUP, "sweep_pool_eth");
     }
@@ -186,7 +186,13 @@ contract DistributorGasTest is BaseTest {
         uint40 deadline = uint40(block.timestamp) + CLAIM_WINDOW;
         vm.prank(coordinator);
         uint256 poolId = gradpay.createRewardPool{value: 10 ether}(
-            SESSION, address(0), 10 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
+            SESSION,
+            address(0),
+            10 ether,
+            IRewardDistributor.Strategy.Proportional,
+            _noParams(),
+            deadline,
+            refund
         );
         total += vm.lastCallGas().gasTotalUsed;
         for (uint256 i; i < 5; ++i) {

@@ -6,24 +6,28 @@ import {BaseTest} from "../utils/BaseTest.sol";
 import {DistributorHandler} from "./handlers/DistributorHandler.sol";
 import {console} from "forge-std/console.sol";
 
-/// @notice Money invariants of the distributor over random sessions, pools, claims, time and sweeps.
+/// @notice Money invariants of the distributor over random sessions, pools, claims, time, pauses, sweeps, funds
+///         sent by mistake and rescues.
 contract DistributorInvariantTest is BaseTest {
     DistributorHandler internal handler;
 
     function setUp() public override {
         super.setUp();
-        handler = new DistributorHandler(gradpay, token, admin, coordinator, treasury);
+        handler = new DistributorHandler(gradpay, token, admin, coordinator, refund);
         // Seed one session and pool so that every run has something to claim.
         handler.createSession(1, 5, 0);
         handler.createPool(0, 0, 10 ether, 1, false);
 
-        bytes4[] memory selectors = new bytes4[](6);
+        bytes4[] memory selectors = new bytes4[](9);
         selectors[0] = DistributorHandler.createSession.selector;
         selectors[1] = DistributorHandler.createPool.selector;
         selectors[2] = DistributorHandler.claim.selector;
         selectors[3] = DistributorHandler.claimBatch.selector;
         selectors[4] = DistributorHandler.warp.selector;
         selectors[5] = DistributorHandler.sweep.selector;
+        selectors[6] = DistributorHandler.togglePause.selector;
+        selectors[7] = DistributorHandler.donate.selector;
+        selectors[8] = DistributorHandler.rescue.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -37,6 +41,7 @@ contract DistributorInvariantTest is BaseTest {
         _checkNoNodePaidTwice();
         _checkClaimsPayTheModelToTheNode();
         _checkSweepReturnsExactRemainder();
+        _checkRescueTakesOnlySurplus();
         _checkOutcomesAsExpected();
         _checkDustBelowThreeN();
         _checkSolvent();
@@ -67,6 +72,10 @@ contract DistributorInvariantTest is BaseTest {
         assertEq(handler.sweepMismatches(), 0, "a sweep sent other than the exact remainder");
     }
 
+    function _checkRescueTakesOnlySurplus() internal view {
+        assertEq(handler.rescueMismatches(), 0, "a rescue sent other than what was sent by mistake");
+    }
+
     /// @dev Every call succeeded exactly when the books say it must (open window, not yet paid, owed > 0;
     ///      for sweeps: deadline passed, not yet swept).
     function _checkOutcomesAsExpected() internal view {
@@ -83,7 +92,8 @@ contract DistributorInvariantTest is BaseTest {
         }
     }
 
-    /// @dev The contract always holds what its pools still owe (exactly: nothing else sends it funds).
+    /// @dev The contract's owed books equal the ghost's and the sum of the unswept pools' remainders, and it
+    ///         holds exactly that plus what was sent to it by mistake and not yet rescued.
     function _checkSolvent() internal view {
         uint256 ethOwed;
         uint256 tokenOwed;
@@ -94,10 +104,18 @@ contract DistributorInvariantTest is BaseTest {
             if (p.token == address(0)) ethOwed += remaining;
             else tokenOwed += remaining;
         }
-        assertGe(address(gradpay).balance, ethOwed, "ETH balance < sum of remaining");
-        assertGe(token.balanceOf(address(gradpay)), tokenOwed, "token balance < sum of remaining");
-        assertEq(address(gradpay).balance, ethOwed, "ETH balance = sum of remaining");
-        assertEq(token.balanceOf(address(gradpay)), tokenOwed, "token balance = sum of remaining");
+        assertEq(gradpay.totalOwed(address(0)), ethOwed, "ETH owed = sum of remaining");
+        assertEq(gradpay.totalOwed(address(token)), tokenOwed, "tokens owed = sum of remaining");
+        assertEq(handler.ethOwed(), ethOwed, "ghost ETH owed = sum of remaining");
+        assertEq(handler.tokenOwed(), tokenOwed, "ghost tokens owed = sum of remaining");
+        assertGe(address(gradpay).balance, ethOwed, "ETH balance < owed");
+        assertGe(token.balanceOf(address(gradpay)), tokenOwed, "token balance < owed");
+        assertEq(address(gradpay).balance, ethOwed + handler.ethSurplus(), "ETH balance = owed + surplus");
+        assertEq(
+            token.balanceOf(address(gradpay)),
+            tokenOwed + handler.tokenSurplus(),
+            "token balance = owed + surplus"
+        );
     }
 
     /// @dev Every run must really have exercised claims.
@@ -105,6 +123,7 @@ contract DistributorInvariantTest is BaseTest {
         assertGt(handler.claimsSucceeded() + handler.claimsRejected(), 0, "no claim was attempted");
         console.log("pools", handler.poolCount(), "claims ok", handler.claimsSucceeded());
         console.log("claims rejected", handler.claimsRejected(), "batches ok", handler.batchesSucceeded());
-        console.log("sweeps ok", handler.sweepsSucceeded());
+        console.log("sweeps ok", handler.sweepsSucceeded(), "pauses", handler.pauses());
+        console.log("rescues", handler.rescues());
     }
 }

@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 import {IGradPay} from "../../contracts/interfaces/IGradPay.sol";
 import {Reentrant} from "./Reentrant.sol";
 
-/// @notice A node (or treasury) contract whose receive() re-enters gradpay with a configured call.
+/// @notice A node (or refund address) contract whose receive() re-enters gradpay with a configured call.
 /// @dev `swallow = false`: the failed re-entry's revert is bubbled, so the ETH payment itself fails.
 ///      `swallow = true`: the failure is recorded in `lastError` and the ETH is accepted.
 contract ReentrantReceiver is Reentrant {

@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IAdminControls} from "../../contracts/interfaces/IAdminControls.sol";
 import {IGradPayBase} from "../../contracts/interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 import {PoolsTest} from "../utils/PoolsTest.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
-/// @notice Who may create a pool, and when: the coordinator, a Finalized session, not while paused.
+/// @notice Who may create a pool, and when: a funder of the session, a Finalized session, not while paused.
 contract PoolAccessTest is PoolsTest {
     function test_RevertWhen_createRewardPool_sessionNotFinalized() public {
         bytes4 sel = IGradPayBase.SessionInWrongState.selector;
-        // None
+        // None: an unknown session has no owner, so nobody may fund it.
         _expectCreateRevert(
             address(0),
             1,
             IRewardDistributor.Strategy.Proportional,
             _noParams(),
-            abi.encodeWithSelector(
-                sel, SESSION, IGradPayBase.SessionState.None, IGradPayBase.SessionState.Finalized
-            )
+            abi.encodeWithSelector(IGradPayBase.NotSessionFunder.selector, SESSION, coordinator)
         );
         // Active
         _createSession(SESSION, 0, 3);
@@ -56,22 +54,25 @@ contract PoolAccessTest is PoolsTest {
         assertEq(gradpay.getPool(poolId).amount, 1, "created once Finalized");
     }
 
-    function test_RevertWhen_createRewardPool_unauthorized() public {
+    /// @dev Gap 5 of issue 11: pool slots cannot be used up by strangers with 1-wei pools. Neither a
+    ///      stranger, the admin, nor another coordinator may fund a session's pool.
+    function test_RevertWhen_createRewardPool_notAFunder() public {
         _finalizedSession(SESSION);
+        address otherCoordinator = makeAddr("other-coordinator");
         bytes32 role = gradpay.COORDINATOR_ROLE();
-        uint40 deadline = _deadline();
-        vm.deal(stranger, 1 ether);
-        vm.prank(stranger);
-        vm.expectRevert(_unauthorized(stranger, role));
-        gradpay.createRewardPool{value: 1 ether}(
-            SESSION, address(0), 1 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
-        );
-        vm.deal(admin, 1 ether);
         vm.prank(admin);
-        vm.expectRevert(_unauthorized(admin, role));
-        gradpay.createRewardPool{value: 1 ether}(
-            SESSION, address(0), 1 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
-        );
+        gradpay.grantRole(role, otherCoordinator);
+        uint40 deadline = _deadline();
+        address[3] memory callers = [stranger, admin, otherCoordinator];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.deal(callers[i], 1);
+            vm.prank(callers[i]);
+            vm.expectRevert(
+                abi.encodeWithSelector(IGradPayBase.NotSessionFunder.selector, SESSION, callers[i])
+            );
+            _proportionalPool(SESSION, address(0), 1, 1, deadline, refund);
+        }
+        assertEq(gradpay.getSession(SESSION).poolCount, 0, "no pool slot used");
     }
 
     function test_RevertWhen_createRewardPool_paused() public {
@@ -83,7 +84,7 @@ contract PoolAccessTest is PoolsTest {
             1 ether,
             IRewardDistributor.Strategy.Proportional,
             _noParams(),
-            abi.encodeWithSelector(Pausable.EnforcedPause.selector)
+            abi.encodeWithSelector(IAdminControls.EnforcedPause.selector)
         );
     }
 }

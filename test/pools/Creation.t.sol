@@ -20,11 +20,18 @@ contract PoolCreationTest is PoolsTest {
             5 ether,
             IRewardDistributor.Strategy.Proportional,
             deadline,
-            coordinator
+            coordinator,
+            refund
         );
         vm.prank(coordinator);
         uint256 poolId = gradpay.createRewardPool{value: 5 ether}(
-            SESSION, address(0), 5 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
+            SESSION,
+            address(0),
+            5 ether,
+            IRewardDistributor.Strategy.Proportional,
+            _noParams(),
+            deadline,
+            refund
         );
 
         assertEq(poolId, expectedId, "poolId = sessionId << 8 | 0");
@@ -37,6 +44,8 @@ contract PoolCreationTest is PoolsTest {
         assertFalse(pool.swept, "not swept");
         assertEq(pool.amount, 5 ether, "amount");
         assertEq(pool.remaining, 5 ether, "remaining");
+        assertEq(pool.refundTo, refund, "refundTo");
+        assertEq(gradpay.totalOwed(address(0)), 5 ether, "ETH owed");
         assertEq(gradpay.getSession(SESSION).poolCount, 1, "poolCount");
     }
 
@@ -53,6 +62,7 @@ contract PoolCreationTest is PoolsTest {
             1000e18,
             IRewardDistributor.Strategy.Tiered,
             deadline,
+            coordinator,
             coordinator
         );
         vm.prank(coordinator);
@@ -62,7 +72,8 @@ contract PoolCreationTest is PoolsTest {
             1000e18,
             IRewardDistributor.Strategy.Tiered,
             _tieredParams(8500),
-            deadline
+            deadline,
+            address(0)
         );
 
         assertEq(token.balanceOf(address(gradpay)), 1000e18, "tokens pulled in");
@@ -73,6 +84,8 @@ contract PoolCreationTest is PoolsTest {
         assertEq(pool.params.tierBaseBps, 8500, "tierBaseBps");
         assertEq(pool.amount, 1000e18, "amount");
         assertEq(pool.remaining, 1000e18, "remaining");
+        assertEq(pool.refundTo, coordinator, "refundTo defaults to the funder");
+        assertEq(gradpay.totalOwed(address(token)), 1000e18, "tokens owed");
     }
 
     function test_createRewardPool_indicesCountUpPerSession() public {

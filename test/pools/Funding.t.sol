@@ -5,7 +5,7 @@ import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.
 import {PoolsTest} from "../utils/PoolsTest.sol";
 
 /// @notice What a pool is funded with: a non-zero amount, the exact ETH value, a token with code, a deadline
-///         in the future.
+///         at least MIN_CLAIM_WINDOW away.
 contract PoolFundingTest is PoolsTest {
     function test_RevertWhen_createRewardPool_zeroAmount() public {
         _finalizedSession(SESSION);
@@ -25,39 +25,26 @@ contract PoolFundingTest is PoolsTest {
         );
     }
 
-    function test_RevertWhen_createRewardPool_deadlineNotInFuture() public {
+    /// @dev Gap 2 of issue 11: a pool whose window is shorter than 7 days is refused, so a pool cannot be a
+    ///      disguised transfer to its refund address; exactly 7 days is accepted.
+    function test_RevertWhen_createRewardPool_claimWindowTooShort() public {
         _finalizedSession(SESSION);
         vm.warp(1_700_000_000);
-        uint40 now_ = uint40(block.timestamp);
+        uint256 minWindow = gradpay.MIN_CLAIM_WINDOW();
+        assertEq(minWindow, 7 days, "MIN_CLAIM_WINDOW");
+        uint40 earliest = uint40(block.timestamp + minWindow);
+        uint40[3] memory tooSoon = [earliest - 1, uint40(block.timestamp + 1), 0];
         vm.startPrank(coordinator);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IRewardDistributor.ClaimDeadlineNotInFuture.selector, now_, block.timestamp
-            )
-        );
-        gradpay.createRewardPool{value: 1}(
-            SESSION, address(0), 1, IRewardDistributor.Strategy.Proportional, _noParams(), now_
-        );
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IRewardDistributor.ClaimDeadlineNotInFuture.selector, now_ - 1, block.timestamp
-            )
-        );
-        gradpay.createRewardPool{value: 1}(
-            SESSION, address(0), 1, IRewardDistributor.Strategy.Proportional, _noParams(), now_ - 1
-        );
-        vm.expectRevert(
-            abi.encodeWithSelector(IRewardDistributor.ClaimDeadlineNotInFuture.selector, 0, block.timestamp)
-        );
-        gradpay.createRewardPool{value: 1}(
-            SESSION, address(0), 1, IRewardDistributor.Strategy.Proportional, _noParams(), 0
-        );
-        // One second ahead is enough.
-        uint256 poolId = gradpay.createRewardPool{value: 1}(
-            SESSION, address(0), 1, IRewardDistributor.Strategy.Proportional, _noParams(), now_ + 1
-        );
+        for (uint256 i; i < tooSoon.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IRewardDistributor.ClaimWindowTooShort.selector, tooSoon[i], earliest)
+            );
+            _proportionalPool(SESSION, address(0), 1, 1, tooSoon[i], refund);
+        }
+        assertEq(gradpay.getSession(SESSION).poolCount, 0, "no pool");
+        uint256 poolId = _proportionalPool(SESSION, address(0), 1, 1, earliest, refund);
         vm.stopPrank();
-        assertEq(gradpay.getPool(poolId).claimDeadline, now_ + 1, "deadline one second ahead");
+        assertEq(gradpay.getPool(poolId).claimDeadline, earliest, "exactly 7 days is enough");
     }
 
     function test_RevertWhen_createRewardPool_wrongEthValue() public {
@@ -67,18 +54,12 @@ contract PoolFundingTest is PoolsTest {
         vm.expectRevert(
             abi.encodeWithSelector(IRewardDistributor.WrongEthValue.selector, 1 ether - 1, 1 ether)
         );
-        gradpay.createRewardPool{value: 1 ether - 1}(
-            SESSION, address(0), 1 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
-        );
+        _proportionalPool(SESSION, address(0), 1 ether - 1, 1 ether, deadline, refund);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.WrongEthValue.selector, 2 ether, 1 ether));
-        gradpay.createRewardPool{value: 2 ether}(
-            SESSION, address(0), 1 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
-        );
+        _proportionalPool(SESSION, address(0), 2 ether, 1 ether, deadline, refund);
         // ETH sent along with a token pool would be stranded.
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.WrongEthValue.selector, 1, 0));
-        gradpay.createRewardPool{value: 1}(
-            SESSION, address(token), 1 ether, IRewardDistributor.Strategy.Proportional, _noParams(), deadline
-        );
+        _proportionalPool(SESSION, address(token), 1, 1 ether, deadline, refund);
         vm.stopPrank();
         assertEq(address(gradpay).balance, 0, "nothing kept");
     }

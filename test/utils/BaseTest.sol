@@ -16,7 +16,8 @@ abstract contract BaseTest is Test {
     using stdStorage for StdStorage;
     address internal admin = makeAddr("admin");
     address internal coordinator = makeAddr("coordinator");
-    address internal treasury = makeAddr("treasury");
+    /// @dev Where the pools `_createPool` makes send what is left after their deadline.
+    address internal refund = makeAddr("refund");
     address internal stranger = makeAddr("stranger");
 
     IGradPay internal gradpay;
@@ -41,7 +42,7 @@ abstract contract BaseTest is Test {
 
     /// @dev The one place tests construct GradPay (its constructor's arguments).
     function _deploy(address admin_, address coordinator_) internal returns (IGradPay) {
-        return IGradPay(address(new GradPay(admin_, coordinator_, treasury)));
+        return IGradPay(address(new GradPay(admin_, coordinator_)));
     }
 
     function _nodes(uint256 count) internal returns (address[] memory created) {
@@ -205,7 +206,28 @@ abstract contract BaseTest is Test {
     ) internal returns (uint256 poolId) {
         vm.prank(coordinator);
         poolId = gradpay.createRewardPool{value: poolToken == address(0) ? amount : 0}(
-            sessionId, poolToken, amount, strategy, params, uint40(block.timestamp) + CLAIM_WINDOW
+            sessionId, poolToken, amount, strategy, params, uint40(block.timestamp) + CLAIM_WINDOW, refund
+        );
+    }
+
+    /// @dev A Proportional pool created by whoever the caller pranked (no prank here, so that a test can
+    ///      `expectRevert` it), sending `value` along.
+    function _proportionalPool(
+        uint64 sessionId,
+        address poolToken,
+        uint256 value,
+        uint256 amount,
+        uint40 deadline,
+        address refundTo
+    ) internal returns (uint256 poolId) {
+        poolId = gradpay.createRewardPool{value: value}(
+            sessionId,
+            poolToken,
+            amount,
+            IRewardDistributor.Strategy.Proportional,
+            _noParams(),
+            deadline,
+            refundTo
         );
     }
 

@@ -33,7 +33,7 @@ abstract contract PoolsTest is BaseTest {
         vm.prank(coordinator);
         vm.expectRevert(err);
         gradpay.createRewardPool{value: poolToken == address(0) ? amount : 0}(
-            SESSION, poolToken, amount, strategy, params, deadline
+            SESSION, poolToken, amount, strategy, params, deadline, refund
         );
     }
 }

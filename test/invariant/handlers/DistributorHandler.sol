@@ -12,14 +12,14 @@ import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 
 /// @notice Drives gradpay through random sessions, pools of every strategy, claims (own, for others, in
-///         batches, repeated), time and sweeps, and keeps ghost books to judge every outcome against the
-///         independent model of reward-math.md.
+///         batches, repeated), time, pauses, sweeps, funds sent by mistake and their rescue, and keeps
+///         ghost books to judge every outcome against the independent model of reward-math.md.
 contract DistributorHandler is CommonBase, StdCheats, StdUtils {
     IGradPay internal immutable gradpay;
     MockERC20 internal immutable token;
     address internal immutable admin;
     address internal immutable coordinator;
-    address internal immutable treasury;
+    address internal immutable refund;
 
     uint256 internal constant ACTORS = 10;
     address[ACTORS] internal actors;
@@ -52,21 +52,24 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
     uint256 public sweepMismatches;
     uint256 public unexpectedOutcomes;
     uint256 public callerPaid;
+    uint256 public rescueMismatches;
+
+    // Ghost books of what unswept pools owe, and of what was sent to the contract by mistake.
+    uint256 public ethOwed;
+    uint256 public tokenOwed;
+    uint256 public ethSurplus;
+    uint256 public tokenSurplus;
 
     // Coverage counters.
     uint256 public claimsSucceeded;
     uint256 public claimsRejected;
     uint256 public batchesSucceeded;
     uint256 public sweepsSucceeded;
+    uint256 public pauses;
+    uint256 public rescues;
 
-    constructor(
-        IGradPay gradpay_,
-        MockERC20 token_,
-        address admin_,
-        address coordinator_,
-        address treasury_
-    ) {
-        (gradpay, token, admin, coordinator, treasury) = (gradpay_, token_, admin_, coordinator_, treasury_);
+    constructor(IGradPay gradpay_, MockERC20 token_, address admin_, address coordinator_, address refund_) {
+        (gradpay, token, admin, coordinator, refund) = (gradpay_, token_, admin_, coordinator_, refund_);
         for (uint256 i; i < ACTORS; ++i) {
             actors[i] = makeAddr(string.concat("actor-", vm.toString(i)));
         }
@@ -88,6 +91,7 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
     /// @notice A session of 1-8 nodes with random metrics (some never report, some are excluded, some are
     ///         outliers), one or two epochs, random clipK, finalized in one or two chunks.
     function createSession(uint256 seed, uint256 nodeCount, uint256 clipSeed) external {
+        if (gradpay.paused()) return;
         nodeCount = bound(nodeCount, 1, 8);
         uint64 sessionId = nextSessionId++;
         uint64 clipK = clipSeed % 3 == 0 ? 0 : uint64(bound(clipSeed, 1e17, 3e18));
@@ -143,7 +147,7 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
         uint256 paramSeed,
         bool inToken
     ) external {
-        if (finalizedSessions.length == 0) return;
+        if (finalizedSessions.length == 0 || gradpay.paused()) return;
         uint64 sessionId = finalizedSessions[sessionSeed % finalizedSessions.length];
         if (gradpay.getSession(sessionId).poolCount >= 200) return;
         IRewardDistributor.Strategy strategy = IRewardDistributor.Strategy(strategySeed % 4);
@@ -151,13 +155,15 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
         // Tiny pools make zero shares common; large ones exercise the full range.
         amount = paramSeed % 8 == 0 ? bound(amount, 1, 100) : bound(amount, 1, inToken ? 1e30 : 1000 ether);
         address poolToken = inToken ? address(token) : address(0);
-        uint40 deadline = uint40(block.timestamp + bound(strategySeed >> 8, 1 hours, 30 days));
+        uint40 deadline = uint40(block.timestamp + bound(strategySeed >> 8, 7 days, 30 days));
 
         if (!inToken) vm.deal(coordinator, coordinator.balance + amount);
         vm.prank(coordinator);
         uint256 poolId = gradpay.createRewardPool{value: inToken ? 0 : amount}(
-            sessionId, poolToken, amount, strategy, params, deadline
+            sessionId, poolToken, amount, strategy, params, deadline, refund
         );
+        if (inToken) tokenOwed += amount;
+        else ethOwed += amount;
 
         RewardModel.Node[] memory ranked = RewardModel.rankedNodes(IGradPay(address(gradpay)), sessionId);
         uint256[] memory rewards =
@@ -196,7 +202,7 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
         // The views agree with the books: entitlement always, pending only while claimable.
         uint256 expected = expectedReward[p.poolId][node];
         if (gradpay.rewardOf(p.poolId, node) != expected) ++claimMismatches;
-        if (gradpay.pendingReward(p.poolId, node) != (mustSucceed ? expected : 0)) ++claimMismatches;
+        if (gradpay.pendingReward(p.poolId, node) != (_pending(p, node) ? expected : 0)) ++claimMismatches;
         if (gradpay.hasClaimed(p.poolId, node) != (timesPaid[p.poolId][node] > 0)) ++claimMismatches;
         uint256 nodeBefore = _balanceOf(p.token, node);
         uint256 callerBefore = _balanceOf(p.token, caller);
@@ -224,17 +230,20 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
-    /// @notice A node claims a random selection of pools (duplicates possible) in one batch.
+    /// @notice A node claims a random selection of pools (duplicates possible) in one batch. A pool already
+    ///         claimed or owing nothing pays 0; the batch reverts when a pool is closed or of a session the
+    ///         node is not in, or when no pool pays anything.
     function claimBatch(uint256 nodeSeed, uint256 pickSeed, uint256 count) external {
         if (_pools.length == 0) return;
         address node = _pickOwed(_pools[nodeSeed % _pools.length], nodeSeed >> 8);
         count = bound(count, 1, 5);
         uint256[] memory poolIds = new uint256[](count);
-        bool mustSucceed = true;
+        uint256[] memory expected = new uint256[](count);
+        bool mustRevert = gradpay.paused();
+        bool paysAny;
         uint256 ethBefore = node.balance;
         uint256 tokenBefore = token.balanceOf(node);
-        // Mostly pools the node can claim now (so that batches succeed often); otherwise any pool, which
-        // makes the whole batch revert.
+        // Mostly pools the node can claim now (so that batches pay often); otherwise any pool.
         uint256[] memory open = _claimablePools(node);
         for (uint256 i; i < count; ++i) {
             uint256 h = uint256(keccak256(abi.encode(pickSeed, i)));
@@ -242,11 +251,16 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
                 ? _pools[open[(h >> 8) % open.length]]
                 : _pools[(h >> 8) % _pools.length];
             poolIds[i] = p.poolId;
-            if (!_claimable(p, node)) mustSucceed = false;
+            if (block.timestamp > gradpay.getPool(p.poolId).claimDeadline) mustRevert = true;
+            if (!gradpay.isRegistered(p.sessionId, node)) mustRevert = true;
+            bool listedBefore;
             for (uint256 j; j < i; ++j) {
-                if (poolIds[j] == p.poolId) mustSucceed = false;
+                if (poolIds[j] == p.poolId) listedBefore = true;
             }
+            if (!listedBefore && _claimable(p, node)) expected[i] = expectedReward[p.poolId][node];
+            if (expected[i] > 0) paysAny = true;
         }
+        if (!paysAny) mustRevert = true;
 
         vm.prank(node);
         try gradpay.claimRewardsBatch(poolIds) returns (uint256[] memory amounts) {
@@ -254,6 +268,8 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
             uint256 ethPaid;
             uint256 tokenPaid;
             for (uint256 i; i < count; ++i) {
+                if (amounts[i] != expected[i]) ++claimMismatches;
+                if (amounts[i] == 0) continue;
                 PoolGhost storage p = _pools[_poolSlot[poolIds[i]]];
                 _recordPaid(p, node, amounts[i]);
                 if (p.token == address(0)) ethPaid += amounts[i];
@@ -262,39 +278,90 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
             if (node.balance - ethBefore != ethPaid || token.balanceOf(node) - tokenBefore != tokenPaid) {
                 ++claimMismatches;
             }
-            if (!mustSucceed) ++unexpectedOutcomes;
+            if (mustRevert) ++unexpectedOutcomes;
         } catch {
             ++claimsRejected;
-            if (mustSucceed) ++unexpectedOutcomes;
+            if (!mustRevert) ++unexpectedOutcomes;
         }
     }
 
     function warp(uint256 seconds_) external {
-        vm.warp(block.timestamp + bound(seconds_, 0, 1 days));
+        // Up to 6 days a step: pools (7-30 day windows) close, get swept and pauses lapse within a run.
+        vm.warp(block.timestamp + bound(seconds_, 0, 6 days));
     }
 
-    /// @notice The admin sweeps a pool: only after its deadline, once, and exactly what is left.
-    function sweep(uint256 poolSeed) external {
+    /// @notice Anyone sweeps a pool: only after its deadline, once, exactly what is left, to the refund address.
+    function sweep(uint256 poolSeed, uint256 callerSeed) external {
         if (_pools.length == 0) return;
         PoolGhost storage p = _pools[poolSeed % _pools.length];
-        bool mustSucceed = block.timestamp > gradpay.getPool(p.poolId).claimDeadline && !p.isSwept;
-        uint256 treasuryBefore = _balanceOf(p.token, treasury);
-        vm.prank(admin);
+        bool mustSucceed =
+            !gradpay.paused() && block.timestamp > gradpay.getPool(p.poolId).claimDeadline && !p.isSwept;
+        uint256 refundBefore = _balanceOf(p.token, refund);
+        vm.prank(_pickCaller(callerSeed));
         try gradpay.sweepPool(p.poolId) returns (uint256 amount) {
             ++sweepsSucceeded;
             if (amount != p.amount - p.paid) ++sweepMismatches;
-            if (_balanceOf(p.token, treasury) - treasuryBefore != amount) ++sweepMismatches;
+            if (_balanceOf(p.token, refund) - refundBefore != amount) ++sweepMismatches;
             p.swept = amount;
             p.isSwept = true;
+            if (p.token == address(0)) ethOwed -= amount;
+            else tokenOwed -= amount;
             if (!mustSucceed) ++unexpectedOutcomes;
         } catch {
             if (mustSucceed) ++unexpectedOutcomes;
+        }
+    }
+
+    /// @notice The admin pauses (when the cooldown allows) or unpauses.
+    function togglePause() external {
+        bool isPaused = gradpay.paused();
+        vm.prank(admin);
+        if (isPaused) {
+            gradpay.unpause();
+        } else {
+            try gradpay.pause() {
+                ++pauses;
+            } catch {}
+        }
+    }
+
+    /// @notice Someone sends ETH or tokens to the contract outside any pool (a mistake, a forced send).
+    function donate(uint256 amount, bool inToken) external {
+        amount = bound(amount, 1, 100 ether);
+        if (inToken) {
+            token.mint(address(gradpay), amount);
+            tokenSurplus += amount;
+        } else {
+            vm.deal(address(gradpay), address(gradpay).balance + amount);
+            ethSurplus += amount;
+        }
+    }
+
+    /// @notice The admin rescues what is above what pools owe: exactly what was sent by mistake.
+    function rescue(bool inToken) external {
+        address rescueToken = inToken ? address(token) : address(0);
+        uint256 surplus = inToken ? tokenSurplus : ethSurplus;
+        address to = makeAddr("rescue-to");
+        uint256 before = _balanceOf(rescueToken, to);
+        vm.prank(admin);
+        try gradpay.rescue(rescueToken, to) returns (uint256 amount) {
+            ++rescues;
+            if (amount != surplus || _balanceOf(rescueToken, to) - before != amount) ++rescueMismatches;
+            if (inToken) tokenSurplus = 0;
+            else ethSurplus = 0;
+        } catch {
+            if (surplus != 0) ++unexpectedOutcomes;
         }
     }
 
     // ------------------------------------------------------------------ internals
 
     function _claimable(PoolGhost storage p, address node) internal view returns (bool) {
+        return !gradpay.paused() && _pending(p, node);
+    }
+
+    /// @dev Owed and unpaid, the window open (pending: claimable once any pause is over).
+    function _pending(PoolGhost storage p, address node) internal view returns (bool) {
         return block.timestamp <= gradpay.getPool(p.poolId).claimDeadline && timesPaid[p.poolId][node] == 0
             && expectedReward[p.poolId][node] > 0;
     }
@@ -306,6 +373,8 @@ contract DistributorHandler is CommonBase, StdCheats, StdUtils {
         if (times > maxTimesPaid) maxTimesPaid = times;
         p.paid += amount;
         ++p.claimedCount;
+        if (p.token == address(0)) ethOwed -= amount;
+        else tokenOwed -= amount;
     }
 
     function _pickNode(uint64 sessionId, uint256 seed) internal view returns (address) {
