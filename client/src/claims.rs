@@ -1,5 +1,7 @@
-//! Reward pools (created by the coordinator on a finalized session) and claims (by nodes):
-//! pending rewards per pool come from the contract's `pendingReward` view, never recomputed.
+//! Reward pools (funded on a finalized session by its owner, a delegate or an approved sponsor;
+//! what is left after the window goes back to the funder or the refund address it named) and
+//! claims (by nodes): pending rewards per pool come from the contract's `pendingReward` view,
+//! never recomputed.
 
 use alloy::{
     network::{ReceiptResponse, TransactionBuilder},
@@ -28,21 +30,42 @@ pub struct PoolSpec {
     pub strategy: Strategy,
     /// The strategy's parameters.
     pub params: StrategyParams,
-    /// Claim window from now, seconds.
+    /// Claim window from now, seconds (at least [`MIN_CLAIM_WINDOW_SECS`]).
     pub claim_window_secs: u64,
+    /// Where what is left after the window goes; `None`: back to the sender that funds the pool.
+    pub refund_to: Option<Address>,
 }
+
+/// The shortest claim window the contract accepts (`MIN_CLAIM_WINDOW`, 7 days).
+pub const MIN_CLAIM_WINDOW_SECS: u64 = 7 * 24 * 3600;
+
+/// Added to a pool's deadline beyond its window: the window counts from the latest block's time,
+/// and the transaction lands in a later block, which must still see a full window ahead.
+pub const INCLUSION_MARGIN_SECS: u64 = 600;
 
 impl PoolSpec {
     /// `amount` (of `token`; `None`: the native currency) split by `strategy`, with the
     /// parameters `defaults` give that strategy and their claim window.
     pub fn new(token: Option<Address>, amount: U256, strategy: Strategy, defaults: &PoolDefaults) -> Self {
         let params = StrategyParams::for_strategy(strategy, defaults);
-        Self { token, amount, strategy, params, claim_window_secs: defaults.claim_window_secs }
+        Self {
+            token,
+            amount,
+            strategy,
+            params,
+            claim_window_secs: defaults.claim_window_secs,
+            refund_to: None,
+        }
     }
 
     /// The same pool, claimable for `secs` from its creation.
     pub const fn claimable_for(self, secs: u64) -> Self {
         Self { claim_window_secs: secs, ..self }
+    }
+
+    /// The same pool, its leftovers refunded to `account` instead of the funder.
+    pub const fn refunding_to(self, account: Address) -> Self {
+        Self { refund_to: Some(account), ..self }
     }
 }
 
@@ -132,15 +155,25 @@ pub fn split_pool_id(pool_id: U256) -> Option<(u64, u8)> {
 }
 
 impl Coordinator {
-    /// Creates and funds a pool; for a token, approves the contract first when needed.
+    /// Creates and funds a pool; for a token, approves the contract first when needed. The sender
+    /// must own the session, be a delegate or an approved sponsor (else the contract's
+    /// `NotSessionFunder`, and nothing is sent). A window shorter than [`MIN_CLAIM_WINDOW_SECS`]
+    /// is [`Error::ClaimWindowTooShort`], before anything is sent.
     pub async fn create_pool(&self, session_id: u64, spec: PoolSpec) -> Result<U256> {
+        if spec.claim_window_secs < MIN_CLAIM_WINDOW_SECS {
+            return Err(Error::ClaimWindowTooShort {
+                secs: spec.claim_window_secs,
+                min_secs: MIN_CLAIM_WINDOW_SECS,
+            });
+        }
         let hint = "pools are created on a Finalized session (`gradpay session finalize`)";
         self.require_state(session_id, SessionState::Finalized, hint).await?;
         if let Some(token) = spec.token {
             self.approve_token(token, spec.amount).await?;
         }
         let now = self.latest_timestamp().await?;
-        let deadline = alloy::primitives::aliases::U40::from(now + spec.claim_window_secs);
+        let deadline =
+            alloy::primitives::aliases::U40::from(now + spec.claim_window_secs + INCLUSION_MARGIN_SECS);
         let call = self.contract().createRewardPool(
             session_id,
             spec.token.unwrap_or_default(),
@@ -148,6 +181,7 @@ impl Coordinator {
             spec.strategy.as_u8(),
             PoolParams::from(spec.params),
             deadline,
+            spec.refund_to.unwrap_or_default(),
         );
         let mut request = self.request(call.calldata().clone());
         if spec.token.is_none() {
@@ -160,6 +194,22 @@ impl Coordinator {
                 missing: "RewardPoolCreated event",
             }
         })
+    }
+
+    /// Sends what is left of a pool whose claim window is over to its refund address; anyone may
+    /// (no admin is involved). Returns (refund address, amount). A pool still open or already
+    /// swept is the contract's refusal (`ClaimWindowOpen`, `PoolAlreadySwept`), nothing sent.
+    pub async fn sweep_pool(&self, pool_id: U256) -> Result<(Address, U256)> {
+        self.check_pool(pool_id).await?;
+        let input = self.contract().sweepPool(pool_id).calldata().clone();
+        let receipt = self.transact("sweepPool", self.request(input)).await?;
+        receipt
+            .decoded_log::<GradPay::PoolSwept>()
+            .map(|log| (log.data.refundTo, log.data.amount))
+            .ok_or_else(|| Error::MissingReceiptData {
+                action: "sweepPool".into(),
+                missing: "PoolSwept event",
+            })
     }
 
     async fn approve_token(&self, token: Address, amount: U256) -> Result<()> {

@@ -5,27 +5,28 @@ use std::path::Path;
 
 use alloy::{
     network::{ReceiptResponse, TransactionBuilder},
-    primitives::Address,
+    primitives::{Address, Bytes},
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
+    sol_types::SolConstructor,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::{
     Coordinator, Error, NetworkProfile, Result,
-    bindings::GradPay,
+    bindings::creation,
     provider::{build_provider, check_chain},
 };
 
 /// Who holds which role in a new deployment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Roles {
-    /// DEFAULT_ADMIN_ROLE: roles, pause, treasury, sweeps.
+    /// DEFAULT_ADMIN_ROLE: admits coordinators, pauses (for at most 14 days), rescues what was sent
+    /// by mistake; handed over in two steps, 3 days apart. May be a multisig (a Safe): nothing a
+    /// session or a pool needs waits on it.
     pub admin: Address,
-    /// COORDINATOR_ROLE: sessions, records, finalization, pools.
+    /// COORDINATOR_ROLE: may create sessions (and then owns them).
     pub coordinator: Address,
-    /// Receives what pools leave after their deadline.
-    pub treasury: Address,
 }
 
 /// Deploys GradPay with `signer` and returns the deployments record plus a connected coordinator.
@@ -40,8 +41,9 @@ pub async fn deploy(
     let chain_id = profile.chain_id;
     let deployer = Coordinator::from_parts(provider.clone(), profile.clone(), Address::ZERO, sender)
         .with_signer(signer.clone());
-    let code =
-        GradPay::deploy_builder(&provider, roles.admin, roles.coordinator, roles.treasury).calldata().clone();
+    let constructor =
+        creation::GradPay::constructorCall { admin: roles.admin, coordinator: roles.coordinator };
+    let code: Bytes = [creation::GradPay::BYTECODE.as_ref(), &constructor.abi_encode()].concat().into();
     let request = TransactionRequest::default().with_from(sender).with_deploy_code(code);
     let receipt = deployer.transact("deploy GradPay", request).await?;
     let address = receipt.contract_address().ok_or_else(|| Error::MissingReceiptData {

@@ -330,6 +330,43 @@ pub enum Error {
         differences: String,
     },
 
+    /// A pool's claim window below the contract's minimum.
+    #[error(
+        "a claim window of {secs} s is below the minimum of {min_secs} s (7 days); nothing sent, pass a longer --claim-window"
+    )]
+    ClaimWindowTooShort {
+        /// The window asked for.
+        secs: u64,
+        /// The minimum.
+        min_secs: u64,
+    },
+
+    /// `gradpay role accept-admin` before the hand-over can complete.
+    #[error("{}", describe_admin_transfer(*pending, *schedule, *now, *sender))]
+    AdminTransferNotReady {
+        /// The account the admin role is being handed to (zero: none).
+        pending: Address,
+        /// From when it can accept (unix time).
+        schedule: u64,
+        /// The latest block's time.
+        now: u64,
+        /// The key that tried.
+        sender: Address,
+    },
+
+    /// Only a session's owner names its delegates and sponsors.
+    #[error(
+        "session {session_id} is owned by {owner}, not {sender}; nothing sent, use the owner's key (the account that created the session)"
+    )]
+    NotSessionOwner {
+        /// The session.
+        session_id: u64,
+        /// Its owner.
+        owner: Address,
+        /// The key that tried.
+        sender: Address,
+    },
+
     /// The contract reported a session state this client does not know.
     #[error("the contract reported session state {value}, which this client does not know; upgrade gradpay")]
     UnknownSessionState {
@@ -427,9 +464,28 @@ impl Error {
             Self::NodeAlreadyRecorded { .. } => "nodeAlreadyRecorded",
             Self::UnknownSession { .. } => "unknownSession",
             Self::SessionExists { .. } => "sessionExists",
+            Self::NotSessionOwner { .. } => "notSessionOwner",
+            Self::AdminTransferNotReady { .. } => "adminTransferNotReady",
+            Self::ClaimWindowTooShort { .. } => "claimWindowTooShort",
             Self::UnknownSessionState { .. } => "unknownSessionState",
             Self::InputLine { .. } => "inputLine",
             Self::DeploymentsChainMismatch { .. } => "deploymentsChainMismatch",
         }
+    }
+}
+
+/// Why an admin hand-over cannot be accepted now, and what to do.
+fn describe_admin_transfer(pending: Address, schedule: u64, now: u64, sender: Address) -> String {
+    if pending.is_zero() {
+        "no admin hand-over is pending; nothing sent (the admin starts one with `gradpay role transfer-admin ADDRESS`)".into()
+    } else if pending != sender {
+        format!(
+            "the admin role is being handed to {pending}, not {sender}; nothing sent, accept with {pending}'s key"
+        )
+    } else {
+        format!(
+            "the admin hand-over to {pending} can be accepted from unix time {schedule} ({} s from now); nothing sent, retry then",
+            schedule.saturating_sub(now)
+        )
     }
 }

@@ -28,6 +28,7 @@
 //! `demo` module adds what only a local chain needs: an anvil from `node_modules`, the simulated
 //! session of `gradpay demo`, its report, and a mock ERC20.
 
+pub mod access;
 pub mod bindings;
 pub mod claims;
 pub mod config;

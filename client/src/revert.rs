@@ -9,7 +9,7 @@ use alloy::{
 };
 
 use crate::{
-    bindings::GradPay::GradPayErrors,
+    bindings::{GradPay::GradPayErrors, SafeCast::SafeCastErrors},
     roles::{Role, role_name},
     session::state_name,
 };
@@ -48,6 +48,11 @@ impl std::fmt::Display for RevertReason {
             Self::Data(data) if data.is_empty() => {
                 f.write_str("no reason given (out of gas, or a call to a non-contract)")
             }
+            Self::Data(data) if SafeCastErrors::abi_decode(data).is_ok() => write!(
+                f,
+                "an amount too large for the contract's books ({}): what ETH pools owe together must stay below 2^96 wei",
+                SafeCastErrors::abi_decode(data).map(|e| format!("{e:?}")).unwrap_or_default()
+            ),
             Self::Data(data) => write!(f, "unknown error data {data}"),
             Self::Replayed { hash, gas_used, gas_limit } => {
                 let hint = if gas_used >= gas_limit { " (out of gas: raise gas-margin-bps)" } else { "" };
@@ -75,6 +80,16 @@ pub fn describe_error(error: &GradPayErrors) -> String {
             e.sessionId,
             state_name(e.current),
             state_name(e.required)
+        ),
+        GradPayErrors::NotSessionOperator(e) => format!(
+            "NotSessionOperator {{ sessionId: {id}, account: {account} }}: {account} neither owns session {id} nor is one of its delegates; use the owner's key (the account that created it), or let the owner run `gradpay session delegate --session {id} {account}`",
+            id = e.sessionId,
+            account = e.account
+        ),
+        GradPayErrors::NotSessionFunder(e) => format!(
+            "NotSessionFunder {{ sessionId: {id}, account: {account} }}: {account} may not fund session {id}'s pools; the owner can approve it with `gradpay session sponsor --session {id} {account}`",
+            id = e.sessionId,
+            account = e.account
         ),
         other => solidity_like(other),
     }
@@ -123,6 +138,15 @@ mod tests {
             describe_error(&wrong),
             "SessionInWrongState { sessionId: 4, current: Completed, required: Active }"
         );
+        let stranger =
+            GradPayErrors::NotSessionOperator(GradPay::NotSessionOperator { sessionId: 3, account });
+        assert!(
+            describe_error(&stranger).contains(&format!("gradpay session delegate --session 3 {account}")),
+            "{}",
+            describe_error(&stranger)
+        );
+        let funder = GradPayErrors::NotSessionFunder(GradPay::NotSessionFunder { sessionId: 3, account });
+        assert!(describe_error(&funder).contains(&format!("gradpay session sponsor --session 3 {account}")));
         let other = GradPayErrors::PoolNotFound(GradPay::PoolNotFound { poolId: U256::from(7) });
         assert_eq!(describe_error(&other), "PoolNotFound { poolId: 7 }");
     }
@@ -138,6 +162,12 @@ mod tests {
         );
         assert_eq!(error.to_string(), "claiming reverted: PoolNotFound { poolId: 7 }");
         assert_eq!(RevertReason::from_data(&[0xde, 0xad]).to_string(), "unknown error data 0xdead");
+        let narrowed =
+            crate::bindings::SafeCast::SafeCastOverflowedUintDowncast { bits: 96, value: U256::MAX };
+        let text =
+            RevertReason::from_data(&SafeCastErrors::SafeCastOverflowedUintDowncast(narrowed).abi_encode())
+                .to_string();
+        assert!(text.contains("bits: 96") && text.contains("below 2^96 wei"), "{text}");
         assert!(RevertReason::from_data(&[]).to_string().starts_with("no reason given"));
         let replayed = RevertReason::Replayed { hash: B256::ZERO, gas_used: 100, gas_limit: 100 };
         assert!(replayed.to_string().ends_with("(out of gas: raise gas-margin-bps)"), "{replayed}");

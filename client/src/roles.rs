@@ -4,14 +4,16 @@
 use alloy::primitives::{Address, B256, keccak256};
 use serde::Serialize;
 
-use crate::{Coordinator, Result};
+use crate::{Coordinator, Error, Result};
 
 /// A role of GradPay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Role {
-    /// `DEFAULT_ADMIN_ROLE`: grants and revokes roles, pauses, sets the treasury, sweeps pools.
+    /// `DEFAULT_ADMIN_ROLE`: grants and revokes the other roles, pauses, rescues funds sent by
+    /// mistake; it changes hands only in two steps (`beginDefaultAdminTransfer`, then
+    /// `acceptDefaultAdminTransfer` by the new admin after the delay).
     Admin,
-    /// `COORDINATOR_ROLE`: sessions, records, finalization, pools.
+    /// `COORDINATOR_ROLE`: creates sessions (each then owned by its creator).
     Coordinator,
 }
 
@@ -79,6 +81,34 @@ impl Coordinator {
         let input = self.contract().grantRole(role.id(), account).calldata().clone();
         self.transact(&format!("granting {role}"), self.request(input)).await?;
         Ok(true)
+    }
+
+    /// Starts handing the admin role to `new_admin` (the sender must be the admin); the new admin
+    /// accepts with [`Self::accept_admin_transfer`] once the contract's delay (3 days) has passed.
+    /// Returns the time from which it can accept.
+    pub async fn begin_admin_transfer(&self, new_admin: Address) -> Result<u64> {
+        let input = self.contract().beginDefaultAdminTransfer(new_admin).calldata().clone();
+        self.transact("beginDefaultAdminTransfer", self.request(input)).await?;
+        Ok(self.pending_admin().await?.1)
+    }
+
+    /// The pending admin hand-over: (new admin, time from which it can accept); the zero address
+    /// when none is pending.
+    pub async fn pending_admin(&self) -> Result<(Address, u64)> {
+        let pending = self.view("reading the pending admin", self.contract().pendingDefaultAdmin()).await?;
+        Ok((pending.newAdmin, pending.acceptSchedule.to::<u64>()))
+    }
+
+    /// Completes a hand-over to the sender. A sender that is not the pending admin, or a delay
+    /// not yet over, is [`Error::AdminTransferNotReady`] and nothing is sent.
+    pub async fn accept_admin_transfer(&self) -> Result<()> {
+        let (pending, schedule) = self.pending_admin().await?;
+        let now = self.latest_timestamp().await?;
+        if pending != self.sender() || pending.is_zero() || now <= schedule {
+            return Err(Error::AdminTransferNotReady { pending, schedule, now, sender: self.sender() });
+        }
+        let input = self.contract().acceptDefaultAdminTransfer().calldata().clone();
+        self.transact("acceptDefaultAdminTransfer", self.request(input)).await.map(drop)
     }
 
     /// Revokes `role` from `account` (the sender must be an admin). Returns `false`, sending

@@ -30,7 +30,8 @@ async fn pending_and_status_say_why_nothing_is_owed() {
     ok(d, &key, &["session", "complete", "--session", "1"]);
     ok(d, &key, &["session", "finalize", "--session", "1"]);
     for pool in ["256", "257"] {
-        let args = ["pool", "create", "--session", "1", "--amount", POOL, "--claim-window", "1000", "--json"];
+        let args =
+            ["pool", "create", "--session", "1", "--amount", POOL, "--claim-window", "604800", "--json"];
         let created = ok(d, &key, &args).json();
         assert_eq!((created["pool"].as_str(), created["amount"].as_str()), (Some(pool), Some(POOL)));
     }
@@ -93,8 +94,9 @@ async fn pending_and_status_say_why_nothing_is_owed() {
         &["nothing to claim from pool 256", "already claimed; nothing sent"],
     );
 
-    // After the deadline (at the chain's clock): the window is closed.
-    cli.advance_time(2000).await;
+    // After the deadline (at the chain's clock; a week, the shortest window, plus the client's
+    // inclusion margin): the window is closed.
+    cli.advance_time(604_800 + 2000).await;
     assert_eq!(statuses(&n[0]), ["claimed", "windowClosed"]);
     let run = text(&["pending", "--session", "1", "--node", &n[0]]);
     assert!(

@@ -216,7 +216,7 @@ async fn other_clients_guide_runs_with_cast_alone() {
     let swept = gradpay.PoolSwept_filter().from_block(0).query().await.unwrap();
     assert_eq!(swept.len(), 1);
     assert_eq!(
-        (swept[0].0.treasury, swept[0].0.amount),
+        (swept[0].0.refundTo, swept[0].0.amount),
         (DEPLOYER, U256::from(ONE_ETH) - tiered[0] - tiered[1]),
         "the sweep took node 2's unclaimed reward and the rounding dust, no more"
     );

@@ -11,9 +11,10 @@ use alloy::{
 };
 use gradpay::{
     Coordinator, EpochEntry, PoolDefaults, Strategy, StrategyParams,
-    claims::PoolSpec,
+    claims::{MIN_CLAIM_WINDOW_SECS, PoolSpec},
     demo::MockERC20,
     demo::SplitMix64,
+    nodes::default_node_id,
     record::{EpochRecord, SendMode},
 };
 
@@ -55,7 +56,7 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
         .await
         .unwrap();
     let nodes = common::nodes(NODES);
-    let list: Vec<_> = nodes.iter().map(|s| (s.address(), Default::default())).collect();
+    let list: Vec<_> = nodes.iter().map(|s| (s.address(), default_node_id(s.address()))).collect();
     c.create_session(SESSION, Default::default(), 2 * 10u64.pow(18)).await.unwrap();
     c.register_nodes(SESSION, &list).await.unwrap();
     let mut journal = common::journal(&c, chain.dir.path(), SESSION);
@@ -84,7 +85,14 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
         let token_pool = c
             .create_pool(
                 SESSION,
-                PoolSpec { token: Some(*token.address()), amount, strategy, params, claim_window_secs: 3600 },
+                PoolSpec {
+                    token: Some(*token.address()),
+                    amount,
+                    strategy,
+                    params,
+                    claim_window_secs: MIN_CLAIM_WINDOW_SECS,
+                    refund_to: None,
+                },
             )
             .await
             .unwrap();
@@ -92,7 +100,14 @@ async fn random_session_pays_at_most_the_pool_and_every_node_its_pending_reward(
         let eth_pool = c
             .create_pool(
                 SESSION,
-                PoolSpec { token: None, amount: eth, strategy, params, claim_window_secs: 3600 },
+                PoolSpec {
+                    token: None,
+                    amount: eth,
+                    strategy,
+                    params,
+                    claim_window_secs: MIN_CLAIM_WINDOW_SECS,
+                    refund_to: None,
+                },
             )
             .await
             .unwrap();

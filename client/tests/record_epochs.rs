@@ -8,7 +8,7 @@
 mod common;
 mod record_support;
 
-use gradpay::{Error, NetworkProfile, journal::Journal, record::SendMode};
+use gradpay::{Error, NetworkProfile, access::SessionRight, journal::Journal, record::SendMode};
 use record_support::{
     BATCH, NODES, ROUNDS, assert_holds, automine, coordinator, crash, journal_path, mine, nonce, record, rpc,
     run, scope as scope_of, scope, session, spawn, start, wait_sent,
@@ -131,6 +131,8 @@ async fn a_key_taken_by_other_entries_is_renumbered() {
     let chain = common::start(Default::default()).await;
     let first = session(&chain, SESSION, 0).await;
     let second = coordinator(&chain, 1).await;
+    // The second process sends with another key: one of the session's delegates.
+    first.set_session_right(SESSION, SessionRight::Delegate, second.sender(), true).await.unwrap();
     let scope = scope(&first, SESSION);
     let (path_a, path_b) = (journal_path(&chain, "a.jsonl"), journal_path(&chain, "b.jsonl"));
     let (a, b) = (record(EPOCH, 0..6), record(EPOCH, 6..NODES));

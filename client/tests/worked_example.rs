@@ -9,6 +9,7 @@ use gradpay::{
     PoolDefaults, Strategy,
     claims::PoolSpec,
     demo::MockERC20,
+    nodes::default_node_id,
     record::{EpochRecord, SendMode},
 };
 
@@ -85,7 +86,7 @@ async fn worked_example_pays_the_table_to_the_wei() {
 
     // Session 2: the same inputs with clipK = 1e18 clip node 2.
     c.create_session(2, Default::default(), 10u64.pow(18)).await.unwrap();
-    let list: Vec<_> = nodes.iter().map(|s| (s.address(), Default::default())).collect();
+    let list: Vec<_> = nodes.iter().map(|s| (s.address(), default_node_id(s.address()))).collect();
     c.register_nodes(2, &list).await.unwrap();
     let mut journal = common::journal(c, chain.dir.path(), 2);
     c.record_epoch(&mut journal, &record, SendMode::Pipelined, &|_, _| {}).await.unwrap();

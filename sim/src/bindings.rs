@@ -6,8 +6,18 @@
 alloy_sol_types::sol!(
     #[sol(all_derives)]
     GradPay,
-    "../out/GradPay.sol/GradPay.json"
+    "../out/IGradPay.sol/IGradPay.json"
 );
+
+/// GradPay's creation code and constructor (its calls, events and errors are [`GradPay`]'s, the
+/// interface every read and write of its address is served by).
+pub mod creation {
+    alloy_sol_types::sol!(
+        #[sol(all_derives)]
+        GradPay,
+        "../out/GradPay.sol/GradPay.json"
+    );
+}
 
 alloy_sol_types::sol!(
     #[sol(all_derives)]

@@ -3,16 +3,16 @@
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolInterface};
 
-use crate::bindings::{GradPay, MockERC20};
+use crate::bindings::{GradPay, MockERC20, creation};
 use crate::error::SimError;
 use crate::evm::{Chain, Receipt, Rules, TX_GAS_CAP};
 
-/// The admin (pause, treasury, sweep).
+/// The admin (roles, pause, rescue).
 pub const ADMIN: Address = Address::repeat_byte(0xad);
-/// The coordinator (sessions, records, finalization, pools).
+/// The coordinator: creates the session, so owns it (records, finalization, pools).
 pub const COORDINATOR: Address = Address::repeat_byte(0xc0);
-/// Where swept funds go.
-pub const TREASURY: Address = Address::repeat_byte(0x7e);
+/// The refund address every pool names: what a sweep returns goes here.
+pub const REFUND: Address = Address::repeat_byte(0x7e);
 /// An account with no role.
 pub const STRANGER: Address = Address::repeat_byte(0x5a);
 
@@ -58,11 +58,11 @@ impl Deployment {
     /// Deploys GradPay under `rules`.
     pub fn new(rules: Rules) -> Result<Self, SimError> {
         let mut chain = Chain::new(rules);
-        for account in [ADMIN, COORDINATOR, TREASURY, STRANGER] {
+        for account in [ADMIN, COORDINATOR, REFUND, STRANGER] {
             chain.fund(account, rich_balance());
         }
-        let args = GradPay::constructorCall { admin: ADMIN, coordinator: COORDINATOR, treasury_: TREASURY };
-        let init = [GradPay::BYTECODE.as_ref(), &args.abi_encode()].concat();
+        let args = creation::GradPay::constructorCall { admin: ADMIN, coordinator: COORDINATOR };
+        let init = [creation::GradPay::BYTECODE.as_ref(), &args.abi_encode()].concat();
         let gradpay = chain.deploy(ADMIN, init.into())?;
         Ok(Self { chain, gradpay })
     }

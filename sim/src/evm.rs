@@ -84,6 +84,10 @@ pub struct SlotTouch {
     pub after: U256,
 }
 
+/// A copy of a chain's state (see [`Chain::snapshot`]).
+#[derive(Debug)]
+pub struct Snapshot(Db);
+
 /// One in-memory chain.
 pub struct Chain {
     rules: Rules,
@@ -156,6 +160,17 @@ impl Chain {
             Engine::Ethereum(evm) => evm.ctx.db_mut(),
             Engine::Monad(evm) => evm.0.ctx.db_mut(),
         }
+    }
+
+    /// The whole state, to put back with [`Self::restore`]: what runs in between leaves no trace
+    /// (a pause probe pauses, and a pause moves the pause clock even once lifted).
+    pub fn snapshot(&mut self) -> Snapshot {
+        Snapshot(self.db_mut().clone())
+    }
+
+    /// Puts back the state of `snapshot`.
+    pub fn restore(&mut self, snapshot: Snapshot) {
+        *self.db_mut() = snapshot.0;
     }
 
     /// Sets `account`'s balance to `wei`.

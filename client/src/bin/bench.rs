@@ -135,12 +135,13 @@ async fn measure(args: &Args, options: &AnvilOptions) -> Result<(RecordSummary, 
         ..NetworkProfile::builtin("local").unwrap_or_else(|| unreachable!())
     };
     let admin = dev_signer(0)?;
-    let roles = Roles { admin: admin.address(), coordinator: admin.address(), treasury: admin.address() };
+    let roles = Roles { admin: admin.address(), coordinator: admin.address() };
     let (_, c) = deploy(profile, admin, roles).await?;
-    // Nodes need distinct addresses only (they never sign here).
+    // Nodes need distinct addresses and ids only (they never sign here): the id is the padded address.
     let nodes: Vec<_> = (0..args.nodes)
         .map(|i| {
-            (alloy::primitives::Address::left_padding_from(&(u64::from(i) + 1).to_be_bytes()), B256::ZERO)
+            let node = alloy::primitives::Address::left_padding_from(&(u64::from(i) + 1).to_be_bytes());
+            (node, gradpay::nodes::default_node_id(node))
         })
         .collect();
     let entries: Vec<EpochEntry> = (0..args.nodes)

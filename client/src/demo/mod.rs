@@ -96,7 +96,7 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
     Ok(report)
 }
 
-/// GradPay on `anvil`, dev account 0 as admin and coordinator, account 1 as treasury.
+/// GradPay on `anvil`, dev account 0 as admin and coordinator.
 async fn deploy_on(anvil: &Anvil, options: &DemoOptions) -> Result<Coordinator> {
     let local = NetworkProfile::builtin("local").ok_or_else(|| Error::Anvil("no local profile".into()))?;
     let profile = NetworkProfile {
@@ -107,8 +107,7 @@ async fn deploy_on(anvil: &Anvil, options: &DemoOptions) -> Result<Coordinator> 
         ..local
     };
     let admin = dev_signer(0)?;
-    let roles =
-        Roles { admin: admin.address(), coordinator: admin.address(), treasury: dev_signer(1)?.address() };
+    let roles = Roles { admin: admin.address(), coordinator: admin.address() };
     Ok(deploy(profile, admin, roles).await?.1)
 }
 
@@ -122,7 +121,7 @@ async fn train(
     c.create_session(DEMO_SESSION, B256::repeat_byte(0x42), options.clip_k).await?;
     progress("registering nodes", 0, options.nodes);
     let list: Vec<(Address, B256)> =
-        nodes.iter().map(|s| (s.address(), B256::left_padding_from(s.address().as_slice()))).collect();
+        nodes.iter().map(|s| (s.address(), crate::nodes::default_node_id(s.address()))).collect();
     c.register_nodes(DEMO_SESSION, &list).await?;
     let scope = c.journal_scope(DEMO_SESSION);
     let mut journal = Journal::open(&Journal::path_for(&options.journal_dir, &scope), scope)?;

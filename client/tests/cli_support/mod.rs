@@ -17,6 +17,13 @@ pub const ADMIN: Address = alloy::primitives::address!("f39Fd6e51aad88F6F4ce6aB8
 /// Anvil's second account: no role.
 pub const OTHER: Address = alloy::primitives::address!("70997970C51812dc3A010C7d01b50e0d17dc79C8");
 
+/// Anvil's third account: no role (a sponsor in the tests).
+pub const THIRD: Address = alloy::primitives::address!("3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
+/// Anvil's fourth account: no role, never sends (a refund address in the tests).
+pub const FOURTH: Address = alloy::primitives::address!("90F79bf6EB2c4f870365E785982E1f101E93b906");
+/// Anvil's third account's well-known development key.
+const THIRD_KEY: &str = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+
 pub struct Run {
     pub ok: bool,
     pub stdout: String,
@@ -116,6 +123,11 @@ pub fn other_key() -> [(&'static str, &'static str); 1] {
     [("GRADPAY_PRIVATE_KEY", DEV_KEYS[1])]
 }
 
+/// Anvil's third account's key (no role).
+pub fn third_key() -> [(&'static str, &'static str); 1] {
+    [("GRADPAY_PRIVATE_KEY", THIRD_KEY)]
+}
+
 pub fn config(dir: &Path, url: &str) {
     let text = format!(
         "default_network = \"local\"\n[networks.local]\nrpc-url = \"{url}\"\nbatch-size = 2\njournal-dir = \"journal\"\n"
@@ -159,6 +171,11 @@ impl Cli {
     /// Transactions `account` has sent so far.
     pub async fn nonce(&self, account: Address) -> u64 {
         self.provider.get_transaction_count(account).await.unwrap()
+    }
+
+    /// `account`'s native balance.
+    pub async fn balance(&self, account: Address) -> alloy::primitives::U256 {
+        self.provider.get_balance(account).await.unwrap()
     }
 
     /// Moves the chain's clock forward by `seconds` and mines a block at the new time.

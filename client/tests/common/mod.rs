@@ -42,11 +42,7 @@ pub async fn start(options: AnvilOptions) -> Chain {
     let anvil = Anvil::spawn(&options).unwrap();
     let profile = profile(&anvil.url(), dir.path());
     let admin = dev_signer(0).unwrap();
-    let roles = Roles {
-        admin: admin.address(),
-        coordinator: admin.address(),
-        treasury: dev_signer(1).unwrap().address(),
-    };
+    let roles = Roles { admin: admin.address(), coordinator: admin.address() };
     let (_, coordinator) = deploy(profile.clone(), admin, roles).await.unwrap();
     Chain { anvil, coordinator, profile, dir }
 }

@@ -1,12 +1,13 @@
 //! Pools, claims and sweeps: every payout equal to the model to the wei, nothing paid twice,
-//! Σ paid ≤ pool, dust ≤ 3n, and the sweep returning exactly what is left.
+//! Σ paid ≤ pool, dust ≤ 3n, and the sweep (by anyone) returning exactly what is left to the
+//! pool's refund address.
 
 use alloy_primitives::{Address, U256};
 
 use super::{Driven, SESSION_ID, mismatch, node_address, reverted, succeeded};
 use crate::bindings::GradPay::{self, GradPayErrors};
 use crate::bindings::IRewardDistributor::PoolParams;
-use crate::deployment::{ADMIN, COORDINATOR, STRANGER, TREASURY};
+use crate::deployment::{COORDINATOR, REFUND, STRANGER};
 use crate::error::SimError;
 use crate::scenario::{ClaimRoute, Funding, PoolPlan};
 use gradpay_model::{Finalized, Strategy, payout};
@@ -99,6 +100,7 @@ impl Driven<'_> {
             strategy,
             params,
             claimDeadline: deadline.try_into().unwrap_or_default(),
+            refundTo: REFUND,
         };
         self.probe_with_value(COORDINATOR, &create, value, "createRewardPool")?;
         let id = succeeded(self.dep.send(COORDINATOR, &create, value)?, "createRewardPool")?;
@@ -155,7 +157,16 @@ impl Driven<'_> {
         let what = format!("claim of node {node} on pool {pool} ({route:?})");
         let targets: Vec<usize> =
             if route == ClaimRoute::Batch { (0..pools.len()).collect() } else { vec![pool] };
-        let payable = targets.iter().all(|&p| !pools[p].claimed[i] && !pools[p].owed[i].is_zero());
+        // What each target pays now: a batch skips pools already claimed or owing nothing, and is
+        // refused only when no pool pays; a single claim is refused unless its pool pays.
+        let due: Vec<U256> = targets
+            .iter()
+            .map(|&p| if pools[p].claimed[i] { U256::ZERO } else { pools[p].owed[i] })
+            .collect();
+        let payable = match route {
+            ClaimRoute::Batch => due.iter().any(|d| !d.is_zero()),
+            _ => !due[0].is_zero(),
+        };
         let balances_before: Vec<U256> = targets
             .iter()
             .map(|&p| self.dep.balance_of(pools[p].token, account))
@@ -177,10 +188,16 @@ impl Driven<'_> {
         };
         if !payable {
             let refused = matches!(
-                &amounts,
-                Err(crate::deployment::Revert::GradPay(
-                    GradPayErrors::NothingToClaim(_) | GradPayErrors::RewardAlreadyClaimed(_)
-                ))
+                (&amounts, route),
+                (
+                    Err(crate::deployment::Revert::GradPay(GradPayErrors::NothingClaimable(_))),
+                    ClaimRoute::Batch
+                ) | (
+                    Err(crate::deployment::Revert::GradPay(
+                        GradPayErrors::NothingToClaim(_) | GradPayErrors::RewardAlreadyClaimed(_)
+                    )),
+                    ClaimRoute::Own | ClaimRoute::ForByStranger
+                )
             );
             if !refused {
                 return Err(mismatch(format!(
@@ -191,25 +208,27 @@ impl Driven<'_> {
             return Ok(());
         }
         let amounts = amounts.map_err(|revert| mismatch(format!("{what} reverted: {revert:?}")))?;
-        let expected: Vec<U256> = targets.iter().map(|&p| pools[p].owed[i]).collect();
-        if amounts != expected {
-            return Err(mismatch(format!("{what}: contract paid {amounts:?}, model {expected:?}")));
+        if amounts != due {
+            return Err(mismatch(format!("{what}: contract paid {amounts:?}, model {due:?}")));
         }
         for (k, &p) in targets.iter().enumerate() {
-            pools[p].claimed[i] = true;
-            pools[p].paid += expected[k];
+            if !due[k].is_zero() {
+                pools[p].claimed[i] = true;
+                pools[p].paid += due[k];
+            }
         }
-        self.check_received(pools, &targets, account, &balances_before, &what)?;
-        self.report.claims_paid += targets.len() as u32;
+        self.check_received(pools, &targets, &due, account, &balances_before, &what)?;
+        self.report.claims_paid += due.iter().filter(|d| !d.is_zero()).count() as u32;
         Ok(())
     }
 
-    /// The account's balance in each target pool's token grew by exactly what the model owes
-    /// from the pools of that token.
+    /// The account's balance in each target pool's token grew by exactly what this claim paid
+    /// from the pools of that token (`paid`, per target).
     fn check_received(
         &mut self,
         pools: &[LivePool],
         targets: &[usize],
+        paid: &[U256],
         account: Address,
         before: &[U256],
         what: &str,
@@ -218,8 +237,9 @@ impl Driven<'_> {
             let token = pools[p].token;
             let due: U256 = targets
                 .iter()
-                .filter(|&&q| pools[q].token == token)
-                .map(|&q| pools[q].owed[account_index(account)])
+                .zip(paid)
+                .filter(|&(&q, _)| pools[q].token == token)
+                .map(|(_, amount)| *amount)
                 .sum();
             let after = self.dep.balance_of(token, account)?;
             if after - before[k] != due {
@@ -235,7 +255,7 @@ impl Driven<'_> {
     fn sweep_all(&mut self, pools: &mut [LivePool], deadline: u64) -> Result<(), SimError> {
         if let Some(first) = pools.first() {
             let early = GradPay::sweepPoolCall { poolId: first.id };
-            match reverted(self.dep.send(ADMIN, &early, U256::ZERO)?, "sweep before the deadline")? {
+            match reverted(self.dep.send(STRANGER, &early, U256::ZERO)?, "sweep before the deadline")? {
                 GradPayErrors::ClaimWindowOpen(_) => {}
                 other => return Err(mismatch(format!("sweep before the deadline: {other:?}"))),
             }
@@ -255,17 +275,18 @@ impl Driven<'_> {
                 }
             }
             let sweep = GradPay::sweepPoolCall { poolId: pool.id };
-            self.probe(ADMIN, &sweep, "sweepPool")?;
-            let before = self.dep.balance_of(pool.token, TREASURY)?;
-            let swept = succeeded(self.dep.send(ADMIN, &sweep, U256::ZERO)?, "sweepPool")?;
+            // Sweeping needs no role: a stranger sends it, and only the refund address gains.
+            self.probe_paused(STRANGER, &sweep, "sweepPool")?;
+            let before = self.dep.balance_of(pool.token, REFUND)?;
+            let swept = succeeded(self.dep.send(STRANGER, &sweep, U256::ZERO)?, "sweepPool")?;
             let remainder = pool.amount - pool.paid;
-            let received = self.dep.balance_of(pool.token, TREASURY)? - before;
+            let received = self.dep.balance_of(pool.token, REFUND)? - before;
             if swept != remainder || received != remainder {
                 return Err(mismatch(format!(
-                    "sweep returned {swept}, treasury received {received}, remainder is {remainder}"
+                    "sweep returned {swept}, the refund address received {received}, remainder is {remainder}"
                 )));
             }
-            match reverted(self.dep.send(ADMIN, &sweep, U256::ZERO)?, "second sweep")? {
+            match reverted(self.dep.send(STRANGER, &sweep, U256::ZERO)?, "second sweep")? {
                 GradPayErrors::PoolAlreadySwept(_) => {}
                 other => return Err(mismatch(format!("second sweep: {other:?}"))),
             }
@@ -273,10 +294,4 @@ impl Driven<'_> {
         }
         Ok(())
     }
-}
-
-/// The node index behind a node address.
-fn account_index(account: Address) -> usize {
-    let bytes = account.as_slice();
-    u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]) as usize
 }

@@ -5,7 +5,7 @@ use alloy_sol_types::SolCall;
 
 use super::{Driven, mismatch, node_address, reverted, succeeded};
 use crate::bindings::GradPay::{self, GradPayErrors};
-use crate::deployment::{ADMIN, COORDINATOR, STRANGER, TREASURY, rich_balance};
+use crate::deployment::{ADMIN, COORDINATOR, REFUND, STRANGER, rich_balance};
 use crate::error::SimError;
 
 impl Driven<'_> {
@@ -47,11 +47,11 @@ impl Driven<'_> {
         Ok(())
     }
 
-    /// An account without `role`, rotating through the other role, the treasury, a node and a
-    /// stranger, so that no account stands in for another.
+    /// An account without `role`, rotating through the other role, the refund address, a node and
+    /// a stranger, so that no account stands in for another.
     fn outsider(&mut self, role: Address) -> Address {
         let other_role = if role == COORDINATOR { ADMIN } else { COORDINATOR };
-        let candidates = [STRANGER, other_role, TREASURY, node_address(0)];
+        let candidates = [STRANGER, other_role, REFUND, node_address(0)];
         let pick = candidates[self.report.strangers_rejected as usize % candidates.len()];
         if self.dep.chain.balance(pick) < rich_balance() {
             self.dep.chain.fund(pick, rich_balance());
@@ -65,8 +65,8 @@ impl Driven<'_> {
         for outsider in [COORDINATOR, STRANGER] {
             self.expect_unauthorized(outsider, &GradPay::pauseCall {}, U256::ZERO, "pause")?;
             self.expect_unauthorized(outsider, &GradPay::unpauseCall {}, U256::ZERO, "unpause")?;
-            let treasury = GradPay::setTreasuryCall { treasury_: outsider };
-            self.expect_unauthorized(outsider, &treasury, U256::ZERO, "setTreasury")?;
+            let rescue = GradPay::rescueCall { token: Address::ZERO, to: outsider };
+            self.expect_unauthorized(outsider, &rescue, U256::ZERO, "rescue")?;
             let grant = GradPay::grantRoleCall { role, account: STRANGER };
             self.expect_unauthorized(outsider, &grant, U256::ZERO, "grantRole")?;
         }
@@ -86,8 +86,9 @@ impl Driven<'_> {
         Ok(())
     }
 
-    /// `call` from `from` must be refused for `refusal`, and leave GradPay's storage unchanged
-    /// (a pause probe pauses first and unpauses after).
+    /// `call` from `from` must be refused for `refusal`, and leave GradPay's storage unchanged.
+    /// A pause probe pauses first and afterwards puts the whole chain back as it was before the
+    /// pause (lifting a pause would leave the pause clock moved and start its cooldown).
     fn expect_probe_refused<C: SolCall>(
         &mut self,
         from: Address,
@@ -100,26 +101,33 @@ impl Driven<'_> {
             Refusal::Unauthorized => format!("{what} by {from}"),
             Refusal::Paused => format!("{what} while paused"),
         };
-        self.storage_unchanged(&what, |driven| {
-            if refusal == Refusal::Paused {
-                succeeded(driven.dep.send(ADMIN, &GradPay::pauseCall {}, U256::ZERO)?, "pause")?;
+        let before_pause = match refusal {
+            Refusal::Paused => {
+                let snapshot = self.dep.chain.snapshot();
+                succeeded(self.dep.send(ADMIN, &GradPay::pauseCall {}, U256::ZERO)?, "pause")?;
+                Some(snapshot)
             }
+            Refusal::Unauthorized => None,
+        };
+        let outcome = self.storage_unchanged(&what, |driven| {
             let error = reverted(driven.dep.send(from, call, value)?, &what)?;
             let expected = match (refusal, &error) {
+                // A role function names the missing role; a session function the session's
+                // owner or delegate the sender is not; pool funding the funder it is not.
                 (Refusal::Unauthorized, GradPayErrors::AccessControlUnauthorizedAccount(e)) => {
                     e.account == from
                 }
+                (Refusal::Unauthorized, GradPayErrors::NotSessionOperator(e)) => e.account == from,
+                (Refusal::Unauthorized, GradPayErrors::NotSessionFunder(e)) => e.account == from,
                 (Refusal::Paused, GradPayErrors::EnforcedPause(_)) => true,
                 _ => false,
             };
-            if !expected {
-                return Err(mismatch(format!("{what}: {error:?}")));
-            }
-            if refusal == Refusal::Paused {
-                succeeded(driven.dep.send(ADMIN, &GradPay::unpauseCall {}, U256::ZERO)?, "unpause")?;
-            }
-            Ok(())
-        })
+            if expected { Ok(()) } else { Err(mismatch(format!("{what}: {error:?}"))) }
+        });
+        if let Some(snapshot) = before_pause {
+            self.dep.chain.restore(snapshot);
+        }
+        outcome
     }
 }
 

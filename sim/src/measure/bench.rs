@@ -196,6 +196,7 @@ impl Bench {
             strategy: code,
             params,
             claimDeadline: deadline.try_into().unwrap_or_default(),
+            refundTo: Address::ZERO,
         };
         self.measure(COORDINATOR, &call, value, "createRewardPool")
     }

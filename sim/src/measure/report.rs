@@ -25,10 +25,10 @@ fn gas_section() -> Result<String, SimError> {
     let ethereum = gas::measure_all(Rules::Ethereum)?;
     let monad = gas::measure_all(Rules::Monad)?;
     let breakdown = gas::breakdown_markdown()?;
-    let code = alloy_primitives::keccak256(crate::bindings::GradPay::BYTECODE.as_ref());
+    let code = alloy_primitives::keccak256(crate::bindings::creation::GradPay::BYTECODE.as_ref());
     Ok(format!(
         "GradPay creation code keccak256 `{code}` ({} bytes).\n\n{}\n{breakdown}\n_measured in {:.1} s_\n",
-        crate::bindings::GradPay::BYTECODE.len(),
+        crate::bindings::creation::GradPay::BYTECODE.len(),
         gas::markdown(&ethereum, &monad),
         started.elapsed().as_secs_f64()
     ))

@@ -9,8 +9,8 @@ use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolEvent};
 use serde_json::{Value, json};
 
-use crate::bindings::GradPay;
-use crate::deployment::{ADMIN, COORDINATOR, TREASURY, rich_balance};
+use crate::bindings::{GradPay, creation};
+use crate::deployment::{ADMIN, COORDINATOR, rich_balance};
 use crate::driver::{node_address, sol_strategy};
 use crate::error::SimError;
 use crate::evm::{Chain, Rules, TX_GAS_CAP};
@@ -67,6 +67,7 @@ fn reference_steps(id: u64) -> Result<Vec<Step>, SimError> {
         strategy,
         params,
         claimDeadline: deadline,
+        refundTo: Address::ZERO,
     };
     steps.push(step(COORDINATOR, &GradPay::completeSessionCall { sessionId: id }, U256::ZERO, None));
     steps.push(step(COORDINATOR, &start, U256::ZERO, None));
@@ -163,8 +164,9 @@ impl Rpc {
 
 /// Deploys GradPay on `backend` and runs `sessions` reference sessions, checking each claim.
 fn run_sessions(name: &str, backend: &mut dyn Backend, scripts: &[Vec<Step>]) -> Result<f64, SimError> {
-    let args = GradPay::constructorCall { admin: ADMIN, coordinator: COORDINATOR, treasury_: TREASURY };
-    let gradpay = backend.deploy([GradPay::BYTECODE.as_ref(), &args.abi_encode()].concat().into())?;
+    let args = creation::GradPay::constructorCall { admin: ADMIN, coordinator: COORDINATOR };
+    let gradpay =
+        backend.deploy([creation::GradPay::BYTECODE.as_ref(), &args.abi_encode()].concat().into())?;
     let started = Instant::now();
     for (session, steps) in scripts.iter().enumerate() {
         for (i, step) in steps.iter().enumerate() {

@@ -180,15 +180,17 @@ fn payout_strategy() -> impl Strategy<Value = PayoutStrategy> {
 }
 
 fn pool_amount(funding: Funding) -> BoxedStrategy<U256> {
-    let huge = match funding {
-        // ETH comes from the coordinator's balance; tokens can be minted up to any size.
-        Funding::Eth => (U256::from(1u8) << 190) - U256::from(1u8),
-        Funding::Erc20 => U256::MAX >> 3,
+    // Tokens can be minted up to any size. What ETH pools owe in total is booked in 96 bits
+    // (GradPayStorage's pause slot: more than all the ETH there is), so an ETH pool stays below
+    // 2^90 and a session's ETH pools together below 2^96.
+    let (huge, wide_shift) = match funding {
+        Funding::Eth => ((U256::from(1u8) << 90) - U256::from(1u8), 38),
+        Funding::Erc20 => (U256::MAX >> 3, 0),
     };
     prop_oneof![
         3 => (1u64..1_000).prop_map(U256::from),
         4 => Just(U256::from(10u64).pow(U256::from(18u64))),
-        4 => any::<u128>().prop_map(|x| U256::from(x.max(1))),
+        4 => any::<u128>().prop_map(move |x| U256::from((x >> wide_shift).max(1))),
         1 => Just(huge),
     ]
     .boxed()

@@ -16,15 +16,14 @@ use crate::{cmd::GlobalArgs, output::emit};
 /// Deploy GradPay.
 #[derive(Debug, Args)]
 pub(crate) struct DeployArgs {
-    /// Admin (roles, pause, treasury, sweeps) [default: the deployer].
+    /// Admin: admits coordinators, pauses, rescues funds sent by mistake [default: the deployer].
+    /// Pass a multisig such as a Safe's address to need several signatures for each of these and
+    /// for handing the role over (two steps, 3 days apart); the deployer keeps no right.
     #[arg(long)]
     admin: Option<Address>,
-    /// Coordinator (sessions, records, finalization, pools) [default: the deployer].
+    /// First coordinator: may create sessions, each then owned by its creator [default: the deployer].
     #[arg(long)]
     coordinator: Option<Address>,
-    /// Treasury for swept leftovers [default: the deployer].
-    #[arg(long)]
-    treasury: Option<Address>,
     /// Where to write the addresses [default: the profile's deployments file].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -35,11 +34,7 @@ impl DeployArgs {
         let (profile, base_dir) = super::profile(g)?;
         let signer = super::signer(g)?;
         let me = signer.address();
-        let roles = Roles {
-            admin: self.admin.unwrap_or(me),
-            coordinator: self.coordinator.unwrap_or(me),
-            treasury: self.treasury.unwrap_or(me),
-        };
+        let roles = Roles { admin: self.admin.unwrap_or(me), coordinator: self.coordinator.unwrap_or(me) };
         let out = self.out.unwrap_or_else(|| profile.deploy_output(&base_dir));
         let (deployments, coordinator) = deploy(profile, signer, roles).await?;
         deployments.write(&out)?;
@@ -49,7 +44,7 @@ impl DeployArgs {
         let value = json!({
             "chainId": deployments.chain_id.to_string(), "gradpay": deployments.gradpay,
             "block": deployments.block.map(|b| b.to_string()), "deployments": out,
-            "admin": roles.admin, "coordinator": roles.coordinator, "treasury": roles.treasury,
+            "admin": roles.admin, "coordinator": roles.coordinator,
             "gasUsed": used.to_string(), "gasLimit": limit.to_string(),
         });
         emit(g.json, &value, || {

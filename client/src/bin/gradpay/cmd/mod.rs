@@ -1,6 +1,7 @@
 //! One module per command, each an `XxxArgs` with `async fn run(self, &GlobalArgs)`, plus what
 //! they share: the options every command takes, and loading the profile, the key, the connection.
 
+pub(crate) mod access;
 pub(crate) mod claim;
 pub(crate) mod demo;
 pub(crate) mod deploy;

@@ -1,4 +1,4 @@
-//! `gradpay session create|register|exclude|complete|finalize`.
+//! `gradpay session create|register|exclude|complete|finalize|delegate|sponsor`.
 
 use std::path::PathBuf;
 
@@ -6,13 +6,14 @@ use alloy::primitives::{Address, B256};
 use clap::{Args, Subcommand};
 use gradpay::{
     Result,
+    access::SessionRight,
     nodes::read_nodes_file,
     session::{RegisteredNode, Registration, SessionCreation},
 };
 use serde_json::{Value, json};
 
 use crate::{
-    cmd::GlobalArgs,
+    cmd::{GlobalArgs, access::RightArgs},
     output::{emit, progress, progress_fn},
 };
 
@@ -29,6 +30,12 @@ pub(crate) enum SessionCommand {
     Complete(SessionId),
     /// Rank the eligible nodes from the contract's scores and submit the verified ranking.
     Finalize(SessionId),
+    /// Let another key run the session as its owner does (register, record, finalize, fund
+    /// pools), e.g. one of several sender keys; --revoke takes it back. Owner only.
+    Delegate(RightArgs),
+    /// Let an account fund the session's pools (its leftovers go back to it, or to the refund
+    /// address it names); --revoke takes it back. Owner only.
+    Sponsor(RightArgs),
 }
 
 /// The session to act on.
@@ -107,6 +114,8 @@ impl SessionCommand {
                 Ok(())
             }
             Self::Finalize(id) => finalize(g, id.session).await,
+            Self::Delegate(args) => args.run(g, SessionRight::Delegate).await,
+            Self::Sponsor(args) => args.run(g, SessionRight::Sponsor).await,
         }
     }
 }
