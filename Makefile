@@ -77,4 +77,4 @@ $(AUDIT_VENV)/.installed: tools/audit-requirements.txt
 	@touch $@
 
 clean:
-	rm -rf out cache target broadcast report.json report.html
+	rm -rf out cache out-audit cache-audit target broadcast report.json report.html
