@@ -9,11 +9,10 @@ import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.
 import {RecordPacking} from "../../contracts/libraries/RecordPacking.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {StdStorage, Test, stdStorage} from "forge-std/Test.sol";
+import {Test} from "forge-std/Test.sol";
 
 /// @notice Actors, a deployed GradPay and helpers shared by every test.
 abstract contract BaseTest is Test {
-    using stdStorage for StdStorage;
     address internal admin = makeAddr("admin");
     address internal coordinator = makeAddr("coordinator");
     /// @dev Where the pools `_createPool` makes send what is left after their deadline.
@@ -181,15 +180,6 @@ abstract contract BaseTest is Test {
     /// @dev The revert of a session function called by `account`, which neither owns nor is a delegate of it.
     function _notOperator(uint64 sessionId, address account) internal pure returns (bytes memory) {
         return abi.encodeWithSelector(IGradPayBase.NotSessionOperator.selector, sessionId, account);
-    }
-
-    /// @dev Makes `account` hold `role` beside its holders, by writing the role's storage. For
-    ///      DEFAULT_ADMIN_ROLE this breaks AccessControlDefaultAdminRules' single admin on purpose: a hostile
-    ///      contract that passes the admin check, next to the real admin, no grant can produce.
-    function _forceRole(bytes32 role, address account) internal {
-        stdstore.target(address(gradpay)).sig(IAccessControl.hasRole.selector).with_key(role)
-            .with_key(account).checked_write(true);
-        assertTrue(gradpay.hasRole(role, account), "role forced");
     }
 
     /// @dev The revert of a call by `account`, which lacks `role`.
