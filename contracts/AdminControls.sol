@@ -19,9 +19,9 @@ abstract contract AdminControls is IAdminControls, GradPayStorage {
         PauseState memory state = _pauseState;
         if (_isPaused(state)) revert EnforcedPause();
         if (state.pausedSince != 0) {
-            // The previous pause lapsed: it ended MAX_PAUSE after it began.
+            // The previous pause lapsed: it ended MAX_PAUSE after it began, and counts that long.
             state.lastPauseEnd = uint40(state.pausedSince + MAX_PAUSE);
-            state.pausedTotal += uint40(MAX_PAUSE);
+            state.pausedTotal = uint40(_pausedTime(state));
         }
         uint256 availableAt = uint256(state.lastPauseEnd) + PAUSE_COOLDOWN;
         if (state.lastPauseEnd != 0 && block.timestamp < availableAt) revert PauseCoolingDown(availableAt);
@@ -34,7 +34,7 @@ abstract contract AdminControls is IAdminControls, GradPayStorage {
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         PauseState memory state = _pauseState;
         if (!_isPaused(state)) revert ExpectedPause();
-        state.pausedTotal += uint40(block.timestamp - state.pausedSince);
+        state.pausedTotal = uint40(_pausedTime(state));
         state.lastPauseEnd = uint40(block.timestamp);
         state.pausedSince = 0;
         _pauseState = state;
