@@ -7,6 +7,8 @@ use alloy::{
     network::{ReceiptResponse, TransactionBuilder},
     primitives::{Address, U256},
     providers::Provider,
+    rpc::types::TransactionReceipt,
+    sol_types::SolEvent,
 };
 use serde::Serialize;
 
@@ -188,12 +190,9 @@ impl Coordinator {
             request = request.with_value(spec.amount);
         }
         let receipt = self.transact(&format!("createRewardPool ({})", spec.strategy), request).await?;
-        receipt.decoded_log::<GradPay::RewardPoolCreated>().map(|log| log.data.poolId).ok_or_else(|| {
-            Error::MissingReceiptData {
-                action: "createRewardPool".into(),
-                missing: "RewardPoolCreated event",
-            }
-        })
+        let created: GradPay::RewardPoolCreated =
+            event_in(&receipt, "createRewardPool", "RewardPoolCreated event")?;
+        Ok(created.poolId)
     }
 
     /// Sends what is left of a pool whose claim window is over to its refund address; anyone may
@@ -203,13 +202,8 @@ impl Coordinator {
         self.check_pool(pool_id).await?;
         let input = self.contract().sweepPool(pool_id).calldata().clone();
         let receipt = self.transact("sweepPool", self.request(input)).await?;
-        receipt
-            .decoded_log::<GradPay::PoolSwept>()
-            .map(|log| (log.data.refundTo, log.data.amount))
-            .ok_or_else(|| Error::MissingReceiptData {
-                action: "sweepPool".into(),
-                missing: "PoolSwept event",
-            })
+        let swept: GradPay::PoolSwept = event_in(&receipt, "sweepPool", "PoolSwept event")?;
+        Ok((swept.refundTo, swept.amount))
     }
 
     async fn approve_token(&self, token: Address, amount: U256) -> Result<()> {
@@ -334,6 +328,15 @@ impl Coordinator {
         tracing::debug!(gas = receipt.gas_used(), pools = due.len(), "claimed");
         Ok(due)
     }
+}
+
+/// The first `E` that `receipt` logs; its absence (another contract at the address) is
+/// [`Error::MissingReceiptData`] for `action`.
+fn event_in<E: SolEvent>(receipt: &TransactionReceipt, action: &str, missing: &'static str) -> Result<E> {
+    receipt
+        .decoded_log::<E>()
+        .map(|log| log.data)
+        .ok_or_else(|| Error::MissingReceiptData { action: action.into(), missing })
 }
 
 #[cfg(test)]
