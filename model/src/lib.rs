@@ -42,7 +42,7 @@ pub mod worked_examples;
 pub use clip::FinalizationTotals;
 pub use error::ModelError;
 pub use finalize::{Finalized, finalize};
-pub use payout::{Strategy, payout};
+pub use payout::{NodeShare, PoolBasis, PoolSplit, Strategy, payout};
 pub use rank::Tier;
 pub use record::{BatchRejection, EntryBound, EpochEntry, NodeSums, SessionLedger};
 pub use score::{NodeScore, score_node};
