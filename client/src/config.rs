@@ -54,6 +54,10 @@ pub struct ProfileOverrides {
     pub receipt_timeout_secs: Option<u64>,
     pub poll_interval_ms: Option<u64>,
     pub journal_dir: Option<PathBuf>,
+    #[serde(alias = "max_log_range")]
+    pub max_log_range: Option<u64>,
+    #[serde(alias = "ws_url")]
+    pub ws_url: Option<String>,
     pub pool: Option<PoolDefaults>,
 }
 
@@ -84,6 +88,11 @@ pub struct NetworkProfile {
     pub poll_interval_ms: u64,
     /// Where journals of sent batches live.
     pub journal_dir: PathBuf,
+    /// The most blocks one `eth_getLogs` request spans (see [`crate::logs`]).
+    pub max_log_range: u64,
+    /// A WebSocket endpoint (`ws://`, `wss://`) for `gradpay watch`'s log subscription; `None`:
+    /// it polls over `rpc-url`.
+    pub ws_url: Option<String>,
     /// Pool defaults.
     pub pool: PoolDefaults,
 }
@@ -91,10 +100,12 @@ pub struct NetworkProfile {
 impl NetworkProfile {
     /// The built-in profile called `name`, if there is one.
     pub fn builtin(name: &str) -> Option<Self> {
-        let (chain_id, rpc_url, poll_interval_ms) = match name {
-            "local" => (LOCAL_CHAIN_ID, "http://127.0.0.1:8545", 20),
-            "monad-testnet" => (MONAD_TESTNET_CHAIN_ID, "https://testnet-rpc.monad.xyz", 200),
-            "monad" => (MONAD_CHAIN_ID, "https://rpc.monad.xyz", 200),
+        // Monad's public RPCs serve eth_getLogs over at most 100 blocks ("RPC Differences",
+        // docs.monad.xyz/reference/rpc-differences); anvil has no limit.
+        let (chain_id, rpc_url, poll_interval_ms, max_log_range) = match name {
+            "local" => (LOCAL_CHAIN_ID, "http://127.0.0.1:8545", 20, 100_000),
+            "monad-testnet" => (MONAD_TESTNET_CHAIN_ID, "https://testnet-rpc.monad.xyz", 200, 100),
+            "monad" => (MONAD_CHAIN_ID, "https://rpc.monad.xyz", 200, 100),
             _ => return None,
         };
         Some(Self {
@@ -111,6 +122,8 @@ impl NetworkProfile {
             receipt_timeout_secs: 60,
             poll_interval_ms,
             journal_dir: PathBuf::from(".gradpay"),
+            max_log_range,
+            ws_url: None,
             pool: PoolDefaults::default(),
         })
     }
@@ -120,7 +133,10 @@ impl NetworkProfile {
             ($($field:ident),*) => { $( if let Some(v) = &o.$field { self.$field = v.clone(); } )* };
         }
         take!(chain_id, rpc_url, batch_size, gas_margin_bps, max_tx_gas, finalize_chunk);
-        take!(receipt_timeout_secs, poll_interval_ms, journal_dir, pool);
+        take!(receipt_timeout_secs, poll_interval_ms, journal_dir, max_log_range, pool);
+        if o.ws_url.is_some() {
+            self.ws_url.clone_from(&o.ws_url);
+        }
         if o.gradpay.is_some() {
             self.gradpay = o.gradpay;
         }
@@ -136,6 +152,14 @@ impl NetworkProfile {
         }
         if self.finalize_chunk == 0 {
             return bad(format!("profile `{}`: finalize-chunk must be at least 1", self.name));
+        }
+        if self.max_log_range == 0 {
+            return bad(format!("profile `{}`: max-log-range must be at least 1", self.name));
+        }
+        if let Some(ws) =
+            self.ws_url.as_deref().filter(|u| !(u.starts_with("ws://") || u.starts_with("wss://")))
+        {
+            return bad(format!("profile `{}`: ws-url `{ws}` must start with ws:// or wss://", self.name));
         }
         if self.gas_margin_bps > MAX_GAS_MARGIN_BPS {
             return bad(format!(
@@ -287,6 +311,12 @@ fn apply_env(profile: &mut NetworkProfile, env: &impl Fn(&str) -> Option<String>
     if let Some(v) = env("GRADPAY_GAS_MARGIN_BPS") {
         profile.gas_margin_bps = parse("GRADPAY_GAS_MARGIN_BPS", &v)?;
     }
+    if let Some(v) = env("GRADPAY_MAX_LOG_RANGE") {
+        profile.max_log_range = parse("GRADPAY_MAX_LOG_RANGE", &v)?;
+    }
+    if let Some(v) = env("GRADPAY_WS_URL") {
+        profile.ws_url = Some(v);
+    }
     if let Some(v) = env("GRADPAY_JOURNAL_DIR") {
         profile.journal_dir = PathBuf::from(v);
     }
@@ -313,135 +343,4 @@ pub fn load(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use super::*;
-    use crate::Strategy;
-
-    fn no_env(_: &str) -> Option<String> {
-        None
-    }
-
-    #[test]
-    fn builtin_profiles_have_their_chain_ids() {
-        for (name, id) in [("local", 31337), ("monad-testnet", 10143), ("monad", 143)] {
-            let p = resolve_profile(None, Some(name), no_env).unwrap();
-            assert_eq!(p.chain_id, id, "{name}");
-            assert!(p.gas_margin_bps <= 1000, "default margin must be at most 10 %");
-        }
-    }
-
-    #[test]
-    fn file_overrides_builtin_and_env_overrides_file() {
-        let text = r#"
-            default_network = "monad-testnet"
-            [networks.monad-testnet]
-            rpc-url = "http://10.0.0.1:8545"
-            batch-size = 50
-        "#;
-        let path = Path::new("gradpay.toml");
-        let p = resolve_profile(Some((path, text)), None, no_env).unwrap();
-        assert_eq!(
-            (p.name.as_str(), p.chain_id, p.rpc_url.as_str(), p.batch_size),
-            ("monad-testnet", 10143, "http://10.0.0.1:8545", 50)
-        );
-        let env = |k: &str| (k == "GRADPAY_BATCH_SIZE").then(|| "7".to_owned());
-        assert_eq!(resolve_profile(Some((path, text)), None, env).unwrap().batch_size, 7);
-    }
-
-    #[test]
-    fn custom_profile_and_unknown_profile() {
-        let text = "[networks.staging]\nchain-id = 5\nrpc-url = \"http://x:1\"\n";
-        let p = resolve_profile(Some((Path::new("g.toml"), text)), Some("staging"), no_env).unwrap();
-        assert_eq!(p.chain_id, 5);
-        let err = resolve_profile(Some((Path::new("g.toml"), text)), Some("nope"), no_env).unwrap_err();
-        assert!(err.to_string().contains("staging"), "{err}");
-    }
-
-    #[test]
-    fn bad_values_are_rejected_with_their_origin() {
-        let text = "[networks.local]\ngas-margin-bps = 9000\n";
-        let err = resolve_profile(Some((Path::new("g.toml"), text)), None, no_env).unwrap_err();
-        assert!(err.to_string().contains("gas-margin-bps 9000"), "{err}");
-        let err = resolve_profile(Some((Path::new("g.toml"), "[networks.local]\nbogus = 1\n")), None, no_env)
-            .unwrap_err();
-        assert!(err.to_string().contains("bogus"), "{err}");
-        let env = |k: &str| (k == "GRADPAY_BATCH_SIZE").then(|| "many".to_owned());
-        let err = resolve_profile(None, None, env).unwrap_err();
-        assert!(err.to_string().contains("GRADPAY_BATCH_SIZE"), "{err}");
-    }
-
-    #[test]
-    fn example_config_parses() {
-        let text = include_str!("../gradpay.example.toml");
-        for name in ["local", "monad-testnet", "monad"] {
-            let p =
-                resolve_profile(Some((Path::new("gradpay.example.toml"), text)), Some(name), no_env).unwrap();
-            assert_eq!(p.name, name);
-        }
-        let p = resolve_profile(Some((Path::new("x"), text)), Some("monad-testnet"), no_env).unwrap();
-        assert_eq!(p.pool.strategy, Strategy::Hybrid);
-    }
-
-    #[test]
-    fn deployments_file_of_the_forge_script_is_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("31337.json");
-        std::fs::write(
-            &path,
-            r#"{"block":3,"chain_id":31337,"gradpay":"0x5FbDB2315678afecb367f032d93F642f64180aa3"}"#,
-        )
-        .unwrap();
-        let d = Deployments::read(&path).unwrap();
-        assert_eq!((d.chain_id, d.block), (31337, Some(3)));
-        let p = NetworkProfile {
-            deployments: Some("31337.json".into()),
-            ..NetworkProfile::builtin("local").unwrap()
-        };
-        assert_eq!(p.gradpay_address(dir.path()).unwrap(), d.gradpay);
-        d.write(&dir.path().join("out/x.json")).unwrap();
-        assert_eq!(Deployments::read(&dir.path().join("out/x.json")).unwrap(), d);
-        let none = NetworkProfile { deployments: Some("none.json".into()), ..p.clone() };
-        let err = none.gradpay_address(dir.path()).unwrap_err();
-        assert!(err.to_string().contains("run `gradpay deploy`"), "{err}");
-        // A file for another chain is refused, naming both chain ids.
-        Deployments { chain_id: 10143, ..d }.write(&path).unwrap();
-        let err = p.deployment(dir.path()).unwrap_err().to_string();
-        assert!(
-            err.contains("is for chain 10143") && err.contains("profile `local` is chain 31337"),
-            "{err}"
-        );
-        let testnet = NetworkProfile { name: "monad-testnet".into(), chain_id: 10143, ..p };
-        assert_eq!(testnet.gradpay_address(dir.path()).unwrap(), d.gradpay, "read on its own chain");
-    }
-
-    #[test]
-    fn gas_limit_adds_margin_within_cap() {
-        let p = NetworkProfile {
-            gas_margin_bps: 1000,
-            max_tx_gas: 1_000_000,
-            ..NetworkProfile::builtin("local").unwrap()
-        };
-        assert_eq!(p.gas_limit(100_000), 110_000);
-        assert_eq!(p.gas_limit(990_000), 1_000_000);
-    }
-
-    #[test]
-    fn an_address_set_directly_takes_its_block_from_a_deployments_file_about_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let gradpay = Address::repeat_byte(0x51);
-        Deployments { chain_id: 31337, gradpay, block: Some(12) }.write(&dir.path().join("d.json")).unwrap();
-        let local = NetworkProfile {
-            deployments: Some("d.json".into()),
-            ..NetworkProfile::builtin("local").unwrap()
-        };
-        let direct = NetworkProfile { gradpay: Some(gradpay), ..local.clone() };
-        assert_eq!(direct.deployment(dir.path()).unwrap().block, Some(12));
-        let other = NetworkProfile { gradpay: Some(Address::repeat_byte(0x52)), ..local.clone() };
-        assert_eq!(other.deployment(dir.path()).unwrap().block, None, "the file is about another contract");
-        let no_file = NetworkProfile { deployments: None, ..direct };
-        assert_eq!(no_file.deployment(dir.path()).unwrap().block, None);
-        assert_eq!(local.deploy_output(dir.path()), dir.path().join("d.json"));
-        assert_eq!(no_file.deploy_output(dir.path()), dir.path().join("deployments/31337.json"));
-    }
-}
+mod tests;

@@ -204,6 +204,24 @@ pub enum Error {
         from_block: u64,
     },
 
+    /// The RPC refuses a log query even for one block (too many logs in it).
+    #[error("the RPC refuses eth_getLogs even for block {block} alone ({reason}); use an RPC without a log limit")]
+    LogRangeRefused {
+        /// The block.
+        block: u64,
+        /// The RPC's message.
+        reason: String,
+    },
+
+    /// `gradpay watch` lost its connection and could not re-establish it.
+    #[error("lost the connection to {url} ({reason}); check the RPC and re-run with --from-block to catch up")]
+    ConnectionLost {
+        /// The endpoint.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+
     /// Every retry of an operation failed; re-running resumes.
     #[error("{action}: {last} after {attempts} attempts; re-run to resume (what is on chain is skipped)")]
     RetriesExhausted {
@@ -451,6 +469,8 @@ impl Error {
             Self::GasAboveCap { .. } => "gasAboveCap",
             Self::MissingReceiptData { .. } => "missingReceiptData",
             Self::MissingLog { .. } => "missingLog",
+            Self::LogRangeRefused { .. } => "logRangeRefused",
+            Self::ConnectionLost { .. } => "connectionLost",
             Self::RetriesExhausted { .. } => "retriesExhausted",
             Self::BatchNumbersExhausted { .. } => "batchNumbersExhausted",
             Self::NotMined { .. } => "notMined",

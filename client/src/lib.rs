@@ -41,6 +41,7 @@ pub mod finalize;
 pub mod journal;
 pub mod json;
 pub mod keys;
+pub mod logs;
 pub mod metrics;
 pub mod node_ref;
 pub mod nodes;

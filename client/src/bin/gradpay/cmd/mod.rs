@@ -41,14 +41,22 @@ pub(crate) struct GlobalArgs {
     /// (`{"error": {"kind", "message"}}`). Schemas: docs/json.md.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    /// The most blocks one eth_getLogs request spans (the profile's `max-log-range`; longer
+    /// ranges are cut, and a range the RPC refuses is retried in halves).
+    #[arg(long, global = true, value_name = "BLOCKS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_log_range: Option<u64>,
 }
 
 /// The profile and the directory its relative paths resolve against.
 pub(crate) fn profile(g: &GlobalArgs) -> Result<(NetworkProfile, PathBuf)> {
-    match &g.config {
-        Some(path) => config::load(path, true, g.network.as_deref()),
-        None => config::load(Path::new("gradpay.toml"), false, g.network.as_deref()),
+    let (mut profile, base_dir) = match &g.config {
+        Some(path) => config::load(path, true, g.network.as_deref())?,
+        None => config::load(Path::new("gradpay.toml"), false, g.network.as_deref())?,
+    };
+    if let Some(blocks) = g.max_log_range {
+        profile.max_log_range = blocks;
     }
+    Ok((profile, base_dir))
 }
 
 /// The signing key (environment or keystore).
