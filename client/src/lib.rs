@@ -44,6 +44,7 @@ pub mod keys;
 pub mod logs;
 pub mod metrics;
 pub mod node_ref;
+pub mod node_sessions;
 pub mod nodes;
 pub mod provider;
 pub mod record;
@@ -52,6 +53,7 @@ pub mod roles;
 pub mod session;
 pub mod strategy;
 pub mod tx;
+pub mod watch;
 
 pub use config::NetworkProfile;
 pub use coordinator::Coordinator;

@@ -22,8 +22,12 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Show a session, this node's index, running record and scores.
     Status(cmd::status::StatusArgs),
-    /// Show this node's pending reward in every pool of a session.
+    /// Show this node's pending reward in every pool of a session (or of every session).
     Pending(cmd::pending::PendingArgs),
+    /// List every session a node is in, with its state and the node's pending rewards.
+    Sessions(cmd::sessions::SessionsArgs),
+    /// Follow a session live: registrations, records, exclusions, finalization, pools, claims.
+    Watch(cmd::watch::WatchArgs),
     /// Claim a reward: one pool, or every pool with something pending (--all).
     Claim(cmd::claim::ClaimArgs),
     /// Deploy GradPay and write the deployments file the config points at.
@@ -49,6 +53,8 @@ impl Cli {
         match self.command {
             Command::Status(args) => args.run(&g).await,
             Command::Pending(args) => args.run(&g).await,
+            Command::Sessions(args) => args.run(&g).await,
+            Command::Watch(args) => args.run(&g).await,
             Command::Claim(args) => args.run(&g).await,
             Command::Deploy(args) => args.run(&g).await,
             Command::Session(command) => command.run(&g).await,

@@ -1,8 +1,9 @@
-//! `gradpay claim`: one pool, or every pool of a session with something pending.
+//! `gradpay claim`: one pool, every pool of a session with something pending, or every pool of
+//! every session the node is in.
 
 use alloy::primitives::U256;
 use clap::Args;
-use gradpay::Result;
+use gradpay::{Coordinator, Result};
 use serde_json::json;
 
 use crate::{cmd::GlobalArgs, output::emit};
@@ -13,10 +14,14 @@ pub(crate) struct ClaimArgs {
     /// The pool id (`sessionId << 8 | index`, as `gradpay pending` lists).
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pool: Option<U256>,
-    /// Claim every pool of --session with something pending, in one transaction.
-    #[arg(long, requires = "session")]
+    /// Claim every pool with something pending: of --session, in one transaction; without
+    /// --session, of every session the node is in (found from its NodeRegistered logs), in as few
+    /// claimRewardsBatch transactions as fit the profile's max-tx-gas: one transaction holds every
+    /// pool whose claims together estimate within the cap (split in halves until they do; a
+    /// claim costs roughly 30-90k gas, so a 30M cap holds hundreds of pools).
+    #[arg(long)]
     all: bool,
-    /// The session (with --all).
+    /// The session (with --all: only its pools).
     #[arg(long, short, env = "GRADPAY_SESSION")]
     session: Option<u64>,
 }
@@ -30,7 +35,7 @@ impl ClaimArgs {
                 c.existing_session(session).await?;
                 c.claim_all(session).await?
             }
-            (None, None) => Vec::new(),
+            (None, None) => return claim_everywhere(g, &c).await,
         };
         let list: Vec<_> = claimed
             .iter()
@@ -48,4 +53,36 @@ impl ClaimArgs {
         });
         Ok(())
     }
+}
+
+/// `claim --all` without a session: every claimable pool of every session, batched by gas.
+async fn claim_everywhere(g: &GlobalArgs, c: &Coordinator) -> Result<()> {
+    let batches = c.claim_everywhere().await?;
+    let transactions: Vec<_> = batches
+        .iter()
+        .map(|b| {
+            let pools: Vec<_> = b
+                .claimed
+                .iter()
+                .map(|(pool, amount)| json!({ "pool": pool.to_string(), "amount": amount.to_string() }))
+                .collect();
+            json!({ "tx": b.tx, "gasUsed": b.gas_used, "claimed": pools })
+        })
+        .collect();
+    emit(g.json, &json!({ "node": c.sender(), "transactions": transactions }), || {
+        if batches.is_empty() {
+            return "nothing pending in any session: no transaction sent (see `gradpay sessions`)".to_owned();
+        }
+        let mut lines = Vec::new();
+        for b in &batches {
+            lines.push(format!("transaction {} ({} gas): {} pool(s)", b.tx, b.gas_used, b.claimed.len()));
+            lines.extend(
+                b.claimed.iter().map(|(pool, amount)| {
+                    format!("  claimed {amount} (wei or token units) from pool {pool}")
+                }),
+            );
+        }
+        lines.join("\n")
+    });
+    Ok(())
 }

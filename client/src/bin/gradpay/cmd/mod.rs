@@ -10,7 +10,9 @@ pub(crate) mod pool;
 pub(crate) mod record;
 pub(crate) mod role;
 pub(crate) mod session;
+pub(crate) mod sessions;
 pub(crate) mod status;
+pub(crate) mod watch;
 
 use std::path::{Path, PathBuf};
 

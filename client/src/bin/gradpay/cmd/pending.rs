@@ -1,5 +1,6 @@
 //! `gradpay pending`: this node's reward in every pool of a session, and why it is what it is.
 
+use alloy::primitives::Address;
 use clap::Args;
 use gradpay::{
     Result,
@@ -16,14 +17,26 @@ use crate::{
 /// Show pending rewards per pool.
 #[derive(Debug, Args)]
 pub(crate) struct PendingArgs {
-    #[command(flatten)]
-    at: NodeInSession,
+    /// The session.
+    #[arg(long, short, env = "GRADPAY_SESSION", required_unless_present = "all_sessions")]
+    session: Option<u64>,
+    /// Look at this node instead of the key's account (no key needed).
+    #[arg(long)]
+    node: Option<Address>,
+    /// Every session the node is in (found from its NodeRegistered logs), not just --session.
+    #[arg(long)]
+    all_sessions: bool,
 }
 
 impl PendingArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
-        let (c, _) = self.at.open(g).await?;
-        let (session_id, node) = (self.at.session, c.sender());
+        let session = match self.session {
+            Some(session) if !self.all_sessions => session,
+            _ => return super::sessions::print_node_sessions(g, self.node).await,
+        };
+        let at = NodeInSession { session, node: self.node };
+        let (c, _) = at.open(g).await?;
+        let (session_id, node) = (session, c.sender());
         let standing = NodeStanding::of(c.node_record(session_id, node).await?.as_ref());
         let rewards = c.rewards(session_id, node).await?;
         let value = json!({

@@ -1,0 +1,110 @@
+//! A node across sessions: `sessions --node` finds every session it is in from its
+//! `NodeRegistered` logs (with states and pending rewards, also with a one-block log range),
+//! `pending --all-sessions` says the same, and `claim --all` claims every pool of every session
+//! in one transaction, then sends nothing and says so.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+mod cli_support;
+
+use alloy::primitives::U256;
+use cli_support::{Cli, admin_key, metrics_line, ok};
+use gradpay::demo::anvil::{set_balance, simulated_node_signer};
+use serde_json::Value;
+
+const POOL: &str = "1000000000000000000";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_sees_and_claims_every_session_it_is_in() {
+    let cli = Cli::start();
+    let d = cli.path();
+    let key = admin_key();
+    let node = simulated_node_signer(0).unwrap();
+    let other = simulated_node_signer(1).unwrap();
+    let n = node.address().to_string();
+    cli.write("nodes.txt", &format!("{n}\n{}", other.address()));
+    // Sessions 1 and 2 finalized with pools (two in session 2), session 3 still active.
+    for session in ["1", "2", "3"] {
+        ok(d, &key, &["session", "create", "--session", session, "--nodes", "nodes.txt"]);
+    }
+    cli.write("m.jsonl", &[metrics_line(0, "0", 100, 9, 10), metrics_line(0, "1", 100, 9, 10)].join("\n"));
+    for (session, pools) in [("1", 1), ("2", 2)] {
+        ok(d, &key, &["record", "--session", session, "--metrics", "m.jsonl"]);
+        ok(d, &key, &["session", "complete", "--session", session]);
+        ok(d, &key, &["session", "finalize", "--session", session]);
+        for _ in 0..pools {
+            let args = ["pool", "create", "--session", session, "--amount", POOL, "--claim-window", "604800"];
+            ok(d, &key, &args);
+        }
+    }
+    // A session the node is not in.
+    cli.write("others.txt", &other.address().to_string());
+    ok(d, &key, &["session", "create", "--session", "4", "--nodes", "others.txt"]);
+
+    let listed = |extra: &[&str]| -> Value {
+        let mut args = vec!["sessions", "--node", &n, "--json"];
+        args.extend_from_slice(extra);
+        ok(d, &[], &args).json()
+    };
+    let value = listed(&[]);
+    let sessions = value["sessions"].as_array().unwrap();
+    let summary: Vec<(String, String, usize)> = sessions
+        .iter()
+        .map(|s| {
+            (
+                s["sessionId"].as_str().unwrap().to_owned(),
+                s["state"].as_str().unwrap().to_owned(),
+                s["rewards"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    let expected = [("1", "Finalized", 1), ("2", "Finalized", 2), ("3", "Active", 0)];
+    assert_eq!(summary, expected.map(|(s, st, p)| (s.to_owned(), st.to_owned(), p)), "{value}");
+    assert_eq!(sessions[1]["rewards"][1]["status"], "claimable");
+    // Both nodes computed the same: half of each pool.
+    assert_eq!(sessions[1]["rewards"][1]["pending"], "500000000000000000");
+    // One block per eth_getLogs request finds the same sessions.
+    assert_eq!(listed(&["--max-log-range", "1"])["sessions"], value["sessions"]);
+    assert_eq!(
+        ok(d, &[], &["pending", "--all-sessions", "--node", &n, "--json"]).json()["sessions"],
+        value["sessions"]
+    );
+    let text = ok(d, &[], &["sessions", "--node", &n]).stdout;
+    assert!(text.contains("session 2: Finalized, eligible, claimable 1 native"), "{text}");
+    assert!(
+        text.contains("session 3: Active, not eligible (no compute recorded), nothing claimable"),
+        "{text}"
+    );
+    let stranger = simulated_node_signer(7).unwrap().address().to_string();
+    let text = ok(d, &[], &["sessions", "--node", &stranger]).stdout;
+    assert!(text.contains("is in no session"), "{text}");
+    let zero = cli_support::gradpay(d, &[], &["sessions", "--max-log-range", "0", "--node", &n, "--json"]);
+    assert_eq!(zero.json_error().0, "usage", "a range of 0 blocks is refused");
+
+    // claim --all, no session: the three pools of sessions 1 and 2 in one transaction.
+    set_balance(&cli.provider, node.address(), U256::from(10u64.pow(18))).await.unwrap();
+    let node_key = alloy::hex::encode(node.to_bytes());
+    let env = [("GRADPAY_PRIVATE_KEY", node_key.as_str())];
+    let before = cli.nonce(node.address()).await;
+    let claimed = ok(d, &env, &["claim", "--all", "--json"]).json();
+    let txs = claimed["transactions"].as_array().unwrap();
+    assert_eq!(txs.len(), 1, "{claimed}");
+    let pools: Vec<&str> =
+        txs[0]["claimed"].as_array().unwrap().iter().map(|p| p["pool"].as_str().unwrap()).collect();
+    assert_eq!(pools, ["256", "512", "513"]);
+    assert_eq!(cli.nonce(node.address()).await, before + 1, "one transaction");
+    let statuses: Vec<String> = listed(&[])["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["rewards"].as_array().unwrap().clone())
+        .map(|r| r["status"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(statuses, ["claimed"; 3]);
+    let again = ok(d, &env, &["claim", "--all"]).stdout;
+    assert!(again.contains("nothing pending in any session: no transaction sent"), "{again}");
+    assert_eq!(cli.nonce(node.address()).await, before + 1, "the second run sent nothing");
+    // With --session it stays one session's claim (nothing left there either).
+    let one = ok(d, &env, &["claim", "--all", "--session", "2"]).stdout;
+    assert!(one.contains("nothing pending: no transaction sent"), "{one}");
+}
