@@ -15,7 +15,7 @@ use alloy::{
     dyn_abi::{DynSolValue, EventExt},
     json_abi::{Event, JsonAbi},
     primitives::{B256, U256},
-    providers::{Provider, ProviderBuilder},
+    providers::{DynProvider, Provider, ProviderBuilder},
     pubsub::Subscription,
     rpc::types::{Filter, Log},
     transports::ws::WsConnect,
@@ -132,6 +132,8 @@ fn to_json(value: &DynSolValue) -> Value {
 pub struct LogSubscription {
     url: String,
     subscription: Subscription<Log>,
+    /// Holds the connection open: the subscription receives nothing once it is dropped.
+    _provider: DynProvider,
 }
 
 impl Coordinator {
@@ -141,20 +143,22 @@ impl Coordinator {
             |e: &dyn std::fmt::Display| Error::ConnectionLost { url: url.to_owned(), reason: e.to_string() };
         let connect =
             WsConnect::new(url).with_max_retries(WS_RECONNECTS).with_retry_interval(Duration::from_secs(1));
-        let provider = ProviderBuilder::new().connect_ws(connect).await.map_err(|e| lost(&e))?;
+        let provider = ProviderBuilder::new().connect_ws(connect).await.map_err(|e| lost(&e))?.erased();
         let subscription =
             provider.subscribe_logs(&Filter::new().address(self.address())).await.map_err(|e| lost(&e))?;
-        Ok(LogSubscription { url: url.to_owned(), subscription })
+        Ok(LogSubscription { url: url.to_owned(), subscription, _provider: provider })
     }
 
-    /// Prints (through `emit`) every event about `session_id`: first those since `from_block`
-    /// (when given) up to the latest block, then each new one as it comes, from `live` (a
-    /// subscription) or by polling every `poll_interval_ms` (at least a second apart on
-    /// failures). Runs until the connection is lost for good ([`Error::ConnectionLost`]).
+    /// Prints (through `emit`) every event about `session_id`: first those from `from_block`
+    /// (when given) to block `latest`, then each new one as it comes, from `live` (a subscription
+    /// opened before `latest` was read, so that nothing falls between) or by polling every
+    /// `poll-interval-ms` from block `latest + 1`. Runs until the connection is lost for good
+    /// ([`Error::ConnectionLost`]).
     pub async fn watch_session(
         &self,
         session_id: u64,
         from_block: Option<u64>,
+        latest: u64,
         live: Option<LogSubscription>,
         emit: &mut dyn FnMut(&SessionEvent),
     ) -> Result<()> {
@@ -166,17 +170,17 @@ impl Coordinator {
                 }
             }
         };
-        let latest = self.latest_block().await?;
         if let Some(from) = from_block {
             let range = LogRange { from_block: from, to_block: Some(latest), ..self.log_range() };
             print(&self.logs(&Filter::new().address(self.address()), range).await?);
         }
         let mut next = latest + 1;
-        if let Some(LogSubscription { url, mut subscription }) = live {
+        if let Some(LogSubscription { url, mut subscription, _provider }) = live {
+            // Without a replay, everything the subscription delivers is new.
+            let replayed_to = from_block.map(|_| latest);
             loop {
                 match subscription.recv().await {
-                    // Replayed already (the subscription may deliver the block history ended at).
-                    Ok(log) if log.block_number.is_some_and(|b| b < next) => {}
+                    Ok(log) if log.block_number.is_some_and(|b| replayed_to.is_some_and(|to| b <= to)) => {}
                     Ok(log) => print(std::slice::from_ref(&log)),
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
                         tracing::warn!(

@@ -28,26 +28,17 @@ impl WatchArgs {
         let c = super::connect_node(g, Some(Address::ZERO)).await?;
         c.existing_session(self.session).await?;
         let ws_url = self.ws_url.or_else(|| c.profile().ws_url.clone());
-        let live = match ws_url {
+        let polling = format!("by polling {} every {} ms", c.profile().rpc_url, c.profile().poll_interval_ms);
+        let (live, how) = match ws_url {
             Some(url) => match c.subscribe_logs(&url).await {
-                Ok(subscription) => {
-                    eprintln!("watching session {} over WebSocket {url} (eth_subscribe)", self.session);
-                    Some(subscription)
-                }
-                Err(e) => {
-                    eprintln!("cannot subscribe over {url} ({e}); polling {} instead", c.profile().rpc_url);
-                    None
-                }
+                Ok(subscription) => (Some(subscription), format!("over WebSocket {url} (eth_subscribe)")),
+                Err(e) => (None, format!("{polling} (cannot subscribe: {e})")),
             },
-            None => None,
+            None => (None, polling),
         };
-        if live.is_none() {
-            let p = c.profile();
-            eprintln!(
-                "watching session {} by polling {} every {} ms",
-                self.session, p.rpc_url, p.poll_interval_ms
-            );
-        }
+        // Read after subscribing and before saying so: whoever waits for the line can act.
+        let latest = c.latest_block().await?;
+        eprintln!("watching session {} {how}", self.session);
         let json = g.json;
         let mut emit = |event: &SessionEvent| {
             if json {
@@ -56,6 +47,6 @@ impl WatchArgs {
                 println!("{}", event.describe());
             }
         };
-        c.watch_session(self.session, self.from_block, live, &mut emit).await
+        c.watch_session(self.session, self.from_block, latest, live, &mut emit).await
     }
 }
