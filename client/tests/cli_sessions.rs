@@ -1,13 +1,15 @@
 //! A node across sessions: `sessions --node` finds every session it is in from its
 //! `NodeRegistered` logs (with states and pending rewards, also with a one-block log range),
 //! `pending --all-sessions` says the same, and `claim --all` claims every pool of every session
-//! in one transaction, then sends nothing and says so.
+//! in one transaction, then sends nothing and says so; behind an RPC that refuses long log
+//! ranges, the scan retries smaller ranges and finds the same.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 mod cli_support;
+mod log_proxy;
 
-use alloy::primitives::U256;
+use alloy::{primitives::U256, providers::Provider};
 use cli_support::{Cli, admin_key, metrics_line, ok};
 use gradpay::demo::anvil::{set_balance, simulated_node_signer};
 use serde_json::Value;
@@ -107,4 +109,35 @@ async fn a_node_sees_and_claims_every_session_it_is_in() {
     // With --session it stays one session's claim (nothing left there either).
     let one = ok(d, &env, &["claim", "--all", "--session", "2"]).stdout;
     assert!(one.contains("nothing pending: no transaction sent"), "{one}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_range_the_rpc_refuses_is_retried_smaller() {
+    let cli = Cli::start();
+    let d = cli.path();
+    let key = admin_key();
+    let node = simulated_node_signer(0).unwrap().address().to_string();
+    cli.write("nodes.txt", &node);
+    for session in ["1", "2", "3"] {
+        ok(d, &key, &["session", "create", "--session", session, "--nodes", "nodes.txt"]);
+        let _: Value = cli.provider.raw_request("anvil_mine".into(), (100,)).await.unwrap();
+    }
+    let direct = ok(d, &[], &["sessions", "--node", &node, "--json"]).json();
+    assert_eq!(direct["sessions"].as_array().unwrap().len(), 3);
+
+    // An RPC allowing 3 blocks per query, asked for 1000 at a time: refused, halved until 3 pass.
+    let proxy = log_proxy::LogProxy::start(cli.provider.clone(), 3).await;
+    let env = [("GRADPAY_RPC_URL", proxy.url.as_str())];
+    let behind = ok(d, &env, &["sessions", "--node", &node, "--max-log-range", "1000", "--json"]).json();
+    assert_eq!(behind, direct, "the same sessions through the refusing RPC");
+    // Over 300 blocks in one chunk, refused at 300+, 150+, 75+, 38+, 19+, 10+, 5+ blocks.
+    assert!(proxy.refused() >= 7, "{} refusals", proxy.refused());
+
+    // An RPC refusing even one block: one line naming it, non-zero exit.
+    let none = log_proxy::LogProxy::start(cli.provider.clone(), 0).await;
+    let env = [("GRADPAY_RPC_URL", none.url.as_str())];
+    let run = cli_support::gradpay(d, &env, &["sessions", "--node", &node, "--json"]);
+    let (kind, message) = run.json_error();
+    assert_eq!(kind, "logRangeRefused");
+    assert!(message.contains("even for block 1 alone"), "the scan starts at the deployment block: {message}");
 }

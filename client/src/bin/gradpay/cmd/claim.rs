@@ -66,7 +66,7 @@ async fn claim_everywhere(g: &GlobalArgs, c: &Coordinator) -> Result<()> {
                 .iter()
                 .map(|(pool, amount)| json!({ "pool": pool.to_string(), "amount": amount.to_string() }))
                 .collect();
-            json!({ "tx": b.tx, "gasUsed": b.gas_used, "claimed": pools })
+            json!({ "tx": b.tx, "gasUsed": b.gas_used.to_string(), "claimed": pools })
         })
         .collect();
     emit(g.json, &json!({ "node": c.sender(), "transactions": transactions }), || {
