@@ -141,3 +141,55 @@ async fn a_log_range_the_rpc_refuses_is_retried_smaller() {
     assert_eq!(kind, "logRangeRefused");
     assert!(message.contains("even for block 1 alone"), "the scan starts at the deployment block: {message}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_that_do_not_fit_one_transaction_are_split_by_gas() {
+    let cli = Cli::start();
+    let d = cli.path();
+    let key = admin_key();
+    let node = simulated_node_signer(0).unwrap();
+    cli.write("nodes.txt", &node.address().to_string());
+    ok(d, &key, &["session", "create", "--session", "1", "--nodes", "nodes.txt"]);
+    cli.write("m.jsonl", &metrics_line(0, "0", 100, 9, 10));
+    ok(d, &key, &["record", "--session", "1", "--metrics", "m.jsonl"]);
+    ok(d, &key, &["session", "complete", "--session", "1"]);
+    ok(d, &key, &["session", "finalize", "--session", "1"]);
+    for _ in 0..3 {
+        ok(d, &key, &["pool", "create", "--session", "1", "--amount", POOL, "--claim-window", "604800"]);
+    }
+    set_balance(&cli.provider, node.address(), U256::from(10u64.pow(18))).await.unwrap();
+
+    // A cap between what two and three pools' claims need (with the 5 % margin).
+    let deployment = gradpay::config::Deployments::read(&d.join("deployments/31337.json")).unwrap();
+    let profile = gradpay::NetworkProfile {
+        rpc_url: cli.anvil.url(),
+        ..gradpay::NetworkProfile::builtin("local").unwrap()
+    };
+    let c = gradpay::Coordinator::connect(profile, deployment.gradpay, node.clone()).await.unwrap();
+    let estimate = async |pools: &[u64]| {
+        let ids = pools.iter().map(|p| U256::from(*p)).collect();
+        c.estimate("claim", c.request(c.contract().claimRewardsBatch(ids).calldata().clone())).await.unwrap()
+    };
+    let (two, three) = (estimate(&[257, 258]).await, estimate(&[256, 257, 258]).await);
+    let cap = (two + three) / 2 * 105 / 100;
+    let config = std::fs::read_to_string(d.join("gradpay.toml")).unwrap();
+    cli.write("gradpay.toml", &format!("{config}max-tx-gas = {cap}\n"));
+
+    let node_key = alloy::hex::encode(node.to_bytes());
+    let claimed = ok(d, &[("GRADPAY_PRIVATE_KEY", node_key.as_str())], &["claim", "--all", "--json"]).json();
+    let batches: Vec<Vec<&str>> = claimed["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["claimed"].as_array().unwrap().iter().map(|p| p["pool"].as_str().unwrap()).collect())
+        .collect();
+    assert_eq!(
+        batches,
+        [vec!["256"], vec!["257", "258"]],
+        "three pools over the cap {cap} go as one and two"
+    );
+    let statuses =
+        ok(d, &[], &["pending", "--all-sessions", "--node", &node.address().to_string(), "--json"]).json();
+    let rewards = statuses["sessions"][0]["rewards"].as_array().unwrap();
+    assert!(rewards.iter().all(|r| r["status"] == "claimed"), "{statuses}");
+}
