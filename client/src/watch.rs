@@ -21,7 +21,7 @@ use alloy::{
     transports::ws::WsConnect,
 };
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::{Coordinator, Error, Result, logs::LogRange};
 
@@ -44,11 +44,23 @@ pub struct SessionEvent {
     pub log_index: Option<u64>,
     /// The event's name, e.g. `RewardClaimed`.
     pub event: String,
-    /// Its fields by their ABI names: numbers as decimal strings, addresses checksummed, bytes hex.
-    pub fields: Map<String, Value>,
+    /// Its fields by their ABI names, in ABI order: numbers as decimal strings, addresses
+    /// checksummed, bytes hex.
+    #[serde(serialize_with = "in_order")]
+    pub fields: Vec<(String, Value)>,
+}
+
+/// Fields as one JSON object, in ABI order.
+fn in_order<S: serde::Serializer>(fields: &[(String, Value)], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(fields.iter().map(|(name, value)| (name, value)))
 }
 
 impl SessionEvent {
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, value)| value)
+    }
+
     /// `RewardClaimed poolId=256 node=0x… amount=5 caller=0x…`.
     pub fn describe(&self) -> String {
         let fields = self.fields.iter().map(|(name, value)| match value {
@@ -86,10 +98,10 @@ impl EventDecoder {
         let event = self.events.iter().find(|e| !e.anonymous && e.selector() == topic0)?;
         let decoded = event.decode_log(log.data()).ok()?;
         let (mut indexed, mut body) = (decoded.indexed.iter(), decoded.body.iter());
-        let mut fields = Map::new();
+        let mut fields = Vec::with_capacity(event.inputs.len());
         for input in &event.inputs {
             let value = if input.indexed { indexed.next() } else { body.next() }?;
-            fields.insert(input.name.clone(), to_json(value));
+            fields.push((input.name.clone(), to_json(value)));
         }
         Some(SessionEvent {
             block: log.block_number.unwrap_or_default(),
@@ -104,7 +116,7 @@ impl EventDecoder {
 /// The session an event is about: its `sessionId`, else its `poolId`'s high bits (`None`: an
 /// event about no session, e.g. a role change).
 pub fn session_of(event: &SessionEvent) -> Option<u64> {
-    let number = |name: &str| event.fields.get(name)?.as_str()?.parse::<U256>().ok();
+    let number = |name: &str| event.field(name)?.as_str()?.parse::<U256>().ok();
     if let Some(id) = number("sessionId") {
         return u64::try_from(id).ok();
     }
@@ -255,9 +267,11 @@ mod tests {
         };
         let event = decoder.decode(&log_of(&claimed)).unwrap();
         assert_eq!((event.event.as_str(), event.block, event.log_index), ("RewardClaimed", 7, Some(2)));
-        assert_eq!(event.fields["poolId"], "769");
-        assert_eq!(event.fields["amount"], "5");
-        assert_eq!(event.fields["node"], node.to_checksum(None));
+        assert_eq!(event.field("poolId").unwrap(), "769");
+        assert_eq!(event.field("amount").unwrap(), "5");
+        assert_eq!(event.field("node").unwrap(), &Value::from(node.to_checksum(None)));
+        let json = serde_json::to_string(&event).unwrap();
+        assert!(json.contains(r#""fields":{"poolId":"769","node":"#), "ABI order: {json}");
         assert_eq!(session_of(&event), Some(3), "a pool event belongs to its pool's session");
         let clip = GradPay::ClipKUpdated { sessionId: 256, previousClipK: 0, clipK: 2 };
         let event = decoder.decode(&log_of(&clip)).unwrap();
