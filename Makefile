@@ -8,7 +8,7 @@ CARGO_FLAGS    := --workspace --locked
 FORGE_PROFILE  := $(if $(filter true,$(CI)),ci,default)
 AUDIT_VENV     := .venv-audit
 
-.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots cargo-test bench-client sim-deep audit clean
+.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots cargo-test bench-client bench-verify sim-deep audit clean
 
 ## test: every check CI runs: formatting, build + size limit, forge tests, gas snapshots, cargo tests
 test: deps fmt-check build forge-test gas-check cargo-test
@@ -57,6 +57,10 @@ cargo-test: build
 ## bench-client: one epoch of 10,000 nodes, pipelined vs send-and-wait (writes client/BENCH.md)
 bench-client: build
 	cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md
+
+## bench-verify: `gradpay verify` on a 10,000-node, 10-epoch session (writes client/VERIFY_BENCH.md; budget 60 s)
+bench-verify: build
+	cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench-verify -- --nodes 10000 --epochs 10 --out client/VERIFY_BENCH.md
 
 ## sim-deep: >= 1,000 random sessions, release build (see README)
 sim-deep: build

@@ -419,6 +419,60 @@ pub enum Error {
         /// The profile's chain id.
         profile_chain_id: u64,
     },
+
+    /// `gradpay verify` found the chain's views or claims disagreeing with the model's figures.
+    #[error(
+        "session {session_id} does not verify: {count} difference(s) between the chain and gradpay-model, the first: {first}"
+    )]
+    VerificationFailed {
+        /// The session.
+        session_id: u64,
+        /// How many differences.
+        count: usize,
+        /// The first, in words.
+        first: String,
+    },
+
+    /// A record batch whose entries cannot be read from the transaction that recorded it.
+    #[error(
+        "cannot read session {session_id} epoch {epoch} batch {batch} from its transaction{}: {reason}",
+        tx.map(|h| format!(" {h}")).unwrap_or_default()
+    )]
+    BatchUnreadable {
+        /// The session.
+        session_id: u64,
+        /// The epoch.
+        epoch: u32,
+        /// The batch key.
+        batch: u32,
+        /// The transaction its log names.
+        tx: Option<B256>,
+        /// Why.
+        reason: String,
+    },
+
+    /// A record batch came through another contract, and the RPC serves no call tracer to find it.
+    #[error(
+        "transaction {tx} records a batch through another contract, and the RPC has no call tracer \
+         (debug_traceTransaction with callTracer: {reason}); use an RPC that serves it (anvil, geth, reth do)"
+    )]
+    TraceUnavailable {
+        /// The transaction.
+        tx: B256,
+        /// The RPC's answer.
+        reason: String,
+    },
+
+    /// A node that is not registered in the session.
+    #[error(
+        "{node} is not registered in session {session_id}; check the address (`gradpay sessions --node ADDRESS` lists its sessions)"
+    )]
+    NodeNotInSession {
+        /// The session.
+        session_id: u64,
+        /// The node asked about.
+        node: Address,
+    },
 }
 
 /// Shorthand for results of this crate.
@@ -490,6 +544,10 @@ impl Error {
             Self::UnknownSessionState { .. } => "unknownSessionState",
             Self::InputLine { .. } => "inputLine",
             Self::DeploymentsChainMismatch { .. } => "deploymentsChainMismatch",
+            Self::VerificationFailed { .. } => "verificationFailed",
+            Self::BatchUnreadable { .. } => "batchUnreadable",
+            Self::TraceUnavailable { .. } => "traceUnavailable",
+            Self::NodeNotInSession { .. } => "nodeNotInSession",
         }
     }
 }

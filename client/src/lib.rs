@@ -37,6 +37,7 @@ pub mod coordinator;
 pub mod demo;
 pub mod deploy;
 pub mod error;
+pub mod explain;
 pub mod finalize;
 pub mod journal;
 pub mod json;
@@ -54,6 +55,7 @@ pub mod session;
 pub mod strategy;
 pub mod tx;
 pub mod watch;
+pub mod verify;
 
 pub use config::NetworkProfile;
 pub use coordinator::Coordinator;

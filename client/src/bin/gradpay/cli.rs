@@ -43,6 +43,10 @@ pub(crate) enum Command {
     Role(cmd::role::RoleCommand),
     /// Record per-node epoch metrics from a JSON-lines file, batched, exactly once.
     Record(cmd::record::RecordArgs),
+    /// How a node's reward came about: sums, scores, rank, tier, clip and each pool's formula.
+    Explain(cmd::explain::ExplainArgs),
+    /// Re-check a whole session from chain data alone with gradpay-model (an auditor's check).
+    Verify(cmd::verify::VerifyArgs),
     /// Run a whole simulated session on a local anvil and write report.json and report.html.
     Demo(cmd::demo::DemoArgs),
 }
@@ -61,6 +65,8 @@ impl Cli {
             Command::Pool(command) => command.run(&g).await,
             Command::Role(command) => command.run(&g).await,
             Command::Record(args) => args.run(&g).await,
+            Command::Explain(args) => args.run(&g).await,
+            Command::Verify(args) => args.run(&g).await,
             Command::Demo(args) => args.run(&g).await,
         }
     }

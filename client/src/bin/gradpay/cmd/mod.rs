@@ -5,6 +5,7 @@ pub(crate) mod access;
 pub(crate) mod claim;
 pub(crate) mod demo;
 pub(crate) mod deploy;
+pub(crate) mod explain;
 pub(crate) mod pending;
 pub(crate) mod pool;
 pub(crate) mod record;
@@ -13,6 +14,7 @@ pub(crate) mod session;
 pub(crate) mod sessions;
 pub(crate) mod status;
 pub(crate) mod watch;
+pub(crate) mod verify;
 
 use std::path::{Path, PathBuf};
 

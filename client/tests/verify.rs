@@ -1,0 +1,49 @@
+//! `gradpay verify` on sessions that are what the chain says: a clean session (several epochs, a
+//! silent one, an exclusion, a clipK change, a pool of every strategy, claims), one with a batch
+//! recorded by `cast send`, one with a batch recorded through another contract (a call trace).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli_support;
+mod common;
+mod verify_support;
+
+use verify_support::{Audited, ExtraBatch, build, verify};
+
+/// verify succeeds, reports what it read, and the JSON report holds no difference.
+fn assert_verifies(audited: &Audited, batches: u64, entries: u64, traced: u64) {
+    let run = verify(audited, &[]);
+    assert!(run.ok, "verify failed: {}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("verified: the chain matches the model everywhere"), "{}", run.stdout);
+    let json = verify(audited, &["--json"]).json();
+    assert_eq!(json["differences"], serde_json::json!([]));
+    assert_eq!(json["nodes"], 6);
+    assert_eq!(json["exclusions"], 1);
+    assert_eq!(json["clipKChanges"], 1);
+    assert_eq!(json["batches"].as_u64(), Some(batches));
+    assert_eq!(json["entries"].as_u64(), Some(entries));
+    assert_eq!(json["tracedBatches"].as_u64(), Some(traced));
+    assert_eq!(json["pools"], 4);
+    assert_eq!(json["claims"], 5);
+    assert_eq!(json["state"], "Finalized");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clean_session_verifies() {
+    let audited = build(ExtraBatch::None).await;
+    // Epochs 0 (5 entries), 1 (silent), 2 (4 entries).
+    assert_verifies(&audited, 3, 9, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_sent_with_cast_verifies() {
+    let audited = build(ExtraBatch::Cast).await;
+    assert_verifies(&audited, 4, 11, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_recorded_through_another_contract_verifies() {
+    let audited = build(ExtraBatch::Forwarded).await;
+    // The forwarder's transaction input is `forward(...)`: the batch is only in the call trace.
+    assert_verifies(&audited, 4, 11, 1);
+}

@@ -1,0 +1,194 @@
+//! A session for `gradpay verify` to check: several epochs (one silent), an exclusion, a clipK
+//! change, a pool of every strategy and some claims, built with the library; batches can also be
+//! recorded by `cast send` or through another contract. Then the real binary is run on it.
+
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use alloy::{
+    network::TransactionBuilder,
+    primitives::{B256, Bytes, U256, keccak256},
+    providers::Provider,
+    rpc::types::TransactionRequest,
+    signers::local::PrivateKeySigner,
+    sol,
+    sol_types::{SolCall, SolValue},
+};
+use gradpay::{
+    EpochEntry, PoolDefaults, Strategy,
+    access::SessionRight,
+    bindings::GradPay,
+    claims::PoolSpec,
+    demo::anvil::DEV_KEYS,
+    record::{EpochRecord, SendMode},
+};
+
+use crate::{
+    cli_support::{self, Run},
+    common::{self, Chain},
+};
+
+pub const SESSION: u64 = 1;
+/// Rounds of every epoch.
+pub const ROUNDS: u32 = 10;
+
+sol! {
+    /// test/utils/Forwarder.sol
+    function forward(address target, bytes data);
+}
+
+/// A varied entry for node `i` in `epoch`.
+pub fn entry(i: u32, epoch: u32) -> EpochEntry {
+    EpochEntry {
+        node_index: i,
+        compute_seconds: 100 + 37 * i + 11 * epoch,
+        accepted: 10 + i,
+        rejected: (i + epoch) % 3,
+        rounds_ok: 8 - (i % 2),
+        rounds_joined: 9,
+        consistency_bps: 8000 + 300 * i as u16,
+        network_bps: 9000 - 100 * i as u16,
+        uptime_bps: 10_000 - 200 * i as u16,
+    }
+}
+
+pub struct Audited {
+    pub chain: Chain,
+    pub nodes: Vec<PrivateKeySigner>,
+    pub pools: Vec<U256>,
+}
+
+/// How the extra batch of epoch 3 (nodes 0 and 1) reaches the contract.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ExtraBatch {
+    None,
+    Cast,
+    Forwarded,
+}
+
+/// Six nodes (node 5 never computes), epochs 0 and 2 recorded, epoch 1 silent, clipK set to one
+/// sigma after creation, node 4 excluded, finalized, one ETH pool per strategy, node 0 claiming
+/// from every pool and node 1 from the first.
+pub async fn build(extra: ExtraBatch) -> Audited {
+    let chain = common::start(Default::default()).await;
+    let c = &chain.coordinator;
+    let nodes = common::nodes(6);
+    common::register(c, SESSION, &nodes).await;
+    let set_clip = c.contract().setClipK(SESSION, 1_000_000_000_000_000_000);
+    c.transact("setClipK", c.request(set_clip.calldata().clone())).await.unwrap();
+    let mut journal = common::journal(c, chain.dir.path(), SESSION);
+    let epochs = [
+        EpochRecord { epoch: 0, epoch_rounds: ROUNDS, entries: (0..5).map(|i| entry(i, 0)).collect() },
+        EpochRecord { epoch: 1, epoch_rounds: ROUNDS, entries: Vec::new() },
+        EpochRecord { epoch: 2, epoch_rounds: ROUNDS, entries: (0..4).map(|i| entry(i, 2)).collect() },
+    ];
+    for record in &epochs {
+        c.record_epoch(&mut journal, record, SendMode::Pipelined, &|_, _| {}).await.unwrap();
+    }
+    let words: Vec<U256> = (0..2).map(|i| entry(i, 3).pack()).collect();
+    match extra {
+        ExtraBatch::None => {}
+        ExtraBatch::Cast => cast_record(&chain, 3, 0, &words),
+        ExtraBatch::Forwarded => forward_record(&chain, 3, 0, words).await,
+    }
+    c.exclude_node(SESSION, nodes[4].address(), "verify test").await.unwrap();
+    c.complete_session(SESSION).await.unwrap();
+    c.finalize(SESSION, &|_, _| {}).await.unwrap();
+    let mut pools = Vec::new();
+    for strategy in Strategy::ALL {
+        let spec = PoolSpec::new(None, U256::from(10u128.pow(18)), strategy, &PoolDefaults::default());
+        pools.push(c.create_pool(SESSION, spec).await.unwrap());
+    }
+    let node0 = common::as_node(c, nodes[0].clone()).await;
+    for &pool in &pools {
+        node0.claim(pool).await.unwrap();
+    }
+    common::as_node(c, nodes[1].clone()).await.claim(pools[0]).await.unwrap();
+    Audited { chain, nodes, pools }
+}
+
+/// `cast send recordContributionsBatch(...)` with the coordinator's key.
+fn cast_record(chain: &Chain, epoch: u32, batch: u32, words: &[U256]) {
+    let cast = gradpay::demo::anvil::Anvil::binary().unwrap().with_file_name("cast");
+    let list = format!("[{}]", words.iter().map(U256::to_string).collect::<Vec<_>>().join(","));
+    let out = std::process::Command::new(cast)
+        .args(["send", "--rpc-url", &chain.anvil.url(), "--private-key", DEV_KEYS[0]])
+        .arg(chain.coordinator.address().to_string())
+        .arg("recordContributionsBatch(uint64,uint32,uint32,uint32,uint256[])")
+        .args([SESSION.to_string(), epoch.to_string(), batch.to_string(), ROUNDS.to_string(), list])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cast send: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Deploys test/utils/Forwarder.sol (forge's artifact), makes it a delegate of the session, and
+/// records the batch through it: GradPay sees the forwarder as the caller, and the transaction's
+/// own input is `forward(...)`, not the batch.
+async fn forward_record(chain: &Chain, epoch: u32, batch: u32, words: Vec<U256>) {
+    let c = &chain.coordinator;
+    let artifact = concat!(env!("CARGO_MANIFEST_DIR"), "/../out/Forwarder.sol/Forwarder.json");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(artifact).unwrap()).unwrap();
+    let code: Bytes = json["bytecode"]["object"].as_str().unwrap().parse().unwrap();
+    let deploy = TransactionRequest::default().with_from(c.sender()).with_deploy_code(code);
+    let receipt = c.provider().send_transaction(deploy).await.unwrap().get_receipt().await.unwrap();
+    let forwarder = receipt.contract_address.unwrap();
+    c.set_session_right(SESSION, SessionRight::Delegate, forwarder, true).await.unwrap();
+    let inner = GradPay::recordContributionsBatchCall {
+        sessionId: SESSION,
+        epoch,
+        batch,
+        epochRounds: ROUNDS,
+        entries: words,
+    };
+    let outer = forwardCall { target: c.address(), data: inner.abi_encode().into() };
+    let tx =
+        TransactionRequest::default().with_from(c.sender()).with_to(forwarder).with_input(outer.abi_encode());
+    let receipt = c.provider().send_transaction(tx).await.unwrap().get_receipt().await.unwrap();
+    assert!(receipt.status(), "the forwarded batch is recorded");
+}
+
+/// Runs `gradpay args…` keyless on the audited deployment (a config naming its address).
+pub fn run(audited: &Audited, args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "default_network = \"local\"\n[networks.local]\nrpc-url = \"{}\"\ngradpay = \"{}\"\n",
+        audited.chain.anvil.url(),
+        audited.chain.coordinator.address()
+    );
+    std::fs::write(dir.path().join("gradpay.toml"), text).unwrap();
+    cli_support::gradpay(dir.path(), &[], args)
+}
+
+/// Runs `gradpay verify --session 1 [extra…]`.
+pub fn verify(audited: &Audited, extra: &[&str]) -> Run {
+    let mut args = vec!["verify", "--session", "1"];
+    args.extend_from_slice(extra);
+    run(audited, &args)
+}
+
+/// Storage slot of `mapping(key => …)` at `slot`, for a value key.
+pub fn mapping_slot(key: U256, slot: u64) -> U256 {
+    U256::from_be_bytes(keccak256((key, U256::from(slot)).abi_encode()).0)
+}
+
+/// Reads a storage word of GradPay.
+pub async fn storage(audited: &Audited, slot: U256) -> U256 {
+    let c = &audited.chain.coordinator;
+    c.provider().get_storage_at(c.address(), slot).await.unwrap()
+}
+
+/// Overwrites a storage word of GradPay with `anvil_setStorageAt`.
+pub async fn set_storage(audited: &Audited, slot: U256, value: U256) {
+    let c = &audited.chain.coordinator;
+    let _: bool = c
+        .provider()
+        .raw_request("anvil_setStorageAt".into(), (c.address(), B256::from(slot), B256::from(value)))
+        .await
+        .unwrap();
+}
+
+/// The node-records base slot of the session (contracts/libraries/NodeRecords.sol).
+pub fn node_records_base(session: u64) -> U256 {
+    let namespace = keccak256("gradpay.node-records");
+    let hash = keccak256((namespace, U256::from(session)).abi_encode());
+    U256::from_be_bytes(hash.0) & !U256::from(127u8)
+}
