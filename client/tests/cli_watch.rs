@@ -82,7 +82,8 @@ fn names(events: &[Value]) -> Vec<&str> {
     events.iter().map(|e| e["event"].as_str().unwrap()).collect()
 }
 
-/// Session 1 from registration to a claim, while `watch` follows it; returns what it printed.
+/// Session 1 from registration to a claim and a sweep, while `watch` follows it, then a replay of
+/// it, then the chain going away.
 async fn follow_a_session(ws: bool) {
     let cli = Cli::start();
     let d = cli.path();
@@ -99,39 +100,58 @@ async fn follow_a_session(ws: bool) {
     let expected_mode = if ws { "over WebSocket ws://" } else { "by polling http://" };
     assert!(mode.starts_with("watching session 1 ") && mode.contains(expected_mode), "{mode}");
 
-    cli.write("nodes.txt", &node.address().to_string());
+    let others: Vec<_> = (1..3).map(|i| simulated_node_signer(i).unwrap().address().to_string()).collect();
+    cli.write("nodes.txt", &format!("{}\n{}\n{}", node.address(), others[0], others[1]));
     ok(d, &key, &["session", "register", "--session", "1", "--nodes", "nodes.txt"]);
     ok(d, &key, &["session", "create", "--session", "2", "--nodes", "nodes.txt"]); // another session
-    cli.write("m.jsonl", &metrics_line(0, "0", 100, 9, 10));
+    cli.write("m.jsonl", &[metrics_line(0, "0", 100, 9, 10), metrics_line(0, "1", 100, 9, 10)].join("\n"));
     ok(d, &key, &["record", "--session", "1", "--metrics", "m.jsonl"]);
+    ok(d, &key, &["session", "exclude", "--session", "1", "--node", &others[1]]);
     ok(d, &key, &["session", "complete", "--session", "1"]);
     ok(d, &key, &["session", "finalize", "--session", "1"]);
     ok(d, &key, &["pool", "create", "--session", "1", "--amount", "1000", "--claim-window", "604800"]);
     set_balance(&cli.provider, node.address(), U256::from(10u64.pow(18))).await.unwrap();
     let node_key = alloy::hex::encode(node.to_bytes());
     ok(d, &[("GRADPAY_PRIVATE_KEY", node_key.as_str())], &["claim", "256"]);
+    // Node 1 never claims: its half goes back to the funder once the window is over.
+    cli.advance_time(604_800 + 2000).await;
+    ok(d, &key, &["pool", "sweep", "--pool", "256"]);
 
-    let events = watch.events_until("RewardClaimed");
+    let events = watch.events_until("PoolSwept");
     let seen = names(&events);
-    for expected in [
+    let expected = [
         "NodeRegistered",
         "ContributionsRecorded",
+        "NodeExcluded",
         "SessionCompleted",
         "SessionFinalized",
         "RewardPoolCreated",
-    ] {
-        assert!(seen.contains(&expected), "{expected} missing from {seen:?}");
+        "RewardClaimed",
+    ];
+    for name in expected {
+        assert!(seen.contains(&name), "{name} missing from {seen:?}");
     }
+    assert_eq!(
+        seen.iter().filter(|e| **e == "NodeRegistered").count(),
+        3,
+        "session 2's registrations are not session 1's"
+    );
     assert!(!seen.contains(&"SessionCreated"), "session 2's creation is not session 1's: {seen:?}");
-    let claim = events.last().unwrap();
+    let claim = events.iter().find(|e| e["event"] == "RewardClaimed").unwrap();
     assert_eq!(claim["fields"]["poolId"], "256");
-    assert_eq!(claim["fields"]["amount"], "1000", "the only eligible node gets the whole pool");
+    assert_eq!(
+        claim["fields"]["amount"], "500",
+        "half of the pool, the other eligible node's half unclaimed"
+    );
     assert_eq!(claim["fields"]["node"], node.address().to_checksum(None));
     assert!(claim["block"].as_u64().unwrap() > 0 && claim["tx"].as_str().unwrap().len() == 66);
+    assert_eq!(events.last().unwrap()["fields"]["amount"], "500", "the sweep returns the unclaimed half");
+    let excluded = events.iter().find(|e| e["event"] == "NodeExcluded").unwrap();
+    assert_eq!(excluded["fields"]["node"].as_str().unwrap(), others[1]);
 
     // --from-block 0 replays the history first, from SessionCreated on.
     let replay = Watch::spawn(&cli, &["--session", "1", "--from-block", "0"]);
-    let history = replay.events_until("RewardClaimed");
+    let history = replay.events_until("PoolSwept");
     assert_eq!(names(&history)[0], "SessionCreated");
     assert_eq!(names(&history)[1..], seen[..], "the replay is what was followed live");
     drop(replay);
