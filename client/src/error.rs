@@ -205,7 +205,9 @@ pub enum Error {
     },
 
     /// The RPC refuses a log query even for one block (too many logs in it).
-    #[error("the RPC refuses eth_getLogs even for block {block} alone ({reason}); use an RPC without a log limit")]
+    #[error(
+        "the RPC refuses eth_getLogs even for block {block} alone ({reason}); use an RPC without a log limit"
+    )]
     LogRangeRefused {
         /// The block.
         block: u64,
@@ -214,7 +216,9 @@ pub enum Error {
     },
 
     /// `gradpay watch` lost its connection and could not re-establish it.
-    #[error("lost the connection to {url} ({reason}); check the RPC and re-run with --from-block to catch up")]
+    #[error(
+        "lost the connection to {url} ({reason}); check the RPC and re-run with --from-block to catch up"
+    )]
     ConnectionLost {
         /// The endpoint.
         url: String,

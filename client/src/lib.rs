@@ -54,8 +54,8 @@ pub mod roles;
 pub mod session;
 pub mod strategy;
 pub mod tx;
-pub mod watch;
 pub mod verify;
+pub mod watch;
 
 pub use config::NetworkProfile;
 pub use coordinator::Coordinator;

@@ -13,8 +13,8 @@ pub(crate) mod role;
 pub(crate) mod session;
 pub(crate) mod sessions;
 pub(crate) mod status;
-pub(crate) mod watch;
 pub(crate) mod verify;
+pub(crate) mod watch;
 
 use std::path::{Path, PathBuf};
 
