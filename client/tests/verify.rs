@@ -33,6 +33,10 @@ async fn a_clean_session_verifies() {
     let audited = build(ExtraBatch::None).await;
     // Epochs 0 (5 entries), 1 (silent), 2 (4 entries).
     assert_verifies(&audited, 3, 9, 0);
+    let (kind, message) =
+        verify_support::run(&audited, &["verify", "--session", "99", "--json"]).json_error();
+    assert_eq!(kind, "unknownSession");
+    assert!(message.contains("session 99 does not exist"), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,14 +4,16 @@
 //!
 //! `cargo run -p gradpay-client --features demo --release --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md`
 
+#[path = "support/bench_support.rs"]
+mod bench_support;
+
 use std::{fmt::Write as _, path::PathBuf, time::Instant};
 
 use alloy::primitives::B256;
 use clap::Parser;
 use gradpay::{
-    EpochEntry, NetworkProfile, Result,
-    demo::anvil::{Anvil, AnvilOptions, dev_signer},
-    deploy::{Roles, deploy},
+    EpochEntry, Result,
+    demo::anvil::{Anvil, AnvilOptions},
     journal::Journal,
     record::{EpochRecord, RecordSummary, SendMode},
 };
@@ -39,20 +41,7 @@ struct Setting {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    match run(&args).await {
-        Ok(table) => {
-            print!("{table}");
-            if let Err(e) = std::fs::write(&args.out, &table) {
-                eprintln!("error: writing {}: {e}", args.out.display());
-                return std::process::ExitCode::FAILURE;
-            }
-            std::process::ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    bench_support::publish(&args.out, run(&args).await)
 }
 
 async fn run(args: &Args) -> Result<String> {
@@ -126,17 +115,7 @@ async fn run(args: &Args) -> Result<String> {
 async fn measure(args: &Args, options: &AnvilOptions) -> Result<(RecordSummary, RecordSummary)> {
     let anvil = Anvil::spawn(options)?;
     let dir = std::env::temp_dir().join(format!("gradpay-bench-{}", std::process::id()));
-    let profile = NetworkProfile {
-        rpc_url: anvil.url(),
-        batch_size: args.batch_size,
-        journal_dir: dir.clone(),
-        poll_interval_ms: 20,
-        receipt_timeout_secs: 600,
-        ..NetworkProfile::builtin("local").unwrap_or_else(|| unreachable!())
-    };
-    let admin = dev_signer(0)?;
-    let roles = Roles { admin: admin.address(), coordinator: admin.address() };
-    let (_, c) = deploy(profile, admin, roles).await?;
+    let (_, c) = bench_support::deploy_on(&anvil, args.batch_size, &dir).await?;
     // Nodes need distinct addresses and ids only (they never sign here): the id is the padded address.
     let nodes: Vec<_> = (0..args.nodes)
         .map(|i| {

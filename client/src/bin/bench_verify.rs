@@ -6,15 +6,17 @@
 //!
 //! `cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench-verify -- --nodes 10000 --epochs 10`
 
+#[path = "support/bench_support.rs"]
+mod bench_support;
+
 use std::{fmt::Write as _, path::PathBuf, time::Instant};
 
 use alloy::primitives::{Address, B256, U256};
 use clap::Parser;
 use gradpay::{
-    Coordinator, EpochEntry, Error, NetworkProfile, PoolDefaults, Result, Strategy,
+    Coordinator, EpochEntry, Error, PoolDefaults, Result, Strategy,
     claims::PoolSpec,
-    demo::anvil::{Anvil, AnvilOptions, dev_signer, set_balance, simulated_node_signer},
-    deploy::{Roles, deploy},
+    demo::anvil::{Anvil, AnvilOptions, set_balance, simulated_node_signer},
     journal::Journal,
     record::{EpochRecord, SendMode},
 };
@@ -44,20 +46,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    match run(&args).await {
-        Ok(table) => {
-            print!("{table}");
-            if let Err(e) = std::fs::write(&args.out, &table) {
-                eprintln!("error: writing {}: {e}", args.out.display());
-                return std::process::ExitCode::FAILURE;
-            }
-            std::process::ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    bench_support::publish(&args.out, run(&args).await)
 }
 
 /// Wall time of each phase, in order.
@@ -77,17 +66,7 @@ impl Phases {
 async fn run(args: &Args) -> Result<String> {
     let anvil = Anvil::spawn(&AnvilOptions { gas_limit: Some(1_000_000_000), ..Default::default() })?;
     let dir = std::env::temp_dir().join(format!("gradpay-bench-verify-{}", std::process::id()));
-    let profile = NetworkProfile {
-        rpc_url: anvil.url(),
-        batch_size: args.batch_size,
-        journal_dir: dir.clone(),
-        poll_interval_ms: 20,
-        receipt_timeout_secs: 600,
-        ..NetworkProfile::builtin("local").ok_or_else(|| Error::Anvil("no local profile".into()))?
-    };
-    let admin = dev_signer(0)?;
-    let roles = Roles { admin: admin.address(), coordinator: admin.address() };
-    let (_, c) = deploy(profile.clone(), admin, roles).await?;
+    let (profile, c) = bench_support::deploy_on(&anvil, args.batch_size, &dir).await?;
     let mut phases = Phases::default();
     let mut started = Instant::now();
     let (claimers, registered) = set_up(&c, args, &dir, &mut phases, &mut started).await?;
@@ -192,7 +171,7 @@ async fn set_up(
 
 /// Node `i`'s entry in `epoch`: varied, a few nodes silent now and then.
 fn entry(i: u32, epoch: u32) -> EpochEntry {
-    let silent = (i + epoch) % 13 == 0;
+    let silent = (i + epoch).is_multiple_of(13);
     EpochEntry {
         node_index: i,
         compute_seconds: if silent { 0 } else { 1000 + (i * 7 + epoch * 13) % 977 },

@@ -180,10 +180,10 @@ impl Coordinator {
                 action: format!("reading transaction {hash}"),
                 reason: "the RPC does not have it".into(),
             })?;
-        if tx.to() == Some(self.address()) {
-            if let Ok(call) = recordContributionsBatchCall::abi_decode(tx.input()) {
-                return Ok((vec![call], false));
-            }
+        if tx.to() == Some(self.address())
+            && let Ok(call) = recordContributionsBatchCall::abi_decode(tx.input())
+        {
+            return Ok((vec![call], false));
         }
         let options = serde_json::json!({ "tracer": "callTracer" });
         let trace: serde_json::Value = self
@@ -209,12 +209,11 @@ fn collect_record_calls(
     }
     let to = frame.get("to").and_then(|v| v.as_str()).and_then(|s| s.parse::<Address>().ok());
     let input = frame.get("input").and_then(|v| v.as_str()).and_then(|s| s.parse::<Bytes>().ok());
-    if let (Some(to), Some(input)) = (to, input) {
-        if to == gradpay {
-            if let Ok(call) = recordContributionsBatchCall::abi_decode(&input) {
-                out.push(call);
-            }
-        }
+    if let (Some(to), Some(input)) = (to, input)
+        && to == gradpay
+        && let Ok(call) = recordContributionsBatchCall::abi_decode(&input)
+    {
+        out.push(call);
     }
     for call in frame.get("calls").and_then(|v| v.as_array()).into_iter().flatten() {
         collect_record_calls(call, gradpay, out);

@@ -30,7 +30,9 @@ pub(crate) fn no_clip_cap() -> U256 {
 pub(crate) struct Differences(pub(crate) Vec<Difference>);
 
 impl Differences {
-    /// Notes a difference when `chain != model`.
+    /// Notes a difference when `chain != model`. By value: every caller passes a fresh
+    /// conversion of a field (`u128::from(..)`, a `U256`), never something it keeps.
+    #[allow(clippy::needless_pass_by_value)]
     pub(crate) fn check<T: PartialEq + Display>(&mut self, what: &str, at: impl Display, chain: T, model: T) {
         if chain != model {
             self.0.push(Difference {
@@ -163,7 +165,8 @@ pub(crate) fn compare_basis(
     let last_of = |share_bps: u64| {
         let rank = (n * share_bps).div_ceil(10_000);
         let index = rank.checked_sub(1).and_then(|r| model.ranking.get(r as usize)).copied();
-        index.map_or((U256::ZERO, 0), |i| (model.scores[i as usize].score, i))
+        let score = |i: u32| model.scores.get(i as usize).map_or(U256::ZERO, |s| s.score);
+        index.map_or((U256::ZERO, 0), |i| (score(i), i))
     };
     let (tier1_score, tier1_index) = last_of(5000);
     let (tier2_score, tier2_index) = last_of(8000);
