@@ -457,10 +457,17 @@ pub enum Error {
 
     /// A record batch came through another contract, and the RPC serves no call tracer to find it.
     #[error(
-        "transaction {tx} records a batch through another contract, and the RPC has no call tracer \
-         (debug_traceTransaction with callTracer: {reason}); use an RPC that serves it (anvil, geth, reth do)"
+        "cannot read session {session_id} epoch {epoch} batch {batch}: transaction {tx} recorded it through another \
+         contract, and the RPC has no call tracer (debug_traceTransaction with callTracer: {reason}); use an RPC \
+         that serves it (anvil, geth, reth do)"
     )]
     TraceUnavailable {
+        /// The session.
+        session_id: u64,
+        /// The epoch of the first batch the transaction recorded.
+        epoch: u32,
+        /// That batch's key.
+        batch: u32,
         /// The transaction.
         tx: B256,
         /// The RPC's answer.

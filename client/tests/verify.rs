@@ -6,6 +6,7 @@
 
 mod cli_support;
 mod common;
+mod log_proxy;
 mod verify_support;
 
 use verify_support::{Audited, ExtraBatch, build, verify};
@@ -50,4 +51,25 @@ async fn a_batch_recorded_through_another_contract_verifies() {
     let audited = build(ExtraBatch::Forwarded).await;
     // The forwarder's transaction input is `forward(...)`: the batch is only in the call trace.
     assert_verifies(&audited, 4, 11, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forwarded_batch_without_a_tracer_names_the_batch_it_cannot_read() {
+    let audited = build(ExtraBatch::Forwarded).await;
+    let provider = audited.chain.coordinator.provider().clone();
+    let proxy = log_proxy::LogProxy::start_without(provider, u64::MAX, Some("debug_traceTransaction")).await;
+    let args = ["verify", "--session", "1", "--json"];
+    let (kind, message) = verify_support::run_at(&audited, &proxy.url, &args).json_error();
+    assert_eq!(kind, "traceUnavailable");
+    assert!(message.starts_with("cannot read session 1 epoch 3 batch 0: transaction 0x"), "{message}");
+    assert!(
+        message.contains("recorded it through another contract, and the RPC has no call tracer"),
+        "{message}"
+    );
+    // The batches sent directly need no tracer: the same proxy verifies a session without one.
+    let direct = build(ExtraBatch::Cast).await;
+    let provider = direct.chain.coordinator.provider().clone();
+    let proxy = log_proxy::LogProxy::start_without(provider, u64::MAX, Some("debug_traceTransaction")).await;
+    let run = verify_support::run_at(&direct, &proxy.url, &["verify", "--session", "1"]);
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
 }

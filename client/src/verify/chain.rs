@@ -67,6 +67,14 @@ impl History {
     }
 }
 
+/// Which batch: `(session, epoch, batch)`.
+#[derive(Debug, Clone, Copy)]
+struct BatchKey {
+    session_id: u64,
+    epoch: u32,
+    batch: u32,
+}
+
 /// A batch's log, before its entries are read from its transaction.
 struct BatchLog {
     event: ContributionsRecorded,
@@ -130,10 +138,15 @@ impl Coordinator {
 
     /// Every batch's entries, from the transactions that recorded them (fetched concurrently).
     async fn read_batches(&self, session_id: u64, logs: Vec<BatchLog>) -> Result<Vec<RecordedBatch>> {
-        let mut hashes: Vec<B256> = logs.iter().filter_map(|l| l.tx).collect();
-        hashes.dedup();
-        let calls: BTreeMap<B256, (Vec<recordContributionsBatchCall>, bool)> = stream::iter(hashes)
-            .map(|hash| async move { Ok::<_, Error>((hash, self.record_calls(hash).await?)) })
+        // Each transaction once, with the first batch it recorded (named if it cannot be read).
+        let mut txs: Vec<(B256, u32, u32)> =
+            logs.iter().filter_map(|l| Some((l.tx?, l.event.epoch, l.event.batch))).collect();
+        txs.dedup_by_key(|&mut (hash, _, _)| hash);
+        let calls: BTreeMap<B256, (Vec<recordContributionsBatchCall>, bool)> = stream::iter(txs)
+            .map(|(hash, epoch, batch)| async move {
+                let first = BatchKey { session_id, epoch, batch };
+                Ok::<_, Error>((hash, self.record_calls(hash, first).await?))
+            })
             .buffer_unordered(FETCH_CONCURRENCY)
             .try_collect()
             .await?;
@@ -169,8 +182,13 @@ impl Coordinator {
 
     /// The successful `recordContributionsBatch` calls to GradPay a transaction made: its own
     /// input when it calls GradPay directly, else the calls a `callTracer` trace shows (and
-    /// `true`: traced).
-    async fn record_calls(&self, hash: B256) -> Result<(Vec<recordContributionsBatchCall>, bool)> {
+    /// `true`: traced). An RPC without the tracer is [`Error::TraceUnavailable`], naming `first`,
+    /// the first batch the transaction's logs announce.
+    async fn record_calls(
+        &self,
+        hash: B256,
+        first: BatchKey,
+    ) -> Result<(Vec<recordContributionsBatchCall>, bool)> {
         let tx = self
             .provider()
             .get_transaction_by_hash(hash)
@@ -186,11 +204,16 @@ impl Coordinator {
             return Ok((vec![call], false));
         }
         let options = serde_json::json!({ "tracer": "callTracer" });
-        let trace: serde_json::Value = self
-            .provider()
-            .raw_request("debug_traceTransaction".into(), (hash, options))
-            .await
-            .map_err(|e| Error::TraceUnavailable { tx: hash, reason: e.to_string() })?;
+        let trace: serde_json::Value =
+            self.provider().raw_request("debug_traceTransaction".into(), (hash, options)).await.map_err(
+                |e| Error::TraceUnavailable {
+                    session_id: first.session_id,
+                    epoch: first.epoch,
+                    batch: first.batch,
+                    tx: hash,
+                    reason: e.to_string(),
+                },
+            )?;
         let mut calls = Vec::new();
         collect_record_calls(&trace, self.address(), &mut calls);
         Ok((calls, true))

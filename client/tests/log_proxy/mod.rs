@@ -1,6 +1,7 @@
 //! A JSON-RPC proxy in front of anvil that refuses `eth_getLogs` over more than `max_blocks`
 //! blocks the way reth does ("query exceeds max block range N"), as public RPCs do and anvil
-//! does not; everything else goes to anvil as is.
+//! does not; everything else goes to anvil as is, but for one method it can be told to refuse as
+//! an RPC without it does (`debug_traceTransaction` on a node without the debug namespace).
 
 #![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -24,13 +25,18 @@ pub struct LogProxy {
 
 impl LogProxy {
     pub async fn start(anvil: DynProvider, max_blocks: u64) -> Self {
+        Self::start_without(anvil, max_blocks, None).await
+    }
+
+    /// A proxy that also answers `method` with geth's "method does not exist" error.
+    pub async fn start_without(anvil: DynProvider, max_blocks: u64, method: Option<&'static str>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let refused = Arc::new(AtomicUsize::new(0));
         let counter = refused.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, anvil.clone(), max_blocks, counter.clone()));
+                tokio::spawn(serve(stream, anvil.clone(), max_blocks, method, counter.clone()));
             }
         });
         Self { url, refused }
@@ -42,7 +48,13 @@ impl LogProxy {
 }
 
 /// Answers HTTP/1.1 requests on one (kept-alive) connection.
-async fn serve(stream: TcpStream, anvil: DynProvider, max_blocks: u64, refused: Arc<AtomicUsize>) {
+async fn serve(
+    stream: TcpStream,
+    anvil: DynProvider,
+    max_blocks: u64,
+    missing: Option<&'static str>,
+    refused: Arc<AtomicUsize>,
+) {
     let mut reader = BufReader::new(stream);
     loop {
         let mut length = 0;
@@ -63,7 +75,7 @@ async fn serve(stream: TcpStream, anvil: DynProvider, max_blocks: u64, refused: 
         let mut body = vec![0; length];
         reader.read_exact(&mut body).await.unwrap();
         let request: Value = serde_json::from_slice(&body).unwrap();
-        let answer = answer(&request, &anvil, max_blocks, &refused).await.to_string();
+        let answer = answer(&request, &anvil, max_blocks, missing, &refused).await.to_string();
         let response = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
             answer.len()
@@ -72,10 +84,20 @@ async fn serve(stream: TcpStream, anvil: DynProvider, max_blocks: u64, refused: 
     }
 }
 
-async fn answer(request: &Value, anvil: &DynProvider, max_blocks: u64, refused: &AtomicUsize) -> Value {
+async fn answer(
+    request: &Value,
+    anvil: &DynProvider,
+    max_blocks: u64,
+    missing: Option<&'static str>,
+    refused: &AtomicUsize,
+) -> Value {
     let id = request["id"].clone();
     let method = request["method"].as_str().unwrap().to_owned();
     let params = request["params"].clone();
+    if missing == Some(method.as_str()) {
+        let message = format!("the method {method} does not exist/is not available");
+        return json!({ "jsonrpc": "2.0", "id": id, "error": { "code": -32601, "message": message } });
+    }
     if method == "eth_getLogs" {
         let block = |key: &str| {
             u64::from_str_radix(params[0][key].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()

@@ -148,10 +148,14 @@ async fn forward_record(chain: &Chain, epoch: u32, batch: u32, words: Vec<U256>)
 
 /// Runs `gradpay args…` keyless on the audited deployment (a config naming its address).
 pub fn run(audited: &Audited, args: &[&str]) -> Run {
+    run_at(audited, &audited.chain.anvil.url(), args)
+}
+
+/// [`run`] through the RPC at `url` (a proxy in front of the anvil).
+pub fn run_at(audited: &Audited, url: &str, args: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
-        "default_network = \"local\"\n[networks.local]\nrpc-url = \"{}\"\ngradpay = \"{}\"\n",
-        audited.chain.anvil.url(),
+        "default_network = \"local\"\n[networks.local]\nrpc-url = \"{url}\"\ngradpay = \"{}\"\n",
         audited.chain.coordinator.address()
     );
     std::fs::write(dir.path().join("gradpay.toml"), text).unwrap();
