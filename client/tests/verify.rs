@@ -1,6 +1,7 @@
 //! `gradpay verify` on sessions that are what the chain says: a clean session (several epochs, a
 //! silent one, an exclusion, a clipK change, a pool of every strategy, claims), one with a batch
-//! recorded by `cast send`, one with a batch recorded through another contract (a call trace).
+//! recorded by `cast send`, one with a batch recorded through another contract (a forwarder, a
+//! real Safe 1.4.1): read from a call trace, and named when the RPC has no tracer.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -50,6 +51,13 @@ async fn a_batch_sent_with_cast_verifies() {
 async fn a_batch_recorded_through_another_contract_verifies() {
     let audited = build(ExtraBatch::Forwarded).await;
     // The forwarder's transaction input is `forward(...)`: the batch is only in the call trace.
+    assert_verifies(&audited, 4, 11, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_executed_by_a_safe_verifies() {
+    let audited = build(ExtraBatch::Safe).await;
+    // A 1-of-1 Safe 1.4.1, delegate of the session, ran the batch in `execTransaction`.
     assert_verifies(&audited, 4, 11, 1);
 }
 

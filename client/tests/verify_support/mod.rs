@@ -6,7 +6,7 @@
 
 use alloy::{
     network::TransactionBuilder,
-    primitives::{B256, Bytes, U256, keccak256},
+    primitives::{Address, B256, Bytes, U256, keccak256},
     providers::Provider,
     rpc::types::TransactionRequest,
     signers::local::PrivateKeySigner,
@@ -34,7 +34,20 @@ pub const ROUNDS: u32 = 10;
 sol! {
     /// test/utils/Forwarder.sol
     function forward(address target, bytes data);
+    /// Safe 1.4.1 (node_modules/@safe-global/safe-contracts, release artifacts).
+    function setup(address[] owners, uint256 threshold, address to, bytes data, address fallbackHandler,
+        address paymentToken, uint256 payment, address paymentReceiver);
+    function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas,
+        uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures)
+        returns (bool success);
+    function createProxyWithNonce(address singleton, bytes initializer, uint256 saltNonce) returns (address proxy);
 }
+
+/// Safe 1.4.1's release artifacts.
+const SAFE_ARTIFACTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../node_modules/@safe-global/safe-contracts/build/artifacts/contracts/"
+);
 
 /// A varied entry for node `i` in `epoch`.
 pub fn entry(i: u32, epoch: u32) -> EpochEntry {
@@ -63,6 +76,8 @@ pub enum ExtraBatch {
     None,
     Cast,
     Forwarded,
+    /// Executed by a 1-of-1 Safe 1.4.1 made a delegate of the session.
+    Safe,
 }
 
 /// Six nodes (node 5 never computes), epochs 0 and 2 recorded, epoch 1 silent, clipK set to one
@@ -89,6 +104,7 @@ pub async fn build(extra: ExtraBatch) -> Audited {
         ExtraBatch::None => {}
         ExtraBatch::Cast => cast_record(&chain, 3, 0, &words),
         ExtraBatch::Forwarded => forward_record(&chain, 3, 0, words).await,
+        ExtraBatch::Safe => safe_record(&chain, 3, 0, words).await,
     }
     c.exclude_node(SESSION, nodes[4].address(), "verify test").await.unwrap();
     c.complete_session(SESSION).await.unwrap();
@@ -120,30 +136,100 @@ fn cast_record(chain: &Chain, epoch: u32, batch: u32, words: &[U256]) {
     assert!(out.status.success(), "cast send: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// The creation code of a hardhat or forge artifact.
+fn creation_code(artifact: &str) -> Bytes {
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(artifact).unwrap()).unwrap();
+    let code = json["bytecode"].get("object").unwrap_or(&json["bytecode"]);
+    code.as_str().unwrap().parse().unwrap()
+}
+
+/// Sends `tx` from the coordinator and asserts it succeeded; returns the receipt.
+async fn send(chain: &Chain, tx: TransactionRequest) -> alloy::rpc::types::TransactionReceipt {
+    let c = &chain.coordinator;
+    let receipt =
+        c.provider().send_transaction(tx.with_from(c.sender())).await.unwrap().get_receipt().await.unwrap();
+    assert!(receipt.status(), "{receipt:?}");
+    receipt
+}
+
+/// Deploys `code` from the coordinator; returns its address.
+async fn deploy_code(chain: &Chain, code: Bytes) -> Address {
+    send(chain, TransactionRequest::default().with_deploy_code(code)).await.contract_address.unwrap()
+}
+
+/// The batch call GradPay receives.
+fn batch_call(epoch: u32, batch: u32, words: Vec<U256>) -> Bytes {
+    GradPay::recordContributionsBatchCall {
+        sessionId: SESSION,
+        epoch,
+        batch,
+        epochRounds: ROUNDS,
+        entries: words,
+    }
+    .abi_encode()
+    .into()
+}
+
 /// Deploys test/utils/Forwarder.sol (forge's artifact), makes it a delegate of the session, and
 /// records the batch through it: GradPay sees the forwarder as the caller, and the transaction's
 /// own input is `forward(...)`, not the batch.
 async fn forward_record(chain: &Chain, epoch: u32, batch: u32, words: Vec<U256>) {
     let c = &chain.coordinator;
     let artifact = concat!(env!("CARGO_MANIFEST_DIR"), "/../out/Forwarder.sol/Forwarder.json");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(artifact).unwrap()).unwrap();
-    let code: Bytes = json["bytecode"]["object"].as_str().unwrap().parse().unwrap();
-    let deploy = TransactionRequest::default().with_from(c.sender()).with_deploy_code(code);
-    let receipt = c.provider().send_transaction(deploy).await.unwrap().get_receipt().await.unwrap();
-    let forwarder = receipt.contract_address.unwrap();
+    let forwarder = deploy_code(chain, creation_code(artifact)).await;
     c.set_session_right(SESSION, SessionRight::Delegate, forwarder, true).await.unwrap();
-    let inner = GradPay::recordContributionsBatchCall {
-        sessionId: SESSION,
-        epoch,
-        batch,
-        epochRounds: ROUNDS,
-        entries: words,
+    let outer = forwardCall { target: c.address(), data: batch_call(epoch, batch, words) };
+    send(chain, TransactionRequest::default().with_to(forwarder).with_input(outer.abi_encode())).await;
+}
+
+/// Deploys Safe 1.4.1 (singleton and proxy factory from the npm release artifacts), a 1-of-1
+/// Safe owned by the coordinator's account, makes it a delegate with the library's
+/// `set_session_right` (what `gradpay session delegate` runs), and has it execute the batch:
+/// the owner sends `execTransaction` with the pre-validated signature of the sender itself.
+async fn safe_record(chain: &Chain, epoch: u32, batch: u32, words: Vec<U256>) {
+    let c = &chain.coordinator;
+    let singleton = deploy_code(chain, creation_code(&format!("{SAFE_ARTIFACTS}Safe.sol/Safe.json"))).await;
+    let factory_artifact = format!("{SAFE_ARTIFACTS}proxies/SafeProxyFactory.sol/SafeProxyFactory.json");
+    let factory = deploy_code(chain, creation_code(&factory_artifact)).await;
+    let initializer = setupCall {
+        owners: vec![c.sender()],
+        threshold: U256::from(1u8),
+        to: Address::ZERO,
+        data: Bytes::new(),
+        fallbackHandler: Address::ZERO,
+        paymentToken: Address::ZERO,
+        payment: U256::ZERO,
+        paymentReceiver: Address::ZERO,
     };
-    let outer = forwardCall { target: c.address(), data: inner.abi_encode().into() };
-    let tx =
-        TransactionRequest::default().with_from(c.sender()).with_to(forwarder).with_input(outer.abi_encode());
-    let receipt = c.provider().send_transaction(tx).await.unwrap().get_receipt().await.unwrap();
-    assert!(receipt.status(), "the forwarded batch is recorded");
+    let create = createProxyWithNonceCall {
+        singleton,
+        initializer: initializer.abi_encode().into(),
+        saltNonce: U256::ZERO,
+    };
+    let create =
+        TransactionRequest::default().with_from(c.sender()).with_to(factory).with_input(create.abi_encode());
+    // CREATE2: the address the call returns now is where the proxy lands.
+    let returned = c.provider().call(create.clone()).await.unwrap();
+    let safe = createProxyWithNonceCall::abi_decode_returns(&returned).unwrap();
+    send(chain, create).await;
+    c.set_session_right(SESSION, SessionRight::Delegate, safe, true).await.unwrap();
+    // Safe's "approved by the sender" signature: r = the owner, s = 0, v = 1.
+    let mut signatures = B256::left_padding_from(c.sender().as_slice()).to_vec();
+    signatures.extend_from_slice(&[0u8; 32]);
+    signatures.push(1);
+    let exec = execTransactionCall {
+        to: c.address(),
+        value: U256::ZERO,
+        data: batch_call(epoch, batch, words),
+        operation: 0,
+        safeTxGas: U256::ZERO,
+        baseGas: U256::ZERO,
+        gasPrice: U256::ZERO,
+        gasToken: Address::ZERO,
+        refundReceiver: Address::ZERO,
+        signatures: signatures.into(),
+    };
+    send(chain, TransactionRequest::default().with_to(safe).with_input(exec.abi_encode())).await;
 }
 
 /// Runs `gradpay args…` keyless on the audited deployment (a config naming its address).
