@@ -152,4 +152,9 @@ async fn unknown_nodes_unknown_sessions_and_open_sessions_get_a_clear_line() {
     let json = explain(&audited, 2, node, &["--json"]).json();
     assert_eq!(json["pools"], serde_json::json!([]));
     assert_eq!(json["clip"], serde_json::Value::Null);
+    // verify checks what an open session has: its records and scores.
+    let json = verify_support::run(&audited, &["verify", "--session", "2", "--json"]).json();
+    assert_eq!(json["state"], "Active");
+    assert_eq!(json["differences"], serde_json::json!([]));
+    assert_eq!(json["entries"], 1);
 }
