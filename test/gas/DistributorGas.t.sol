@@ -120,6 +120,36 @@ contract DistributorGasTest is BaseTest {
         vm.snapshotGasLastCall(GROUP, "claim_erc20_tiered");
     }
 
+    /// @dev The claims above by a node that set a payout address: the flag in its slot sends the claim to
+    ///      read `_payouts` (one cold slot more), and the reward goes to a fresh account.
+    function test_gas_claimWithPayout() public {
+        address[] memory nodes = _finalizedSession(SESSION, 5);
+        uint256 ethPool =
+            _createPool(SESSION, address(0), 10 ether, IRewardDistributor.Strategy.Proportional, _noParams());
+        uint256 tokenPool = _createPool(
+            SESSION, address(token), 10e18, IRewardDistributor.Strategy.Tiered, _tieredParams(8500)
+        );
+        uint64[] memory sessionIds = new uint64[](1);
+        sessionIds[0] = SESSION;
+        vm.prank(nodes[2]);
+        gradpay.setPayout(sessionIds, makeAddr("payout"));
+        vm.prank(nodes[2]);
+        gradpay.claimReward(ethPool);
+        vm.snapshotGasLastCall(GROUP, "claim_eth_proportional_withPayout");
+        vm.prank(nodes[2]);
+        gradpay.claimReward(tokenPool);
+        vm.snapshotGasLastCall(GROUP, "claim_erc20_tiered_withPayout");
+    }
+
+    function test_gas_claimRewardTo() public {
+        address[] memory nodes = _finalizedSession(SESSION, 5);
+        uint256 poolId =
+            _createPool(SESSION, address(0), 10 ether, IRewardDistributor.Strategy.Proportional, _noParams());
+        vm.prank(nodes[2]);
+        gradpay.claimRewardTo(poolId, makeAddr("elsewhere"));
+        vm.snapshotGasLastCall(GROUP, "claimRewardTo_eth_proportional");
+    }
+
     function test_gas_claimBatch5Pools() public {
         address[] memory nodes = _finalizedSession(SESSION, 5);
         uint256[] memory poolIds = new uint256[](5);
