@@ -10,23 +10,15 @@ import {NodeRecords} from "./libraries/NodeRecords.sol";
 import {PoolCodec} from "./libraries/PoolCodec.sol";
 import {RecordPacking} from "./libraries/RecordPacking.sol";
 import {ScoreMath} from "./libraries/ScoreMath.sol";
-import {
-    AccessControlDefaultAdminRules
-} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 
 /// @title GradPayViews
-/// @notice The reads of gradpay. GradPay creates one in its constructor and DELEGATECALLs it from its
-///         fallback, so these functions run on GradPay's storage at GradPay's address (the pattern of
-///         Balancer V3's Vault and VaultExtension). Nothing here writes state: every function is a view
-///         or pure, so the DELEGATECALL cannot change GradPay (`test/views/Views.t.sol` checks that
-///         every non-view selector reaching the fallback reverts).
+/// @notice The reads of gradpay, part of the `GradPayExtension` that GradPay creates in its constructor and
+///         DELEGATECALLs from its fallback, so these functions run on GradPay's storage at GradPay's address
+///         (the pattern of Balancer V3's Vault and VaultExtension). Nothing here writes state: every function
+///         is a view or pure; the extension's only writes are `NodeOperators`'.
 /// @dev Declares no state of its own: its storage layout is GradPayStorage's, the same as GradPay's.
-contract GradPayViews is IGradPayViews, GradPayStorage {
+abstract contract GradPayViews is IGradPayViews, GradPayStorage {
     using RecordPacking for uint256;
-
-    /// @dev OpenZeppelin's base needs a non-zero admin. What it writes lands in this contract's own storage,
-    ///      which nothing ever reads: the views only run by DELEGATECALL, on GradPay's storage.
-    constructor() AccessControlDefaultAdminRules(0, address(this)) {}
 
     // ------------------------------------------------------------------ sessions and nodes
 
@@ -43,7 +35,8 @@ contract GradPayViews is IGradPayViews, GradPayStorage {
             currentEpoch: session.currentEpoch,
             epochCount: session.epochCount,
             currentEpochRounds: session.currentEpochRounds,
-            poolCount: session.poolCount
+            poolCount: session.poolCount,
+            nodeSigned: _sessionOwners[sessionId].nodeSigned
         });
     }
 
@@ -64,13 +57,23 @@ contract GradPayViews is IGradPayViews, GradPayStorage {
 
     /// @inheritdoc IGradPayViews
     function sessionOwner(uint64 sessionId) external view returns (address) {
-        return _sessionOwners[sessionId];
+        return _sessionOwners[sessionId].owner;
     }
 
     /// @inheritdoc IGradPayViews
     function sessionRights(uint64 sessionId, address account) external view returns (bool, bool) {
         uint256 rights = _sessionRights[sessionId][account];
         return (rights & RIGHT_DELEGATE != 0, rights & RIGHT_SPONSOR != 0);
+    }
+
+    /// @inheritdoc IGradPayViews
+    function payoutOf(uint64 sessionId, address node) external view returns (address) {
+        return _nodeSlotOf(sessionId, node) & PAYOUT_BIT == 0 ? node : _payouts[sessionId][node];
+    }
+
+    /// @inheritdoc IGradPayViews
+    function isNonceUsed(address signer, uint256 nonce) external view returns (bool) {
+        return _usedNonces[signer][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
     }
 
     // ------------------------------------------------------------------ records and scores
@@ -211,6 +214,36 @@ contract GradPayViews is IGradPayViews, GradPayStorage {
     function hasClaimed(uint256 poolId, address node) external view returns (bool) {
         _existingPool(poolId);
         return _nodeSlots[PoolCodec.sessionOf(poolId)][node] & _claimBit(poolId) != 0;
+    }
+
+    /// @inheritdoc IGradPayViews
+    function rewardsOf(uint256 poolId, uint32 from, uint32 count)
+        external
+        view
+        returns (uint256[] memory amounts)
+    {
+        Pool storage pool = _existingPool(poolId);
+        uint64 sessionId = PoolCodec.sessionOf(poolId);
+        _checkRange(sessionId, from, count);
+        amounts = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            amounts[i] = _rewardOf(pool, sessionId, uint32(from + i));
+        }
+    }
+
+    /// @inheritdoc IGradPayViews
+    function claimedOf(uint256 poolId, address[] calldata nodes)
+        external
+        view
+        returns (bool[] memory claimed)
+    {
+        _existingPool(poolId);
+        mapping(address => uint256) storage slots = _nodeSlots[PoolCodec.sessionOf(poolId)];
+        uint256 claimBit = _claimBit(poolId);
+        claimed = new bool[](nodes.length);
+        for (uint256 i; i < nodes.length; ++i) {
+            claimed[i] = slots[nodes[i]] & claimBit != 0;
+        }
     }
 
     /// @inheritdoc IGradPayViews

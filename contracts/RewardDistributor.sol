@@ -153,12 +153,18 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
 
     /// @inheritdoc IRewardDistributor
     function claimReward(uint256 poolId) external nonReentrant returns (uint256 amount) {
-        amount = _claimAndPay(poolId, msg.sender);
+        amount = _claimAndPay(poolId, msg.sender, address(0));
     }
 
     /// @inheritdoc IRewardDistributor
     function claimRewardFor(uint256 poolId, address node) external nonReentrant returns (uint256 amount) {
-        amount = _claimAndPay(poolId, node);
+        amount = _claimAndPay(poolId, node, address(0));
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimRewardTo(uint256 poolId, address recipient) external nonReentrant returns (uint256 amount) {
+        if (recipient == address(0)) revert ZeroAddressRecipient();
+        amount = _claimAndPay(poolId, msg.sender, recipient);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -171,18 +177,20 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         uint256 unpausedNow = _unpausedNow();
         amounts = new uint256[](poolIds.length);
         address[] memory tokens = new address[](poolIds.length);
+        address[] memory recipients = new address[](poolIds.length);
         bool claimedAny;
         for (uint256 i; i < poolIds.length; ++i) {
             // A pool already claimed (say by a front-running `claimRewardFor`) or owing nothing pays 0.
-            (tokens[i], amounts[i]) = _claim(poolIds[i], msg.sender, unpausedNow);
+            (tokens[i], amounts[i], recipients[i]) = _claim(poolIds[i], msg.sender, address(0), unpausedNow);
             claimedAny = claimedAny || amounts[i] != 0;
         }
         if (!claimedAny) revert NothingClaimable(msg.sender);
-        // Every claim is recorded before the first payment; consecutive same-token claims share one transfer.
+        // Every claim is recorded before the first payment; consecutive claims of one token to one recipient
+        // share a transfer (a pool paying 0 names the node: it ends a run but adds no transfer).
         uint256 first;
         for (uint256 i; i < poolIds.length; ++i) {
-            if (i + 1 == poolIds.length || tokens[i + 1] != tokens[i]) {
-                _payRun(tokens[i], amounts, first, i + 1);
+            if (i + 1 == poolIds.length || tokens[i + 1] != tokens[i] || recipients[i + 1] != recipients[i]) {
+                _payRun(tokens[i], recipients[i], amounts, first, i + 1);
                 first = i + 1;
             }
         }
@@ -322,44 +330,27 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
         if (received != amount) revert TokenTransferShortfall(address(token), amount, received);
     }
 
-    /// @dev One claim, paid at once; a pool already claimed or owing nothing reverts, saying which.
-    function _claimAndPay(uint256 poolId, address node) private returns (uint256 amount) {
+    /// @dev One claim, paid at once to `to` (zero: the node's payout); a pool already claimed or owing
+    ///      nothing reverts, saying which.
+    function _claimAndPay(uint256 poolId, address node, address to) private returns (uint256 amount) {
         address token;
-        (token, amount) = _claim(poolId, node, _unpausedNow());
+        address recipient;
+        (token, amount, recipient) = _claim(poolId, node, to, _unpausedNow());
         if (amount == 0) {
             if (_nodeSlots[PoolCodec.sessionOf(poolId)][node] & _claimBit(poolId) != 0) {
                 revert RewardAlreadyClaimed(poolId, node);
             }
             revert NothingToClaim(poolId, node);
         }
-        amount = _settle(token, node, amount);
-        _send(token, node, amount);
+        amount = _settle(token, recipient, amount);
+        _send(token, recipient, amount);
     }
 
-    /// @dev Checks and records a claim (the caller pays once all of its claims are recorded). A pool the
-    ///      node already claimed or that owes it nothing records nothing and returns 0.
-    function _claim(uint256 poolId, address node, uint256 unpausedNow)
+    /// @dev Pays `amounts[from..to)` (one token, one recipient, one transfer), each scaled alike if the token
+    ///      is short.
+    function _payRun(address token, address recipient, uint256[] memory amounts, uint256 from, uint256 to)
         private
-        returns (address token, uint256 amount)
     {
-        Pool storage pool = _existingPool(poolId);
-        uint256 deadline = pool.unpausedDeadline;
-        if (unpausedNow > deadline) revert ClaimWindowClosed(poolId, _wallDeadline(deadline, unpausedNow));
-        uint64 sessionId = PoolCodec.sessionOf(poolId);
-        uint256 claimBit = _claimBit(poolId);
-        uint256 nodeSlot = _nodeSlotOf(sessionId, node);
-        token = pool.token;
-        if (nodeSlot & claimBit != 0) return (token, 0);
-        amount = _rewardOf(pool, sessionId, _indexOf(nodeSlot));
-        if (amount == 0) return (token, 0);
-
-        _nodeSlots[sessionId][node] = nodeSlot | claimBit;
-        pool.remaining -= amount;
-        emit RewardClaimed(poolId, node, amount, msg.sender);
-    }
-
-    /// @dev Pays `amounts[from..to)` (one token, one transfer), each scaled alike if the token is short.
-    function _payRun(address token, uint256[] memory amounts, uint256 from, uint256 to) private {
         uint256 run;
         for (uint256 i = from; i < to; ++i) {
             run += amounts[i];
@@ -372,33 +363,9 @@ abstract contract RewardDistributor is IRewardDistributor, GradPayStorage {
                 amounts[i] = _scaled(amounts[i], balance, owed);
                 paid += amounts[i];
             }
-            emit PaymentShortfall(token, msg.sender, run, paid);
+            emit PaymentShortfall(token, recipient, run, paid);
             run = paid;
         }
-        _send(token, msg.sender, run);
-    }
-
-    /// @dev Takes `amount` off what `token`'s pools owe and returns what `to` is paid for it.
-    function _settle(address token, address to, uint256 amount) private returns (uint256 paid) {
-        (uint256 balance, uint256 owed) = _debit(token, amount);
-        paid = _scaled(amount, balance, owed);
-        if (paid != amount) emit PaymentShortfall(token, to, amount, paid);
-    }
-
-    /// @dev Takes `amount` off what `token`'s pools owe; returns the balance and what was owed before.
-    function _debit(address token, uint256 amount) private returns (uint256 balance, uint256 owed) {
-        balance = _balanceOf(token);
-        if (token == address(0)) {
-            owed = _pauseState.ethOwed;
-            _pauseState.ethOwed = uint96(owed - amount);
-        } else {
-            owed = _owed[token];
-            _owed[token] = owed - amount;
-        }
-    }
-
-    /// @dev The wall-clock deadline now of a pool whose deadline on the unpaused clock is `deadline`.
-    function _wallDeadline(uint256 deadline, uint256 unpausedNow) private view returns (uint40) {
-        return uint40(deadline + block.timestamp - unpausedNow);
+        _send(token, recipient, run);
     }
 }

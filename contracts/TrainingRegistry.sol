@@ -21,13 +21,7 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
         onlyRole(COORDINATOR_ROLE)
         whenNotPaused
     {
-        Session storage session = _sessions[sessionId];
-        if (session.state != SessionState.None) revert SessionAlreadyExists(sessionId);
-        session.state = SessionState.Active;
-        session.clipK = clipK;
-        _modelHashes[sessionId] = modelHash;
-        _sessionOwners[sessionId] = msg.sender;
-        emit SessionCreated(sessionId, modelHash, clipK, msg.sender);
+        _createSession(sessionId, modelHash, clipK, false);
     }
 
     /// @inheritdoc ITrainingRegistry
@@ -72,9 +66,10 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
     {
         Session storage session = _sessions[sessionId];
         _requireState(sessionId, session, SessionState.Active);
+        _requireOperatorRegistration(sessionId);
         index = session.nodeCount;
         _checkCapacity(sessionId, index, 1);
-        _register(sessionId, node, nodeId, index, 0);
+        _register(sessionId, node, nodeId, index, 0, 0);
         session.nodeCount = index + 1;
     }
 
@@ -89,10 +84,11 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
         if (nodes.length == 0) revert EmptyList();
         Session storage session = _sessions[sessionId];
         _requireState(sessionId, session, SessionState.Active);
+        _requireOperatorRegistration(sessionId);
         firstIndex = session.nodeCount;
         _checkCapacity(sessionId, firstIndex, nodes.length);
         for (uint256 i; i < nodes.length; ++i) {
-            _register(sessionId, nodes[i], nodeIds[i], uint32(firstIndex + i), i);
+            _register(sessionId, nodes[i], nodeIds[i], uint32(firstIndex + i), i, 0);
         }
         session.nodeCount = uint32(firstIndex + nodes.length);
     }
@@ -117,34 +113,18 @@ abstract contract TrainingRegistry is ITrainingRegistry, GradPayStorage {
 
     // ------------------------------------------------------------------ internals
 
+    /// @dev A node-signed session registers only nodes that signed their consent (`registerSignedNodes`):
+    ///      its operators cannot add an address on their own. The slot is warm (the operator check read it).
+    function _requireOperatorRegistration(uint64 sessionId) private view {
+        if (_sessionOwners[sessionId].nodeSigned) revert NodeSignatureRequired(sessionId);
+    }
+
     /// @dev Grants or revokes one right bit of `account`; the session's owner only (an unknown session has
     ///      none), so a delegate cannot name delegates.
     function _setRight(uint64 sessionId, address account, uint256 right, bool allowed) private {
-        if (msg.sender != _sessionOwners[sessionId]) revert NotSessionOwner(sessionId, msg.sender);
+        if (msg.sender != _sessionOwners[sessionId].owner) revert NotSessionOwner(sessionId, msg.sender);
         if (account == address(0)) revert ZeroAddressAccount(sessionId);
         mapping(address => uint256) storage rights = _sessionRights[sessionId];
         rights[account] = allowed ? rights[account] | right : rights[account] & ~right;
-    }
-
-    function _checkCapacity(uint64 sessionId, uint256 nodeCount, uint256 adding) private pure {
-        uint256 requested = nodeCount + adding;
-        if (requested > MAX_NODES) revert TooManyNodes(sessionId, requested, MAX_NODES);
-    }
-
-    /// @dev Two new storage slots per node: the node slot (index + 1) and the id's owner. The record slot is
-    ///      first written by the node's first entry, so the first epoch pays one slot creation more.
-    function _register(uint64 sessionId, address node, bytes32 nodeId, uint32 index, uint256 position)
-        private
-    {
-        if (node == address(0)) revert ZeroAddressNode(position);
-        if (nodeId == bytes32(0)) revert ZeroNodeId(position);
-        mapping(address => uint256) storage slots = _nodeSlots[sessionId];
-        if (slots[node] != 0) revert NodeAlreadyRegistered(sessionId, node);
-        mapping(bytes32 => address) storage ids = _nodeIds[sessionId];
-        address holder = ids[nodeId];
-        if (holder != address(0)) revert NodeIdAlreadyRegistered(sessionId, nodeId, holder);
-        ids[nodeId] = node;
-        slots[node] = uint256(index) + 1;
-        emit NodeRegistered(sessionId, node, index, nodeId);
     }
 }

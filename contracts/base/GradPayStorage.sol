@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IAdminControls} from "../interfaces/IAdminControls.sol";
 import {IGradPayBase} from "../interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
+import {ITrainingRegistry} from "../interfaces/ITrainingRegistry.sol";
 import {NodeRecords} from "../libraries/NodeRecords.sol";
 import {PoolCodec} from "../libraries/PoolCodec.sol";
 import {PoolReward} from "../libraries/PoolReward.sol";
@@ -114,11 +115,20 @@ abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules
         uint96 ethOwed;
     }
 
+    /// @dev One slot, which every operator check reads: who runs the session, and whether its nodes must
+    ///      consent to their registration by signature (`registerSignedNodes`).
+    struct SessionOwner {
+        address owner;
+        bool nodeSigned;
+    }
+
     mapping(uint64 sessionId => Session) internal _sessions;
     mapping(uint64 sessionId => bytes32) internal _modelHashes;
     mapping(uint64 sessionId => Totals) internal _totals;
-    /// @dev Low 32 bits: node index + 1 (0 = not registered). Bit 32 + i: pool i of the session claimed.
-    ///      Keeping the claim bits here lets a claim flip a bit in a slot it reads anyway.
+    /// @dev Bits 0..23: node index + 1 (0 = not registered). Bit 24 (`PAYOUT_BIT`): the node chose a payout
+    ///      address other than itself for this session (in `_payouts`), so a claim of a node without one reads
+    ///      nothing more. Bit 32 + i: pool i of the session claimed. Keeping the claim bits here lets a claim
+    ///      flip a bit in a slot it reads anyway.
     mapping(uint64 sessionId => mapping(address node => uint256)) internal _nodeSlots;
     /// @dev Bit `batch % 256` of word `batch / 256`: that batch of that epoch was recorded.
     mapping(uint64 sessionId => mapping(uint32 epoch => mapping(uint256 word => uint256))) internal
@@ -128,13 +138,20 @@ abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules
     PauseState internal _pauseState;
     /// @dev What unswept pools of each ERC20 still owe (ETH's is `_pauseState.ethOwed`).
     mapping(address token => uint256) internal _owed;
-    /// @dev The account that created the session: the only one that names its delegates and sponsors.
-    mapping(uint64 sessionId => address) internal _sessionOwners;
+    /// @dev The account that created the session (the only one that names its delegates and sponsors), and
+    ///      whether the session takes only node-signed registrations.
+    mapping(uint64 sessionId => SessionOwner) internal _sessionOwners;
     /// @dev What the session's owner let `account` do: bit `RIGHT_DELEGATE` (run the session as the
     ///      owner does, e.g. one of several sender keys), bit `RIGHT_SPONSOR` (fund pools).
     mapping(uint64 sessionId => mapping(address account => uint256 rights)) internal _sessionRights;
     /// @dev Which node registered under each id: an id names one node of the session (never zero).
     mapping(uint64 sessionId => mapping(bytes32 nodeId => address node)) internal _nodeIds;
+
+    /// @dev Where a node's rewards from the session go when its slot has `PAYOUT_BIT` (else to the node).
+    mapping(uint64 sessionId => mapping(address node => address payout)) internal _payouts;
+    /// @dev Unordered nonces of signed requests: bit `nonce % 256` of word `nonce / 256` is set once the
+    ///      nonce is used or burnt, so a node can sign several requests and a relayer submit them in any order.
+    mapping(address signer => mapping(uint256 word => uint256 bits)) internal _usedNonces;
 
     uint256 internal constant RIGHT_DELEGATE = 1;
     uint256 internal constant RIGHT_SPONSOR = 2;
@@ -142,7 +159,9 @@ abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules
     /// @dev A pause ends by itself after this long, so an absent admin cannot lock funds for good.
     uint256 internal constant MAX_PAUSE = 14 days;
 
-    uint256 internal constant INDEX_MASK = type(uint32).max;
+    /// @dev MAX_NODES < 2^24, so index + 1 fits 24 bits.
+    uint256 internal constant INDEX_MASK = type(uint24).max;
+    uint256 internal constant PAYOUT_BIT = 1 << 24;
     uint256 internal constant CLAIM_BITS_SHIFT = 32;
 
     modifier whenNotPaused() {
@@ -233,7 +252,7 @@ abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules
     /// @dev Reverts unless the caller runs the session: its owner or one of the owner's delegates. An
     ///      unknown session has no owner, so every caller is refused.
     function _requireOperator(uint64 sessionId) internal view {
-        if (msg.sender == _sessionOwners[sessionId]) return;
+        if (msg.sender == _sessionOwners[sessionId].owner) return;
         if (_sessionRights[sessionId][msg.sender] & RIGHT_DELEGATE != 0) return;
         revert NotSessionOperator(sessionId, msg.sender);
     }
@@ -247,7 +266,7 @@ abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules
 
     /// @dev Reverts unless the caller may fund a pool of the session: an operator or an approved sponsor.
     function _requireFunder(uint64 sessionId) internal view {
-        if (msg.sender == _sessionOwners[sessionId]) return;
+        if (msg.sender == _sessionOwners[sessionId].owner) return;
         if (_sessionRights[sessionId][msg.sender] & (RIGHT_DELEGATE | RIGHT_SPONSOR) != 0) return;
         revert NotSessionFunder(sessionId, msg.sender);
     }
@@ -256,6 +275,47 @@ abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules
     function _nodeSlotOf(uint64 sessionId, address node) internal view returns (uint256 slot) {
         slot = _nodeSlots[sessionId][node];
         if (slot == 0) revert NodeNotRegistered(sessionId, node);
+    }
+
+    /// @dev Creates an Active session owned by the caller.
+    function _createSession(uint64 sessionId, bytes32 modelHash, uint64 clipK, bool nodeSigned) internal {
+        Session storage session = _sessions[sessionId];
+        if (session.state != SessionState.None) revert ITrainingRegistry.SessionAlreadyExists(sessionId);
+        session.state = SessionState.Active;
+        session.clipK = clipK;
+        _modelHashes[sessionId] = modelHash;
+        _sessionOwners[sessionId] = SessionOwner({owner: msg.sender, nodeSigned: nodeSigned});
+        emit ITrainingRegistry.SessionCreated(sessionId, modelHash, clipK, msg.sender, nodeSigned);
+    }
+
+    function _checkCapacity(uint64 sessionId, uint256 nodeCount, uint256 adding) internal pure {
+        uint256 requested = nodeCount + adding;
+        if (requested > MAX_NODES) revert ITrainingRegistry.TooManyNodes(sessionId, requested, MAX_NODES);
+    }
+
+    /// @dev Two new storage slots per node: the node slot (index + 1, with `flags`) and the id's owner. The
+    ///      record slot is first written by the node's first entry, so the first epoch pays one slot creation
+    ///      more.
+    function _register(
+        uint64 sessionId,
+        address node,
+        bytes32 nodeId,
+        uint32 index,
+        uint256 position,
+        uint256 flags
+    ) internal {
+        if (node == address(0)) revert ITrainingRegistry.ZeroAddressNode(position);
+        if (nodeId == bytes32(0)) revert ITrainingRegistry.ZeroNodeId(position);
+        mapping(address => uint256) storage slots = _nodeSlots[sessionId];
+        if (slots[node] != 0) revert ITrainingRegistry.NodeAlreadyRegistered(sessionId, node);
+        mapping(bytes32 => address) storage ids = _nodeIds[sessionId];
+        address holder = ids[nodeId];
+        if (holder != address(0)) {
+            revert ITrainingRegistry.NodeIdAlreadyRegistered(sessionId, nodeId, holder);
+        }
+        ids[nodeId] = node;
+        slots[node] = (uint256(index) + 1) | flags;
+        emit ITrainingRegistry.NodeRegistered(sessionId, node, index, nodeId);
     }
 
     function _indexOf(uint256 nodeSlot) internal pure returns (uint32) {
@@ -285,6 +345,60 @@ abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules
 
     function _claimBit(uint256 poolId) internal pure returns (uint256) {
         return 1 << (CLAIM_BITS_SHIFT + PoolCodec.indexOf(poolId));
+    }
+
+    /// @dev Checks and records a claim (the caller pays once all of its claims are recorded). A pool the
+    ///      node already claimed or that owes it nothing records nothing and returns 0. The reward goes to
+    ///      `to` when it is not zero (a one-off `claimRewardTo`), else to the node's payout for the session,
+    ///      which is the node itself unless its slot has `PAYOUT_BIT` (so only then is `_payouts` read).
+    function _claim(uint256 poolId, address node, address to, uint256 unpausedNow)
+        internal
+        returns (address token, uint256 amount, address recipient)
+    {
+        Pool storage pool = _existingPool(poolId);
+        uint256 deadline = pool.unpausedDeadline;
+        if (unpausedNow > deadline) {
+            revert IRewardDistributor.ClaimWindowClosed(poolId, _wallDeadline(deadline, unpausedNow));
+        }
+        uint64 sessionId = PoolCodec.sessionOf(poolId);
+        uint256 claimBit = _claimBit(poolId);
+        uint256 nodeSlot = _nodeSlotOf(sessionId, node);
+        token = pool.token;
+        if (nodeSlot & claimBit != 0) return (token, 0, node);
+        amount = _rewardOf(pool, sessionId, _indexOf(nodeSlot));
+        if (amount == 0) return (token, 0, node);
+
+        recipient = to;
+        if (recipient == address(0)) {
+            recipient = nodeSlot & PAYOUT_BIT == 0 ? node : _payouts[sessionId][node];
+        }
+        _nodeSlots[sessionId][node] = nodeSlot | claimBit;
+        pool.remaining -= amount;
+        emit IRewardDistributor.RewardClaimed(poolId, node, amount, msg.sender, recipient);
+    }
+
+    /// @dev Takes `amount` off what `token`'s pools owe and returns what `to` is paid for it.
+    function _settle(address token, address to, uint256 amount) internal returns (uint256 paid) {
+        (uint256 balance, uint256 owed) = _debit(token, amount);
+        paid = _scaled(amount, balance, owed);
+        if (paid != amount) emit IRewardDistributor.PaymentShortfall(token, to, amount, paid);
+    }
+
+    /// @dev Takes `amount` off what `token`'s pools owe; returns the balance and what was owed before.
+    function _debit(address token, uint256 amount) internal returns (uint256 balance, uint256 owed) {
+        balance = _balanceOf(token);
+        if (token == address(0)) {
+            owed = _pauseState.ethOwed;
+            _pauseState.ethOwed = uint96(owed - amount);
+        } else {
+            owed = _owed[token];
+            _owed[token] = owed - amount;
+        }
+    }
+
+    /// @dev The wall-clock deadline now of a pool whose deadline on the unpaused clock is `deadline`.
+    function _wallDeadline(uint256 deadline, uint256 unpausedNow) internal view returns (uint40) {
+        return uint40(deadline + block.timestamp - unpausedNow);
     }
 
     /// @dev §5 for one node: O(1), from its record and what finalization fixed.

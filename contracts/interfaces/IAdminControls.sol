@@ -21,8 +21,6 @@ interface IAdminControls {
     /// @notice Thrown by `rescue` when the contract holds no more of the token than its pools owe.
     /// @param token The token (address(0) for ETH).
     error NothingToRescue(address token);
-    /// @notice Thrown when rescued funds would go to the zero address.
-    error ZeroAddressRecipient();
 
     // ------------------------------------------------------------------ events
 

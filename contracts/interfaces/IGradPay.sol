@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IAdminControls} from "./IAdminControls.sol";
 import {IContributionTracker} from "./IContributionTracker.sol";
 import {IGradPayViews} from "./IGradPayViews.sol";
+import {INodeOperators} from "./INodeOperators.sol";
 import {IRewardDistributor} from "./IRewardDistributor.sol";
 import {ITrainingRegistry} from "./ITrainingRegistry.sol";
 import {
@@ -12,7 +13,7 @@ import {
 
 /// @title IGradPay
 /// @notice The whole gradpay API behind one address: every function, event and custom error of the
-///         three concerns, their reads and of `IGradPayBase` (the role, the limits and the errors they
+///         three concerns, their reads, the node operators' functions and of `IGradPayBase` (the role, the limits and the errors they
 ///         share), plus the role functions and the two-step, delayed admin hand-over
 ///         (OpenZeppelin AccessControlDefaultAdminRules), so clients bind to (and decode reverts with)
 ///         this single interface.
@@ -21,6 +22,7 @@ interface IGradPay is
     IContributionTracker,
     IRewardDistributor,
     IGradPayViews,
+    INodeOperators,
     IAdminControls,
     IAccessControlDefaultAdminRules
 {
@@ -32,7 +34,7 @@ interface IGradPay is
     /// @return role `bytes32(0)`.
     function DEFAULT_ADMIN_ROLE() external view returns (bytes32 role);
 
-    /// @notice The contract whose code serves `IGradPayViews` on GradPay's address.
-    /// @return views Its address.
-    function VIEWS() external view returns (address views);
+    /// @notice The contract whose code serves `IGradPayViews` and `INodeOperators` on GradPay's address.
+    /// @return extension Its address.
+    function EXTENSION() external view returns (address extension);
 }

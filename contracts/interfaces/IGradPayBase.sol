@@ -45,6 +45,9 @@ interface IGradPayBase {
     /// @notice Thrown when a list argument that needs at least one element is empty.
     error EmptyList();
 
+    /// @notice Thrown when funds would go to the zero address (a rescue's or a `claimRewardTo`'s recipient).
+    error ZeroAddressRecipient();
+
     // ------------------------------------------------------------------ events
 
     /// @notice Emitted when an in-progress finalization is discarded because what it verifies changed

@@ -53,6 +53,18 @@ interface IGradPayViews {
         view
         returns (bool delegate, bool sponsor);
 
+    /// @notice Where `node`'s rewards from the session go.
+    /// @param sessionId The session.
+    /// @param node A node of the session (else `NodeNotRegistered`).
+    /// @return payout Its payout address: the node itself unless it set another.
+    function payoutOf(uint64 sessionId, address node) external view returns (address payout);
+
+    /// @notice Whether `signer`'s `nonce` was used by a submitted request or burnt.
+    /// @param signer The signer.
+    /// @param nonce The nonce.
+    /// @return used True when no request signed with it can be submitted any more.
+    function isNonceUsed(address signer, uint256 nonce) external view returns (bool used);
+
     // ------------------------------------------------------------------ records and scores
 
     /// @notice Packs an entry into the word `recordContributionsBatch` takes.
@@ -164,6 +176,25 @@ interface IGradPayViews {
     /// @param node The node.
     /// @return claimed True once claimed.
     function hasClaimed(uint256 poolId, address node) external view returns (bool claimed);
+
+    /// @notice What the pool pays each node of `count` from index `from`, claimed or not (0 for a node not
+    ///         eligible): an auditor's bulk read, O(count).
+    /// @dev Claim flags live in slots keyed by the node's address, which an index does not give: read them
+    ///      with `claimedOf` for the addresses of `NodeRegistered`.
+    /// @param poolId The pool (else `PoolNotFound`).
+    /// @param from First node index.
+    /// @param count Number of nodes (`from + count` past the session's nodes: `IndexRangeOutOfBounds`).
+    /// @return amounts The reward of node `from + i`, before any shortfall cut.
+    function rewardsOf(uint256 poolId, uint32 from, uint32 count)
+        external
+        view
+        returns (uint256[] memory amounts);
+
+    /// @notice Whether each of `nodes` has claimed the pool (false for an address that is not a node).
+    /// @param poolId The pool (else `PoolNotFound`).
+    /// @param nodes The addresses.
+    /// @return claimed One flag per address, in order.
+    function claimedOf(uint256 poolId, address[] calldata nodes) external view returns (bool[] memory claimed);
 
     /// @notice The pool.
     /// @param poolId The pool.

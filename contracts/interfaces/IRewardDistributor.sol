@@ -246,12 +246,18 @@ interface IRewardDistributor is IGradPayBase {
         address indexed funder,
         address refundTo
     );
-    /// @notice Emitted when a node's reward is paid (always to the node, whoever called).
+    /// @notice Emitted when a node's reward is claimed: it is paid to the node's payout address for the
+    ///         session (the node itself unless it set one), or to the recipient of a `claimRewardTo`,
+    ///         whoever called.
     /// @param poolId The pool.
-    /// @param node The node paid.
-    /// @param amount The reward owed (a `PaymentShortfall` follows when less could be paid).
-    /// @param caller Who sent the claim.
-    event RewardClaimed(uint256 indexed poolId, address indexed node, uint256 amount, address caller);
+    /// @param node The node whose reward it is.
+    /// @param amount The reward owed (a `PaymentShortfall` follows when less could be paid; a relayed claim
+    ///        pays part of it to the relayer, see `RelayFeePaid`).
+    /// @param caller Who sent the claim (the relayer of a relayed claim).
+    /// @param recipient Where the reward went.
+    event RewardClaimed(
+        uint256 indexed poolId, address indexed node, uint256 amount, address caller, address recipient
+    );
     /// @notice Emitted when what is left of a pool goes back to its refund address.
     /// @param poolId The pool.
     /// @param refundTo Where it went (chosen by the funder at creation).
@@ -260,7 +266,7 @@ interface IRewardDistributor is IGradPayBase {
     /// @notice Emitted when a payment is cut because the contract holds less of the token than its pools
     ///         owe (a negative rebase, a burn): every payment of the token is cut by the same fraction.
     /// @param token The token.
-    /// @param to The payee.
+    /// @param to The payee (a claim's recipient, a sweep's refund address).
     /// @param amount What the pools owed the payee.
     /// @param paid What it was paid.
     event PaymentShortfall(address indexed token, address indexed to, uint256 amount, uint256 paid);
@@ -320,18 +326,28 @@ interface IRewardDistributor is IGradPayBase {
         address refundTo
     ) external payable returns (uint256 poolId);
 
-    /// @notice Pays the caller's reward from `poolId`.
+    /// @notice Pays the caller's reward from `poolId` to its payout address for the pool's session (the
+    ///         caller itself unless it set one with `setPayout`).
     /// @param poolId The pool.
     /// @return amount What was paid.
     function claimReward(uint256 poolId) external returns (uint256 amount);
 
-    /// @notice Pays `node`'s reward from `poolId` to `node`; anyone may call.
+    /// @notice Pays `node`'s reward from `poolId` to the node's payout address (the node itself unless it
+    ///         set one); anyone may call.
     /// @param poolId The pool.
     /// @param node The node to pay.
     /// @return amount What was paid.
     function claimRewardFor(uint256 poolId, address node) external returns (uint256 amount);
 
-    /// @notice Claims the caller's reward from each pool, atomically; same-token payouts in a row
+    /// @notice Pays the caller's reward from `poolId` to `recipient` this once, whatever payout address the
+    ///         caller set.
+    /// @param poolId The pool.
+    /// @param recipient Where the reward goes (not zero, else `ZeroAddressRecipient`).
+    /// @return amount What was paid.
+    function claimRewardTo(uint256 poolId, address recipient) external returns (uint256 amount);
+
+    /// @notice Claims the caller's reward from each pool, atomically, each paid to the caller's payout
+    ///         address for that pool's session; consecutive payouts of the same token to the same address
     ///         are paid in one transfer. A pool already claimed or owing the caller nothing pays 0
     ///         (so a front-running `claimRewardFor` cannot make the batch revert); the batch reverts
     ///         with `NothingClaimable` only when no pool pays anything.

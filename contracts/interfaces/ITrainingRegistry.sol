@@ -28,6 +28,8 @@ interface ITrainingRegistry is IGradPayBase {
         uint16 epochCount;
         uint32 currentEpochRounds;
         uint8 poolCount;
+        /// @dev Created by `createNodeSignedSession`: nodes join only by their own signed consent.
+        bool nodeSigned;
     }
 
     // ------------------------------------------------------------------ errors
@@ -67,6 +69,10 @@ interface ITrainingRegistry is IGradPayBase {
     /// @param sessionId The session (an unknown one has no owner).
     /// @param account The caller.
     error NotSessionOwner(uint64 sessionId, address account);
+    /// @notice Thrown when `registerNode` or `registerNodesBatch` is used in a node-signed session, which
+    ///         registers only nodes that signed their consent (`registerSignedNodes`).
+    /// @param sessionId The session.
+    error NodeSignatureRequired(uint64 sessionId);
     /// @notice Thrown when the zero address is named as a delegate or sponsor.
     /// @param sessionId The session.
     error ZeroAddressAccount(uint64 sessionId);
@@ -78,7 +84,10 @@ interface ITrainingRegistry is IGradPayBase {
     /// @param modelHash The model being trained.
     /// @param clipK The clip factor (reward-math.md §3, 1e18 fixed point, 0 = off).
     /// @param creator The coordinator that created it: the session's owner.
-    event SessionCreated(uint64 indexed sessionId, bytes32 modelHash, uint64 clipK, address indexed creator);
+    /// @param nodeSigned Whether nodes join only by their signed consent (`createNodeSignedSession`).
+    event SessionCreated(
+        uint64 indexed sessionId, bytes32 modelHash, uint64 clipK, address indexed creator, bool nodeSigned
+    );
     /// @notice Emitted when a node joins a session.
     /// @param sessionId The session.
     /// @param node The node's address.
@@ -130,7 +139,8 @@ interface ITrainingRegistry is IGradPayBase {
     /// @param clipK The new factor (1e18 fixed point, 0 = off).
     function setClipK(uint64 sessionId, uint64 clipK) external;
 
-    /// @notice Registers one node in an Active session. Session operator only.
+    /// @notice Registers one node in an Active session that is not node-signed (else
+    ///         `NodeSignatureRequired`). Session operator only.
     /// @param sessionId The session.
     /// @param node The node's address (not zero, not yet registered).
     /// @param nodeId The coordinator's identifier for the node (not zero, not taken in the session), echoed
@@ -138,7 +148,8 @@ interface ITrainingRegistry is IGradPayBase {
     /// @return index The node's dense index in the session.
     function registerNode(uint64 sessionId, address node, bytes32 nodeId) external returns (uint32 index);
 
-    /// @notice Registers several nodes; indices are assigned in list order. Session operator only.
+    /// @notice Registers several nodes; indices are assigned in list order. Not in a node-signed session
+    ///         (`NodeSignatureRequired`). Session operator only.
     /// @param sessionId The session.
     /// @param nodes The nodes' addresses (at least one; none zero or registered).
     /// @param nodeIds One identifier per node (none zero, taken or repeated), echoed in `NodeRegistered`.

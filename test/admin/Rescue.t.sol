@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IAdminControls} from "../../contracts/interfaces/IAdminControls.sol";
+import {IGradPayBase} from "../../contracts/interfaces/IGradPayBase.sol";
 import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 import {ClaimsTest} from "../utils/ClaimsTest.sol";
 
@@ -80,7 +81,7 @@ contract RescueTest is ClaimsTest {
     function test_RevertWhen_rescue_badArguments() public {
         vm.deal(address(gradpay), 1 ether);
         vm.startPrank(admin);
-        vm.expectRevert(IAdminControls.ZeroAddressRecipient.selector);
+        vm.expectRevert(IGradPayBase.ZeroAddressRecipient.selector);
         gradpay.rescue(address(0), address(0));
         address notAToken = makeAddr("not-a-token");
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.TokenNotAContract.selector, notAToken));

@@ -35,7 +35,7 @@ contract ClaimBatchTest is ClaimsTest {
 
         for (uint256 i; i < 5; ++i) {
             vm.expectEmit(address(gradpay));
-            emit IRewardDistributor.RewardClaimed(poolIds[i], node, expected[i], node);
+            emit IRewardDistributor.RewardClaimed(poolIds[i], node, expected[i], node, node);
         }
         vm.prank(node);
         uint256[] memory amounts = gradpay.claimRewardsBatch(poolIds);

@@ -39,7 +39,7 @@ contract ClaimRewardTest is ClaimsTest {
         uint256 expected = gradpay.rewardOf(poolId, nodes[1]);
         assertGt(expected, 0, "node 1 is owed");
         vm.expectEmit(address(gradpay));
-        emit IRewardDistributor.RewardClaimed(poolId, nodes[1], expected, nodes[1]);
+        emit IRewardDistributor.RewardClaimed(poolId, nodes[1], expected, nodes[1], nodes[1]);
         assertEq(_claim(nodes[1], poolId), expected, "amount returned");
         assertEq(gradpay.getPool(poolId).remaining, 10 ether - expected, "remaining");
     }
@@ -63,7 +63,7 @@ contract ClaimRewardTest is ClaimsTest {
         uint256 strangerEth = stranger.balance;
 
         vm.expectEmit(address(gradpay));
-        emit IRewardDistributor.RewardClaimed(ethPool, nodes[0], expectedEth, stranger);
+        emit IRewardDistributor.RewardClaimed(ethPool, nodes[0], expectedEth, stranger, nodes[0]);
         vm.prank(stranger);
         assertEq(gradpay.claimRewardFor(ethPool, nodes[0]), expectedEth, "amount returned");
         assertEq(nodes[0].balance, expectedEth, "node paid");

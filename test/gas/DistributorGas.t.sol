@@ -120,6 +120,42 @@ contract DistributorGasTest is BaseTest {
         vm.snapshotGasLastCall(GROUP, "claim_erc20_tiered");
     }
 
+    /// @dev The claims above by a node that set a payout address: the flag in its slot sends the claim to
+    ///      read `_payouts` (one cold slot more). The payout account already exists, as the node (the sender)
+    ///      does in the rows above: an ETH transfer to an address that is not the sender also pays EIP-2929's
+    ///      cold account access (2,600), and a brand-new account the EVM's 25,000 on top.
+    function test_gas_claimWithPayout() public {
+        address[] memory nodes = _finalizedSession(SESSION, 5);
+        uint256 ethPool =
+            _createPool(SESSION, address(0), 10 ether, IRewardDistributor.Strategy.Proportional, _noParams());
+        uint256 tokenPool = _createPool(
+            SESSION, address(token), 10e18, IRewardDistributor.Strategy.Tiered, _tieredParams(8500)
+        );
+        uint64[] memory sessionIds = new uint64[](1);
+        sessionIds[0] = SESSION;
+        address payout = makeAddr("payout");
+        vm.deal(payout, 1);
+        vm.prank(nodes[2]);
+        gradpay.setPayout(sessionIds, payout);
+        vm.prank(nodes[2]);
+        gradpay.claimReward(ethPool);
+        vm.snapshotGasLastCall(GROUP, "claim_eth_proportional_withPayout");
+        vm.prank(nodes[2]);
+        gradpay.claimReward(tokenPool);
+        vm.snapshotGasLastCall(GROUP, "claim_erc20_tiered_withPayout");
+    }
+
+    function test_gas_claimRewardTo() public {
+        address[] memory nodes = _finalizedSession(SESSION, 5);
+        uint256 poolId =
+            _createPool(SESSION, address(0), 10 ether, IRewardDistributor.Strategy.Proportional, _noParams());
+        address elsewhere = makeAddr("elsewhere");
+        vm.deal(elsewhere, 1); // an existing account, as for `test_gas_claimWithPayout`
+        vm.prank(nodes[2]);
+        gradpay.claimRewardTo(poolId, elsewhere);
+        vm.snapshotGasLastCall(GROUP, "claimRewardTo_eth_proportional");
+    }
+
     function test_gas_claimBatch5Pools() public {
         address[] memory nodes = _finalizedSession(SESSION, 5);
         uint256[] memory poolIds = new uint256[](5);

@@ -21,7 +21,7 @@ contract SessionsTest is RegistryTest {
 
     function test_createSession_storesActiveSession() public {
         vm.expectEmit(address(gradpay));
-        emit ITrainingRegistry.SessionCreated(SESSION, MODEL, 2e18, coordinator);
+        emit ITrainingRegistry.SessionCreated(SESSION, MODEL, 2e18, coordinator, false);
         _openSession(SESSION, 2e18);
 
         ITrainingRegistry.SessionInfo memory info = gradpay.getSession(SESSION);
@@ -40,7 +40,7 @@ contract SessionsTest is RegistryTest {
     /// forge-config: ci.fuzz.runs = 1000
     function testFuzz_createSession(uint64 sessionId, bytes32 modelHash, uint64 clipK) public {
         vm.expectEmit(address(gradpay));
-        emit ITrainingRegistry.SessionCreated(sessionId, modelHash, clipK, coordinator);
+        emit ITrainingRegistry.SessionCreated(sessionId, modelHash, clipK, coordinator, false);
         vm.prank(coordinator);
         gradpay.createSession(sessionId, modelHash, clipK);
 

@@ -212,7 +212,7 @@ abstract contract SafeAdmin is Test {
     }
 
     /// @dev A copy of `keys` ordered by `vm.addr(key)` ascending (insertion sort: a Safe has a few owners).
-    function _sortedBySigner(uint256[] memory keys) private pure returns (uint256[] memory sorted) {
+    function _sortedBySigner(uint256[] memory keys) internal pure returns (uint256[] memory sorted) {
         sorted = new uint256[](keys.length);
         for (uint256 i; i < keys.length; ++i) {
             uint256 key = keys[i];
