@@ -24,8 +24,12 @@ pub(crate) enum Command {
     Status(cmd::status::StatusArgs),
     /// Show this node's pending reward in every pool of a session.
     Pending(cmd::pending::PendingArgs),
-    /// Claim a reward: one pool, or every pool with something pending (--all).
+    /// Claim a reward: one pool, or every pool with something pending (--all); or sign a claim
+    /// for a relayer (--sign), or relay signed requests (--relay FILE).
     Claim(cmd::claim::ClaimArgs),
+    /// Route this node's rewards to another address, per session (set, sign for a relayer, show).
+    #[command(subcommand)]
+    Payout(cmd::payout::PayoutCommand),
     /// Deploy GradPay and write the deployments file the config points at.
     Deploy(cmd::deploy::DeployArgs),
     /// Create, register nodes in, exclude from, complete or finalize a session.
@@ -50,6 +54,7 @@ impl Cli {
             Command::Status(args) => args.run(&g).await,
             Command::Pending(args) => args.run(&g).await,
             Command::Claim(args) => args.run(&g).await,
+            Command::Payout(command) => command.run(&g).await,
             Command::Deploy(args) => args.run(&g).await,
             Command::Session(command) => command.run(&g).await,
             Command::Pool(command) => command.run(&g).await,
