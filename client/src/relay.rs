@@ -155,7 +155,8 @@ impl Coordinator {
             .collect();
         let payout_calls: Vec<Bytes> = payouts.iter().map(|p| self.set_payout_call(p)).collect();
         for input in &payout_calls {
-            self.estimate("setPayoutBySig", self.request(input.clone())).await?;
+            let estimate = self.estimate("setPayoutBySig", self.request(input.clone())).await?;
+            self.checked_gas_limit("setPayoutBySig", estimate)?;
         }
         let chunks = self.claim_chunks(&claims).await?;
         let mut report = RelayReport::default();

@@ -3,11 +3,14 @@
 
 use alloy::primitives::U256;
 use clap::Args;
-use gradpay::{Result, payouts::SignedRequest};
+use gradpay::{
+    Result,
+    payouts::{SignedRequest, SigningTerms, parse_validity},
+};
 
 use crate::cmd::{
     GlobalArgs,
-    payout::{TermsArgs, every_session_of, print_signed},
+    payout::{every_session_of, print_signed},
 };
 
 /// Sign a claim instead of sending it.
@@ -20,8 +23,12 @@ pub(crate) struct SignArgs {
     /// With --sign: the highest fee the relayer may keep, basis points of each claim (100 = 1 %).
     #[arg(long, requires = "sign", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=10_000))]
     max_fee_bps: u16,
-    #[command(flatten)]
-    terms: TermsArgs,
+    /// With --sign: how long the signature stays valid from the latest block (90s, 30m, 12h, 7d).
+    #[arg(long, requires = "sign", default_value = "1d", value_parser = parse_validity)]
+    valid_for: u64,
+    /// With --sign: the nonce to consume [default: the lowest unused one].
+    #[arg(long, requires = "sign")]
+    nonce: Option<U256>,
 }
 
 impl SignArgs {
@@ -33,7 +40,14 @@ impl SignArgs {
             (None, Some(session)) => c.claimable_pools(&[session], node).await?,
             (None, None) => c.claimable_pools(&every_session_of(&c, node).await?, node).await?,
         };
-        let signed = c.sign_claim(&key, &pools, self.max_fee_bps, self.terms.terms()).await?;
+        let signed = c
+            .sign_claim(
+                &key,
+                &pools,
+                self.max_fee_bps,
+                SigningTerms { valid_for_secs: self.valid_for, nonce: self.nonce },
+            )
+            .await?;
         print_signed(&SignedRequest::ClaimRequest(signed))
     }
 }
