@@ -22,13 +22,17 @@ use serde_json::Value;
 
 const POOL: u64 = 1_000_000_000_000_000_000;
 
-/// Simulated nodes 0 and 1, funded for gas.
-async fn two_nodes(cli: &Cli) -> Vec<PrivateKeySigner> {
+/// A deployment whose session 1 has simulated nodes 0 and 1 (funded for gas), finalized, with one
+/// 1-ETH pool; the nodes' keys as GRADPAY_PRIVATE_KEY takes them.
+async fn two_node_session() -> (Cli, Vec<PrivateKeySigner>, Vec<String>) {
+    let cli = Cli::start();
     let nodes: Vec<_> = (0..2).map(|i| simulated_node_signer(i).unwrap()).collect();
     for node in &nodes {
         set_balance(&cli.provider, node.address(), U256::from(POOL)).await.unwrap();
     }
-    nodes
+    finalized_session(&cli, &addresses(&nodes));
+    let keys = nodes.iter().map(|n| n.to_bytes().to_string()).collect();
+    (cli, nodes, keys)
 }
 
 /// Session 1 with `nodes` (compute 100 and 50), finalized, with one 1-ETH pool (256).
@@ -50,11 +54,6 @@ fn finalized_session(cli: &Cli, nodes: &[Address]) {
 
 fn addresses(nodes: &[PrivateKeySigner]) -> Vec<Address> {
     nodes.iter().map(PrivateKeySigner::address).collect()
-}
-
-/// The environment that makes `node` the signing key.
-fn key_of(node: &PrivateKeySigner) -> String {
-    node.to_bytes().to_string()
 }
 
 fn pending(cli: &Cli, node: Address) -> U256 {
@@ -81,13 +80,11 @@ async fn nonce_used(cli: &Cli, node: Address, nonce: u64) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_payout_set_by_the_node_routes_its_claim_there() {
-    let cli = Cli::start();
+    let (cli, nodes, keys) = two_node_session().await;
     let d = cli.path();
-    let nodes = two_nodes(&cli).await;
-    finalized_session(&cli, &addresses(&nodes));
     let (n0, n1) = (nodes[0].address(), nodes[1].address());
-    let (k0, k1) = (key_of(&nodes[0]), key_of(&nodes[1]));
-    let (env0, env1) = ([("GRADPAY_PRIVATE_KEY", k0.as_str())], [("GRADPAY_PRIVATE_KEY", k1.as_str())]);
+    let (env0, env1) =
+        ([("GRADPAY_PRIVATE_KEY", keys[0].as_str())], [("GRADPAY_PRIVATE_KEY", keys[1].as_str())]);
     assert_eq!(payout_of(&cli, n0), n0, "no payout: the node itself");
 
     let run = ok(d, &env0, &["payout", "set", &FOURTH.to_string(), "--session", "1"]);
@@ -137,13 +134,11 @@ async fn a_payout_set_by_the_node_routes_its_claim_there() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_requests_are_relayed_and_the_relayer_keeps_its_fee() {
-    let cli = Cli::start();
+    let (cli, nodes, keys) = two_node_session().await;
     let d = cli.path();
-    let nodes = two_nodes(&cli).await;
-    finalized_session(&cli, &addresses(&nodes));
     let (n0, n1) = (nodes[0].address(), nodes[1].address());
-    let (k0, k1) = (key_of(&nodes[0]), key_of(&nodes[1]));
-    let (env0, env1) = ([("GRADPAY_PRIVATE_KEY", k0.as_str())], [("GRADPAY_PRIVATE_KEY", k1.as_str())]);
+    let (env0, env1) =
+        ([("GRADPAY_PRIVATE_KEY", keys[0].as_str())], [("GRADPAY_PRIVATE_KEY", keys[1].as_str())]);
 
     // Node 0 signs a payout change and a claim (distinct nonces), node 1 a claim: nothing sent.
     let payout = ok(d, &env0, &["payout", "sign", &FOURTH.to_string(), "--session", "1"]).stdout;
@@ -224,13 +219,10 @@ async fn gas_spent(cli: &Cli, account: Address) -> U256 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_signed_requests_are_one_line_and_send_nothing() {
-    let cli = Cli::start();
+    let (cli, nodes, keys) = two_node_session().await;
     let d = cli.path();
-    let nodes = two_nodes(&cli).await;
-    finalized_session(&cli, &addresses(&nodes));
     let n0 = nodes[0].address();
-    let k0 = key_of(&nodes[0]);
-    let env0 = [("GRADPAY_PRIVATE_KEY", k0.as_str())];
+    let env0 = [("GRADPAY_PRIVATE_KEY", keys[0].as_str())];
     let relay = |file: &str, fee: &str, expected: &[&str]| {
         fails(d, &other_key(), &["claim", "--relay", file, "--fee-bps", fee], expected);
     };
@@ -423,10 +415,8 @@ async fn a_safe_node_signs_through_erc1271() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claims_are_split_into_as_few_transactions_as_the_gas_cap_allows() {
-    let cli = Cli::start();
+    let (cli, nodes, _) = two_node_session().await;
     let d = cli.path();
-    let nodes = two_nodes(&cli).await;
-    finalized_session(&cli, &addresses(&nodes));
     let mut lines = String::new();
     for node in &nodes {
         lines += &signed_by(&cli, node, draft_claim(&cli, node.address(), 0, 0).await).await;
