@@ -400,10 +400,17 @@ async fn a_safe_node_signs_through_erc1271() {
         safe_support::safe_signature(&cli.provider, safe, claim_digest, &[&owners[1], &owners[2]]).await;
     cli.write("safe.jsonl", &(line_of(payout, two) + &line_of(claim, claim_signature)));
     let before = cli.balance(FOURTH).await;
-    let report =
-        ok(d, &other_key(), &["claim", "--relay", "safe.jsonl", "--fee-bps", "200", "--json"]).json();
+    let run = ok(d, &other_key(), &["claim", "--relay", "safe.jsonl", "--fee-bps", "200"]);
     let fee = reward * U256::from(200) / U256::from(10_000);
-    assert_eq!(report["report"]["claims"][0]["fee"].as_str().unwrap(), fee.to_string());
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("payout of {safe} in session(s) 1 set to {FOURTH}"),
+            format!("{safe} got {} from pool 256 (paid to {FOURTH}), relayer fee {fee}", reward - fee),
+            format!("relayer: 2 transaction(s), fees {fee} wei"),
+        ]
+    );
     assert_eq!(
         cli.balance(FOURTH).await - before,
         reward - fee,
