@@ -90,6 +90,9 @@ pub struct RelayedClaim {
 pub struct RelayReport {
     /// Transactions sent.
     pub transactions: usize,
+    /// Gas they used together (what the relayer paid for, against its fees).
+    #[serde(serialize_with = "crate::json::decimal")]
+    pub gas_used: u64,
     /// Payout changes, in file order.
     pub payouts: Vec<RelayedPayout>,
     /// Claims, per pool, in the order they were paid.
@@ -161,7 +164,8 @@ impl Coordinator {
         let chunks = self.claim_chunks(&claims).await?;
         let mut report = RelayReport::default();
         for (input, payout) in payout_calls.into_iter().zip(payouts) {
-            self.transact("setPayoutBySig", self.request(input)).await?;
+            let receipt = self.transact("setPayoutBySig", self.request(input)).await?;
+            report.gas_used += receipt.gas_used;
             let (node, payout, session_ids) = (payout.node, payout.payout, payout.session_ids.clone());
             report.payouts.push(RelayedPayout { node, session_ids, payout });
             report.transactions += 1;
@@ -170,6 +174,7 @@ impl Coordinator {
             let input = self.contract().claimRewardsBySig(chunk).calldata().clone();
             let receipt = self.transact("claimRewardsBySig", self.request(input)).await?;
             self.add_claims(&receipt, &mut report).await?;
+            report.gas_used += receipt.gas_used;
             report.transactions += 1;
         }
         Ok(report)
