@@ -411,14 +411,14 @@ pub enum Error {
         node: Address,
     },
 
-    /// The node is not registered in a session it names.
+    /// A node that is not registered in the session.
     #[error(
-        "{node} is not registered in session {session_id}; nothing sent, check --session (`gradpay status --session {session_id} --node {node}`)"
+        "{node} is not registered in session {session_id}; check the address (`gradpay sessions --node ADDRESS` lists its sessions)"
     )]
     NodeNotInSession {
         /// The session.
         session_id: u64,
-        /// The node.
+        /// The node asked about.
         node: Address,
     },
 
