@@ -8,27 +8,27 @@
 //! `claimRewardsBySig` transactions as fit the per-transaction gas cap.
 
 use std::{
-    collections::{BTreeMap, HashMap, HashSet},
+    collections::{HashMap, HashSet},
     path::{Path, PathBuf},
 };
 
 use alloy::{
     primitives::{Address, B256, Bytes, Signature, U256},
     providers::Provider,
-    rpc::types::TransactionReceipt,
     sol_types::Eip712Domain,
 };
-use serde::Serialize;
 
 use crate::{
     Coordinator, Error, Result,
-    bindings::{GradPay, INodeOperators::ClaimRequest},
+    bindings::INodeOperators::ClaimRequest,
     payouts::{MAX_FEE_BPS, SignedClaim, SignedPayout, SignedRequest},
 };
 
 mod refusal;
+mod report;
 
 pub use refusal::RelayRefusal;
+pub use report::{RelayReport, RelayedClaim, RelayedPayout};
 
 alloy::sol! {
     /// ERC-1271: how a contract wallet (a Safe) says a signature is its own.
@@ -48,58 +48,6 @@ pub struct RelayLine {
     pub line: usize,
     /// What it holds.
     pub request: SignedRequest,
-}
-
-/// A payout change the relayer submitted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RelayedPayout {
-    /// The node.
-    pub node: Address,
-    /// Its sessions.
-    #[serde(serialize_with = "decimal_list")]
-    pub session_ids: Vec<u64>,
-    /// Its payout in them now.
-    pub payout: Address,
-}
-
-/// One pool's claim the relayer submitted, from the transaction's events.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RelayedClaim {
-    /// The node.
-    pub node: Address,
-    /// The pool.
-    #[serde(serialize_with = "crate::json::decimal")]
-    pub pool_id: U256,
-    /// The pool's token (zero address: native).
-    pub token: Address,
-    /// Who was paid: the node's payout address, or the node.
-    pub recipient: Address,
-    /// What the recipient got (the reward minus the fee).
-    #[serde(serialize_with = "crate::json::decimal")]
-    pub amount: U256,
-    /// What the relayer got.
-    #[serde(serialize_with = "crate::json::decimal")]
-    pub fee: U256,
-}
-
-/// What a relayer's run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RelayReport {
-    /// Transactions sent.
-    pub transactions: usize,
-    /// Gas they used together (what the relayer paid for, against its fees).
-    #[serde(serialize_with = "crate::json::decimal")]
-    pub gas_used: u64,
-    /// Payout changes, in file order.
-    pub payouts: Vec<RelayedPayout>,
-    /// Claims, per pool, in the order they were paid.
-    pub claims: Vec<RelayedClaim>,
-    /// The relayer's fees per token (zero address: native).
-    #[serde(serialize_with = "fee_totals")]
-    pub fees: BTreeMap<Address, U256>,
 }
 
 /// Reads `path`: one signed request per line (blank lines skipped); a line that is not one is
@@ -210,7 +158,7 @@ impl Coordinator {
         }
         let refusal = match request {
             SignedRequest::SetPayout(p) => self.check_payout(p).await?,
-            SignedRequest::ClaimRequest(c) => self.check_claim(c, fee_bps, &mut seen.claims).await?,
+            SignedRequest::ClaimRequest(c) => self.check_claim(c, fee_bps, now, &mut seen.claims).await?,
         };
         seen.nonces.insert((node, nonce), *number);
         Ok(refusal)
@@ -242,6 +190,7 @@ impl Coordinator {
         &self,
         c: &SignedClaim,
         fee_bps: u16,
+        now: u64,
         claimed: &mut HashSet<(Address, U256)>,
     ) -> Result<Option<RelayRefusal>> {
         if fee_bps > c.max_fee_bps || c.max_fee_bps > MAX_FEE_BPS {
@@ -255,6 +204,11 @@ impl Coordinator {
                     return Ok(Some(RelayRefusal::UnknownPool { pool_id }));
                 }
                 Err(other) => return Err(other),
+            }
+            // A closed pool reverts the whole transaction, not just this request.
+            let claim_deadline = self.pool(pool_id).await?.claimDeadline.to::<u64>();
+            if now > claim_deadline {
+                return Ok(Some(RelayRefusal::WindowClosed { pool_id, claim_deadline }));
             }
             let pending = self.view("reading pending reward", self.contract().pendingReward(pool_id, c.node));
             if !pending.await?.is_zero() && claimed.insert((c.node, pool_id)) {
@@ -323,36 +277,6 @@ impl Coordinator {
         }
         Ok(chunks)
     }
-
-    /// Adds the claims and fees `receipt` logged to `report`.
-    async fn add_claims(&self, receipt: &TransactionReceipt, report: &mut RelayReport) -> Result<()> {
-        let logs = receipt.inner.logs();
-        let fees: HashMap<(U256, Address), U256> = logs
-            .iter()
-            .filter_map(|log| log.log_decode::<GradPay::RelayFeePaid>().ok())
-            .map(|log| ((log.inner.poolId, log.inner.node), log.inner.fee))
-            .collect();
-        let mut tokens = HashMap::new();
-        for log in logs.iter().filter_map(|log| log.log_decode::<GradPay::RewardClaimed>().ok()) {
-            let claimed = log.inner.data;
-            let fee = fees.get(&(claimed.poolId, claimed.node)).copied().unwrap_or_default();
-            let token = match tokens.get(&claimed.poolId) {
-                Some(&token) => token,
-                None => *tokens.entry(claimed.poolId).or_insert(self.pool(claimed.poolId).await?.token),
-            };
-            *report.fees.entry(token).or_default() += fee;
-            report.claims.push(RelayedClaim {
-                node: claimed.node,
-                pool_id: claimed.poolId,
-                token,
-                recipient: claimed.recipient,
-                // `RewardClaimed` logs the reward owed; the recipient got it less the fee.
-                amount: claimed.amount.saturating_sub(fee),
-                fee,
-            });
-        }
-        Ok(())
-    }
 }
 
 /// The contract's request for `claim` with the relayer's `fee_bps`.
@@ -377,20 +301,6 @@ fn recovers_to(node: Address, digest: B256, signature: &[u8]) -> bool {
     }
     let Ok(parsed) = Signature::from_raw(signature) else { return false };
     parsed.normalize_s().is_none() && parsed.recover_address_from_prehash(&digest).is_ok_and(|a| a == node)
-}
-
-fn decimal_list<S: serde::Serializer>(values: &[u64], s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_seq(values.iter().map(u64::to_string))
-}
-
-fn fee_totals<S: serde::Serializer>(
-    fees: &BTreeMap<Address, U256>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_seq(
-        fees.iter()
-            .map(|(token, amount)| serde_json::json!({ "token": token, "amount": amount.to_string() })),
-    )
 }
 
 #[cfg(test)]

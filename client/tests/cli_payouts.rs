@@ -252,8 +252,13 @@ async fn bad_signed_requests_are_one_line_and_send_nothing() {
     );
 
     let claim = ok(d, &env0, &["claim", "--sign", "256", "--max-fee-bps", "100", "--valid-for", "1h"]).stdout;
-    let payout =
-        ok(d, &env0, &["payout", "sign", &FOURTH.to_string(), "--session", "1", "--nonce", "5"]).stdout;
+    let window = ok(d, &env0, &["claim", "--sign", "256", "--valid-for", "30d", "--nonce", "2"]).stdout;
+    let payout = ok(
+        d,
+        &env0,
+        &["payout", "sign", &FOURTH.to_string(), "--session", "1", "--nonce", "5", "--valid-for", "30d"],
+    )
+    .stdout;
     let edit = |line: &str, key: &str, value: Value| {
         let mut v: Value = serde_json::from_str(line.trim()).unwrap();
         v[key] = value;
@@ -282,6 +287,11 @@ async fn bad_signed_requests_are_one_line_and_send_nothing() {
     cli.advance_time(3_601).await;
     relay("fee.jsonl", "0", &["fee.jsonl:1:", "the signature expired at unix time"]);
 
+    // A pool whose claim window closed would revert the whole transaction: refused.
+    cli.write("window.jsonl", &window);
+    cli.advance_time(8 * 24 * 3_600).await;
+    relay("window.jsonl", "0", &["window.jsonl:1:", "pool 256's claim window closed at unix time"]);
+
     // Another chain: the same contract answering under another chain id recomputes its domain, so
     // the signature (and the line's chain id, edited to match) no longer holds.
     let _: Value = cli.provider.raw_request("anvil_setChainId".into(), (777u64,)).await.unwrap();
@@ -300,7 +310,8 @@ async fn bad_signed_requests_are_one_line_and_send_nothing() {
     assert_eq!(cli.nonce(OTHER).await, 0);
     assert!(!nonce_used(&cli, n0, 0).await && !nonce_used(&cli, n0, 5).await);
     assert_eq!(payout_of(&cli, n0), n0);
-    assert!(pending(&cli, n0) > U256::ZERO, "the claim was not made");
+    let rewards = ok(d, &[], &["pending", "--session", "1", "--node", &n0.to_string(), "--json"]).json();
+    assert_eq!(rewards["rewards"][0]["claimed"], false, "the claim was not made");
 }
 
 /// A payout change of session 1 for `node`, unsigned yet (the command refuses some of what the

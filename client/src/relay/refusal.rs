@@ -55,6 +55,13 @@ pub enum RelayRefusal {
         /// The node.
         node: Address,
     },
+    /// A pool whose claim window has closed: the whole transaction would revert.
+    WindowClosed {
+        /// The pool.
+        pool_id: U256,
+        /// Its claim deadline, unix time.
+        claim_deadline: u64,
+    },
     /// A pool that does not exist.
     UnknownPool {
         /// The pool.
@@ -123,6 +130,10 @@ impl std::fmt::Display for RelayRefusal {
             Self::NothingClaimable { node } => write!(
                 f,
                 "none of its pools owes {node} anything now (claimed, window closed, zero share, or claimed by an earlier line); remove the line"
+            ),
+            Self::WindowClosed { pool_id, claim_deadline } => write!(
+                f,
+                "pool {pool_id}'s claim window closed at unix time {claim_deadline}, which would revert the whole transaction; remove the line, or ask the node to sign a claim without that pool"
             ),
             Self::UnknownPool { pool_id } => {
                 write!(f, "pool {pool_id} does not exist on this deployment; {SIGN_AGAIN}")
