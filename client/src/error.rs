@@ -449,11 +449,11 @@ pub enum Error {
     },
 
     /// Nothing to claim in a session, so nothing to sign.
-    #[error("nothing claimable for {node} in session(s) {sessions}; nothing signed (see `gradpay pending`)")]
+    #[error("nothing claimable for {node} in {sessions}; nothing signed (see `gradpay pending`)")]
     NothingPending {
         /// The node.
         node: Address,
-        /// The sessions looked at, comma separated.
+        /// The sessions looked at, in words (`session(s) 1, 2`).
         sessions: String,
     },
 

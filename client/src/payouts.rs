@@ -211,7 +211,13 @@ impl Coordinator {
             due.extend(rewards.iter().filter(|r| r.status == RewardStatus::Claimable).map(|r| r.pool_id));
         }
         if due.is_empty() {
-            let sessions = sessions.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+            let sessions = match sessions {
+                [] => "no session (it is in none)".to_owned(),
+                _ => format!(
+                    "session(s) {}",
+                    sessions.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+                ),
+            };
             return Err(Error::NothingPending { node, sessions });
         }
         Ok(due)

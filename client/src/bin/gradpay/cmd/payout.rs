@@ -139,6 +139,9 @@ fn describe_change(change: &PayoutChange) -> String {
     } else {
         format!("set to {}", change.payout)
     };
+    if change.changed.is_empty() && change.unchanged.is_empty() {
+        return format!("{} is in no session: nothing sent", change.node);
+    }
     let mut lines = Vec::new();
     if !change.changed.is_empty() {
         lines.push(format!("payout of {} {target} in session(s) {}", change.node, list(&change.changed)));
@@ -160,6 +163,9 @@ fn show(json: bool, node: Address, payouts: &[(u64, Address)]) {
         .map(|(session, payout)| json!({ "session": session.to_string(), "payout": payout, "own": *payout == node }))
         .collect();
     emit(json, &json!({ "node": node, "payouts": list }), || {
+        if payouts.is_empty() {
+            return format!("{node} is in no session");
+        }
         payouts
             .iter()
             .map(|(session, payout)| {
