@@ -484,6 +484,61 @@ pub enum Error {
         /// The node asked about.
         node: Address,
     },
+
+    /// A payout of the zero address (it would burn the rewards).
+    #[error(
+        "a payout of the zero address for {node} would burn its rewards; nothing sent, pass another address (the node's own clears the payout)"
+    )]
+    ZeroPayout {
+        /// The node.
+        node: Address,
+    },
+
+    /// The contract's EIP-712 domain names another chain or contract than the profile's.
+    #[error(
+        "GradPay at {contract} signs for chain {domain_chain_id} and contract {domain_contract}, not chain {chain_id} and {contract}; nothing signed, check the --network profile and the deployments file"
+    )]
+    ForeignDomain {
+        /// The configured GradPay.
+        contract: Address,
+        /// The profile's chain id.
+        chain_id: u64,
+        /// The domain's chain id.
+        domain_chain_id: U256,
+        /// The domain's verifying contract.
+        domain_contract: Address,
+    },
+
+    /// A nonce the signer has used or invalidated.
+    #[error(
+        "nonce {nonce} of {signer} is used already; nothing signed, omit --nonce to take the lowest unused one"
+    )]
+    NonceUsed {
+        /// The signer.
+        signer: Address,
+        /// The nonce.
+        nonce: U256,
+    },
+
+    /// Nothing to claim in a session, so nothing to sign.
+    #[error("nothing claimable for {node} in {sessions}; nothing signed (see `gradpay pending`)")]
+    NothingPending {
+        /// The node.
+        node: Address,
+        /// The sessions looked at, in words (`session(s) 1, 2`).
+        sessions: String,
+    },
+
+    /// A line of a relayer's file that cannot be relayed; nothing of the file was sent.
+    #[error("{}:{line}: {refusal}; nothing sent", path.display())]
+    RelayRefused {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line number.
+        line: usize,
+        /// Why, and what to do.
+        refusal: Box<crate::relay::RelayRefusal>,
+    },
 }
 
 /// Shorthand for results of this crate.
@@ -559,6 +614,11 @@ impl Error {
             Self::BatchUnreadable { .. } => "batchUnreadable",
             Self::TraceUnavailable { .. } => "traceUnavailable",
             Self::NodeNotInSession { .. } => "nodeNotInSession",
+            Self::ZeroPayout { .. } => "zeroPayout",
+            Self::ForeignDomain { .. } => "foreignDomain",
+            Self::NonceUsed { .. } => "nonceUsed",
+            Self::NothingPending { .. } => "nothingPending",
+            Self::RelayRefused { .. } => "relayRefused",
         }
     }
 }

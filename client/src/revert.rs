@@ -91,8 +91,42 @@ pub fn describe_error(error: &GradPayErrors) -> String {
             id = e.sessionId,
             account = e.account
         ),
-        other => solidity_like(other),
+        other => signature_error(other).unwrap_or_else(|| solidity_like(other)),
     }
+}
+
+/// The errors of payouts and signed requests, with the fix.
+fn signature_error(error: &GradPayErrors) -> Option<String> {
+    const SIGN_AGAIN: &str = "ask the node for a new one (`gradpay payout sign` / `gradpay claim --sign`)";
+    let fix = match error {
+        GradPayErrors::ZeroAddressPayout(_) => {
+            "a payout cannot be the zero address; pass the node's own address to clear it".to_owned()
+        }
+        GradPayErrors::ZeroAddressRecipient(_) => "a claim cannot pay the zero address".to_owned(),
+        GradPayErrors::SignatureExpired(e) => {
+            format!("the signature expired at unix time {}; {SIGN_AGAIN}", e.deadline)
+        }
+        GradPayErrors::InvalidSignature(e) => format!(
+            "the signature is not {}'s for this request on this chain and contract; {SIGN_AGAIN}",
+            e.signer
+        ),
+        GradPayErrors::NonceAlreadyUsed(e) => format!(
+            "nonce {} of {} is used (submitted already, or invalidated); {SIGN_AGAIN}",
+            e.nonce, e.signer
+        ),
+        GradPayErrors::RelayerFeeAboveCap(e) => {
+            format!(
+                "{} allows a relayer fee of at most {} bps; pass --fee-bps {} or less",
+                e.node, e.maxFeeBps, e.maxFeeBps
+            )
+        }
+        GradPayErrors::NodeSignatureRequired(e) => format!(
+            "session {} registers a node only with the node's signed consent (registerSignedNodes)",
+            e.sessionId
+        ),
+        _ => return None,
+    };
+    Some(format!("{}: {fix}", solidity_like(error)))
 }
 
 /// `Variant(Variant { .. })`, as `Debug` writes it, becomes `Variant { .. }`.
@@ -149,6 +183,30 @@ mod tests {
         assert!(describe_error(&funder).contains(&format!("gradpay session sponsor --session 3 {account}")));
         let other = GradPayErrors::PoolNotFound(GradPay::PoolNotFound { poolId: U256::from(7) });
         assert_eq!(describe_error(&other), "PoolNotFound { poolId: 7 }");
+    }
+
+    #[test]
+    fn signature_errors_say_what_to_do() {
+        let node = Address::repeat_byte(0x70);
+        let fee = GradPayErrors::RelayerFeeAboveCap(GradPay::RelayerFeeAboveCap {
+            node,
+            feeBps: U256::from(200),
+            maxFeeBps: U256::from(100),
+        });
+        let text = describe_error(&fee);
+        assert!(
+            text.starts_with("RelayerFeeAboveCap { node: ") && text.ends_with("pass --fee-bps 100 or less"),
+            "{text}"
+        );
+        let used =
+            GradPayErrors::NonceAlreadyUsed(GradPay::NonceAlreadyUsed { signer: node, nonce: U256::from(3) });
+        assert!(describe_error(&used).contains("`gradpay payout sign` / `gradpay claim --sign`"));
+        let expired = GradPayErrors::SignatureExpired(GradPay::SignatureExpired { deadline: U256::from(9) });
+        assert!(describe_error(&expired).contains("expired at unix time 9"));
+        let zero = GradPayErrors::ZeroAddressPayout(GradPay::ZeroAddressPayout {});
+        assert!(describe_error(&zero).starts_with("ZeroAddressPayout"));
+        let required = GradPayErrors::NodeSignatureRequired(GradPay::NodeSignatureRequired { sessionId: 4 });
+        assert!(describe_error(&required).contains("registerSignedNodes"));
     }
 
     #[test]

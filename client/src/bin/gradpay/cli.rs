@@ -28,8 +28,12 @@ pub(crate) enum Command {
     Sessions(cmd::sessions::SessionsArgs),
     /// Follow a session live: registrations, records, exclusions, finalization, pools, claims.
     Watch(cmd::watch::WatchArgs),
-    /// Claim a reward: one pool, or every pool with something pending (--all).
+    /// Claim a reward: one pool, or every pool with something pending (--all); or sign a claim
+    /// for a relayer (--sign), or relay signed requests (--relay FILE).
     Claim(cmd::claim::ClaimArgs),
+    /// Route this node's rewards to another address, per session (set, sign for a relayer, show).
+    #[command(subcommand)]
+    Payout(cmd::payout::PayoutCommand),
     /// Deploy GradPay and write the deployments file the config points at.
     Deploy(cmd::deploy::DeployArgs),
     /// Create, register nodes in, exclude from, complete or finalize a session.
@@ -60,6 +64,7 @@ impl Cli {
             Command::Sessions(args) => args.run(&g).await,
             Command::Watch(args) => args.run(&g).await,
             Command::Claim(args) => args.run(&g).await,
+            Command::Payout(command) => command.run(&g).await,
             Command::Deploy(args) => args.run(&g).await,
             Command::Session(command) => command.run(&g).await,
             Command::Pool(command) => command.run(&g).await,

@@ -12,7 +12,7 @@ use crate::{cmd::GlobalArgs, output::emit};
 #[derive(Debug, Args)]
 pub(crate) struct ClaimArgs {
     /// The pool id (`sessionId << 8 | index`, as `gradpay pending` lists).
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    #[arg(required_unless_present_any = ["all", "sign", "relay"], conflicts_with = "all")]
     pool: Option<U256>,
     /// Claim every pool with something pending: of --session, in one transaction; without
     /// --session, of every session the node is in (found from its NodeRegistered logs), in as few
@@ -25,10 +25,20 @@ pub(crate) struct ClaimArgs {
     /// The session (with --all: only its pools).
     #[arg(long, short, env = "GRADPAY_SESSION")]
     session: Option<u64>,
+    #[command(flatten)]
+    sign: super::claim_sign::SignArgs,
+    #[command(flatten)]
+    relay: super::claim_relay::RelayArgs,
 }
 
 impl ClaimArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
+        if self.relay.relay.is_some() {
+            return self.relay.run(g).await;
+        }
+        if self.sign.sign {
+            return self.sign.run(g, self.pool, self.session).await;
+        }
         let c = super::connect(g).await?;
         let claimed = match (self.pool, self.session) {
             (Some(pool), _) => vec![(pool, c.claim(pool).await?)],

@@ -3,9 +3,12 @@
 
 pub(crate) mod access;
 pub(crate) mod claim;
+pub(crate) mod claim_relay;
+pub(crate) mod claim_sign;
 pub(crate) mod demo;
 pub(crate) mod deploy;
 pub(crate) mod explain;
+pub(crate) mod payout;
 pub(crate) mod pending;
 pub(crate) mod pool;
 pub(crate) mod record;
@@ -70,11 +73,17 @@ pub(crate) fn signer(g: &GlobalArgs) -> Result<PrivateKeySigner> {
 
 /// Config, key, then connection: each failure names its own fix, and nothing is sent before all pass.
 pub(crate) async fn connect(g: &GlobalArgs) -> Result<Coordinator> {
+    Ok(connect_with_key(g).await?.0)
+}
+
+/// [`connect`], also returning the key, for commands that sign EIP-712 requests besides
+/// transactions (`payout sign`, `claim --sign`).
+pub(crate) async fn connect_with_key(g: &GlobalArgs) -> Result<(Coordinator, PrivateKeySigner)> {
     let (profile, base_dir) = profile(g)?;
     let deployment = profile.deployment(&base_dir)?;
     let signer = signer(g)?;
-    let c = Coordinator::connect(profile, deployment.gradpay, signer).await?;
-    Ok(c.with_deployment_block(deployment.block))
+    let c = Coordinator::connect(profile, deployment.gradpay, signer.clone()).await?;
+    Ok((c.with_deployment_block(deployment.block), signer))
 }
 
 /// The session and the node a node command looks at (`status`, `pending`).
