@@ -264,12 +264,15 @@ mod tests {
             node,
             amount: U256::from(5u8),
             caller: node,
+            recipient: alloy::primitives::Address::repeat_byte(0x22),
         };
         let event = decoder.decode(&log_of(&claimed)).unwrap();
         assert_eq!((event.event.as_str(), event.block, event.log_index), ("RewardClaimed", 7, Some(2)));
         assert_eq!(event.field("poolId").unwrap(), "769");
         assert_eq!(event.field("amount").unwrap(), "5");
         assert_eq!(event.field("node").unwrap(), &Value::from(node.to_checksum(None)));
+        let payout = alloy::primitives::Address::repeat_byte(0x22).to_checksum(None);
+        assert_eq!(event.field("recipient").unwrap(), &Value::from(payout), "the payout it was paid to");
         let json = serde_json::to_string(&event).unwrap();
         assert!(json.contains(r#""fields":{"poolId":"769","node":"#), "ABI order: {json}");
         assert_eq!(session_of(&event), Some(3), "a pool event belongs to its pool's session");
