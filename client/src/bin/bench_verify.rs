@@ -105,7 +105,7 @@ async fn run(args: &Args) -> Result<String> {
     let _ = writeln!(t, "| **verify** (budget: 60 s) | **{verify_secs:.2} s** |\n");
     let _ = writeln!(
         t,
-        "verify read {} NodeRegistered logs, {} record batches from their transactions, {} pools and {} RewardClaimed logs, recomputed every record, score, clip, rank, tier and payout with gradpay-model, and compared them with {} records, {} scores, the reward basis and {} (rewardOf, hasClaimed) pairs: {} difference(s).",
+        "verify read {} NodeRegistered logs, {} record batches from their transactions, {} pools and {} RewardClaimed logs, recomputed every record, score, clip, rank, tier and payout with gradpay-model, and compared them with {} records, {} scores, the reward basis and {} (reward, claimed) pairs (rewardsOf by index range, claimedOf by address): {} difference(s).",
         report.nodes,
         report.batches,
         report.pools,

@@ -18,7 +18,7 @@ use crate::{
     },
 };
 
-/// Scores read per `getScores` call.
+/// Nodes read per `getScores` or `rewardsOf` call.
 const SCORE_PAGE: u32 = 250;
 /// `clipCap` when clipping is off (`type(uint72).max`).
 pub(crate) fn no_clip_cap() -> U256 {
@@ -61,16 +61,20 @@ impl Coordinator {
         Ok(concurrently(pages, read).await?.into_iter().flatten().collect())
     }
 
-    /// `(rewardOf, hasClaimed)` of every node of a pool, by index. One function so that a
-    /// batched view (`rewardsOf(poolId, from, count)`) can replace the per-node reads.
+    /// `(reward, claimed)` of every node of a pool, by index: `rewardsOf` by index range and
+    /// `claimedOf` for the same nodes' addresses, pages read concurrently.
     pub(crate) async fn pool_rewards(&self, pool_id: U256, nodes: &[Address]) -> Result<Vec<(U256, bool)>> {
-        concurrently(nodes.iter().copied(), |node| async move {
+        let count = nodes.len() as u32;
+        let read = |from: u32| async move {
+            let page = SCORE_PAGE.min(count - from);
+            let addresses = nodes.iter().skip(from as usize).take(page as usize).copied().collect();
             let c = self.contract();
-            let reward = self.view("reading reward", c.rewardOf(pool_id, node));
-            let claimed = self.view("reading claim", c.hasClaimed(pool_id, node));
-            futures::try_join!(reward, claimed)
-        })
-        .await
+            let rewards = self.view("reading rewards", c.rewardsOf(pool_id, from, page));
+            let claimed = self.view("reading claims", c.claimedOf(pool_id, addresses));
+            let (rewards, claimed) = futures::try_join!(rewards, claimed)?;
+            Ok(rewards.into_iter().zip(claimed).collect::<Vec<_>>())
+        };
+        Ok(concurrently((0..count).step_by(SCORE_PAGE as usize), read).await?.into_iter().flatten().collect())
     }
 }
 
@@ -214,8 +218,8 @@ pub(crate) fn compare_pool(
     }
     for (index, ((reward, has_claimed), model)) in (0u32..).zip(views.iter().zip(paid)) {
         let node_at = format!("{at} node {index}");
-        d.check("rewardOf", &node_at, *reward, *model);
-        d.check("hasClaimed (view vs RewardClaimed)", &node_at, *has_claimed, claimed.contains_key(&index));
+        d.check("reward (rewardsOf)", &node_at, *reward, *model);
+        d.check("claimed (claimedOf vs RewardClaimed)", &node_at, *has_claimed, claimed.contains_key(&index));
     }
     let swept = history.sweeps.iter().any(|s| s.poolId == created.poolId);
     let paid_out: U256 = claimed.values().copied().sum();
