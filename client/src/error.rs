@@ -478,6 +478,18 @@ pub enum Error {
         reason: String,
     },
 
+    /// A call `verify` must read (a pool's `createRewardPool`, a node's `claimRewardTo`) is not in
+    /// its transaction as the chain serves it, or the RPC has no call tracer to find it.
+    #[error("cannot read {what} from transaction {tx}: {reason}")]
+    CallUnreadable {
+        /// The call, e.g. `pool 257's createRewardPool`.
+        what: String,
+        /// The transaction.
+        tx: B256,
+        /// Why, and what to do.
+        reason: String,
+    },
+
     /// A node that is not registered in the session.
     #[error(
         "{node} is not registered in session {session_id}; check the address (`gradpay sessions --node ADDRESS` lists its sessions)"
@@ -522,6 +534,56 @@ pub enum Error {
         signer: Address,
         /// The nonce.
         nonce: U256,
+    },
+
+    /// `gradpay payout cancel` of a nonce that is used already.
+    #[error(
+        "nonce {nonce} of {signer} is used already (by a submitted request, or cancelled before): nothing to cancel; nothing sent"
+    )]
+    NonceNotCancellable {
+        /// The signer.
+        signer: Address,
+        /// The nonce.
+        nonce: U256,
+    },
+
+    /// A claim to the zero address (it would burn the reward).
+    #[error(
+        "a claim to the zero address would burn the reward; nothing sent, pass another --to (or leave it out to be paid as usual)"
+    )]
+    ZeroRecipient,
+
+    /// Registering nodes without their consent in a session that takes only signed consents.
+    #[error(
+        "session {session_id} registers a node only with its signed consent; nothing sent: have each node run \
+         `gradpay node consent --session {session_id} --node-id ID` and send you the line, then run \
+         `gradpay session register --session {session_id} --consents FILE`"
+    )]
+    NodeSignatureRequired {
+        /// The session.
+        session_id: u64,
+    },
+
+    /// A node asked to sign its consent to a session it cannot join.
+    #[error("{node} cannot join session {session_id}: {reason}; nothing signed")]
+    ConsentNotSignable {
+        /// The session.
+        session_id: u64,
+        /// The node.
+        node: Address,
+        /// Why, and what to do.
+        reason: String,
+    },
+
+    /// A line of a consents file that cannot be registered; nothing of the file was sent.
+    #[error("{}:{line}: {refusal}; nothing sent", path.display())]
+    ConsentRefused {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line number.
+        line: usize,
+        /// Why, and what to do.
+        refusal: Box<crate::consent::ConsentRefusal>,
     },
 
     /// Nothing to claim in a session, so nothing to sign.

@@ -77,12 +77,18 @@ impl Error {
             Self::VerificationFailed { .. } => "verificationFailed",
             Self::BatchUnreadable { .. } => "batchUnreadable",
             Self::TraceUnavailable { .. } => "traceUnavailable",
+            Self::CallUnreadable { .. } => "callUnreadable",
             Self::NodeNotInSession { .. } => "nodeNotInSession",
             Self::ZeroPayout { .. } => "zeroPayout",
             Self::ForeignDomain { .. } => "foreignDomain",
             Self::NonceUsed { .. } => "nonceUsed",
             Self::NothingPending { .. } => "nothingPending",
             Self::RelayRefused { .. } => "relayRefused",
+            Self::NonceNotCancellable { .. } => "nonceNotCancellable",
+            Self::ZeroRecipient => "zeroRecipient",
+            Self::NodeSignatureRequired { .. } => "nodeSignatureRequired",
+            Self::ConsentNotSignable { .. } => "consentNotSignable",
+            Self::ConsentRefused { .. } => "consentRefused",
         }
     }
 }

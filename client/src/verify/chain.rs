@@ -1,16 +1,15 @@
 //! What the chain says about a session, from its logs and transactions only: the registrations,
 //! exclusions, clipK changes, every record batch's entries (decoded from the calldata of the
 //! transaction that recorded it, or from a call trace when another contract made the call),
-//! finalization, pools, claims and sweeps. No view of the contract is read here.
+//! finalization, payout addresses, pools, claims, sweeps and pauses. No view of the contract is
+//! read here.
 
 use std::collections::BTreeMap;
 
 use alloy::{
-    consensus::Transaction as _,
-    primitives::{Address, B256, Bytes, U256, keccak256},
-    providers::Provider,
+    primitives::{Address, B256, U256, keccak256},
     rpc::types::{Filter, Log},
-    sol_types::{SolCall, SolEvent},
+    sol_types::SolEvent,
 };
 use futures::{StreamExt, TryStreamExt, stream};
 use gradpay_model::EpochEntry;
@@ -18,10 +17,12 @@ use gradpay_model::EpochEntry;
 use crate::{
     Coordinator, Error, Result,
     bindings::GradPay::{
-        ClipKUpdated, ContributionsRecorded, NodeExcluded, NodeRegistered, PoolSwept, RewardClaimed,
-        RewardPoolCreated, SessionCreated, SessionFinalized, recordContributionsBatchCall,
+        ClipKUpdated, ContributionsRecorded, NodeExcluded, NodeRegistered, Paused, PayoutSet, PoolSwept,
+        RewardClaimed, RewardPoolCreated, SessionCreated, SessionFinalized, recordContributionsBatchCall,
     },
 };
+
+use super::calls::TxCalls;
 
 /// Transactions fetched (or traced) at once.
 const FETCH_CONCURRENCY: usize = 32;
@@ -52,12 +53,27 @@ pub(crate) struct History {
     pub(crate) batches: Vec<RecordedBatch>,
     /// The last `SessionFinalized`.
     pub(crate) finalized: Option<SessionFinalized>,
+    /// Every `PayoutSet`, in log order.
+    pub(crate) payouts: Vec<Logged<PayoutSet>>,
     /// Every `RewardPoolCreated`.
-    pub(crate) pools: Vec<RewardPoolCreated>,
-    /// Every `RewardClaimed` of the session's pools.
-    pub(crate) claims: Vec<RewardClaimed>,
+    pub(crate) pools: Vec<Logged<RewardPoolCreated>>,
+    /// Every `RewardClaimed` of the session's pools, in log order.
+    pub(crate) claims: Vec<Logged<RewardClaimed>>,
     /// Every `PoolSwept` of the session's pools.
     pub(crate) sweeps: Vec<PoolSwept>,
+    /// Where each `Paused` of the contract sits (only read when the session has pools).
+    pub(crate) pauses: Vec<LogPosition>,
+}
+
+/// Where a log sits in the chain: (block number, log index), the order logs happened in.
+pub(crate) type LogPosition = (u64, u64);
+
+/// An event, the transaction that emitted it and its position.
+#[derive(Debug, Clone)]
+pub(crate) struct Logged<E> {
+    pub(crate) event: E,
+    pub(crate) tx: Option<B256>,
+    pub(crate) at: LogPosition,
 }
 
 impl History {
@@ -99,16 +115,22 @@ impl Coordinator {
         for log in &session_logs {
             self.note_session_log(log, &mut history, &mut batch_logs)?;
         }
-        history.pools = decode_all(&pool_logs)?;
+        history.pools = pool_logs.iter().map(logged).collect::<Result<_>>()?;
         if !history.pools.is_empty() {
-            let ids: Vec<B256> = history.pools.iter().map(|p| B256::from(p.poolId)).collect();
+            let ids: Vec<B256> = history.pools.iter().map(|p| B256::from(p.event.poolId)).collect();
             let payouts = Filter::new()
                 .address(self.address())
                 .event_signature(vec![RewardClaimed::SIGNATURE_HASH, PoolSwept::SIGNATURE_HASH])
                 .topic1(ids);
-            let logs = self.logs(&payouts, self.log_range()).await?;
-            history.claims = decode_matching(&logs)?;
-            history.sweeps = decode_matching(&logs)?;
+            let pauses = Filter::new().address(self.address()).event_signature(Paused::SIGNATURE_HASH);
+            let (logs, pauses) = futures::try_join!(
+                self.logs(&payouts, self.log_range()),
+                self.logs(&pauses, self.log_range())
+            )?;
+            let matching = |e: B256| logs.iter().filter(move |l| l.topic0() == Some(&e));
+            history.claims = matching(RewardClaimed::SIGNATURE_HASH).map(logged).collect::<Result<_>>()?;
+            history.sweeps = matching(PoolSwept::SIGNATURE_HASH).map(decode).collect::<Result<_>>()?;
+            history.pauses = pauses.iter().map(position).collect();
         }
         history.batches = self.read_batches(session_id, batch_logs).await?;
         Ok(history)
@@ -131,6 +153,7 @@ impl Coordinator {
                 batches.push(BatchLog { event: decode(log)?, tx: log.transaction_hash });
             }
             Some(SessionFinalized::SIGNATURE_HASH) => history.finalized = Some(decode(log)?),
+            Some(PayoutSet::SIGNATURE_HASH) => history.payouts.push(logged(log)?),
             _ => {}
         }
         Ok(())
@@ -142,7 +165,7 @@ impl Coordinator {
         let mut txs: Vec<(B256, u32, u32)> =
             logs.iter().filter_map(|l| Some((l.tx?, l.event.epoch, l.event.batch))).collect();
         txs.dedup_by_key(|&mut (hash, _, _)| hash);
-        let calls: BTreeMap<B256, (Vec<recordContributionsBatchCall>, bool)> = stream::iter(txs)
+        let calls: BTreeMap<B256, TxCalls<recordContributionsBatchCall>> = stream::iter(txs)
             .map(|(hash, epoch, batch)| async move {
                 let first = BatchKey { session_id, epoch, batch };
                 Ok::<_, Error>((hash, self.record_calls(hash, first).await?))
@@ -156,9 +179,11 @@ impl Coordinator {
                 let unreadable =
                     |reason: String| Error::BatchUnreadable { session_id, epoch, batch, tx: log.tx, reason };
                 let tx = log.tx.ok_or_else(|| unreadable("its log names no transaction".into()))?;
-                let (tx_calls, traced) = calls.get(&tx).map_or((&[][..], false), |(c, t)| (&c[..], *t));
+                let (tx_calls, traced) =
+                    calls.get(&tx).map_or((&[][..], false), |c| (&c.calls[..], c.traced));
                 let call = tx_calls
                     .iter()
+                    .map(|found| &found.call)
                     .find(|c| c.sessionId == session_id && c.epoch == epoch && c.batch == batch)
                     .ok_or_else(|| {
                         unreadable(format!("transaction {tx} holds no recordContributionsBatch call for it"))
@@ -180,66 +205,22 @@ impl Coordinator {
             .collect()
     }
 
-    /// The successful `recordContributionsBatch` calls to GradPay a transaction made: its own
-    /// input when it calls GradPay directly, else the calls a `callTracer` trace shows (and
-    /// `true`: traced). An RPC without the tracer is [`Error::TraceUnavailable`], naming `first`,
-    /// the first batch the transaction's logs announce.
+    /// The successful `recordContributionsBatch` calls transaction `hash` made to GradPay. An
+    /// RPC without a call tracer is [`Error::TraceUnavailable`], naming `first`, the first batch
+    /// the transaction's logs announce.
     async fn record_calls(
         &self,
         hash: B256,
         first: BatchKey,
-    ) -> Result<(Vec<recordContributionsBatchCall>, bool)> {
-        let tx = self
-            .provider()
-            .get_transaction_by_hash(hash)
-            .await
-            .map_err(|e| self.rpc_error(&format!("reading transaction {hash}"), &e))?
-            .ok_or_else(|| Error::Transport {
-                action: format!("reading transaction {hash}"),
-                reason: "the RPC does not have it".into(),
-            })?;
-        if tx.to() == Some(self.address())
-            && let Ok(call) = recordContributionsBatchCall::abi_decode(tx.input())
-        {
-            return Ok((vec![call], false));
-        }
-        let options = serde_json::json!({ "tracer": "callTracer" });
-        let trace: serde_json::Value =
-            self.provider().raw_request("debug_traceTransaction".into(), (hash, options)).await.map_err(
-                |e| Error::TraceUnavailable {
-                    session_id: first.session_id,
-                    epoch: first.epoch,
-                    batch: first.batch,
-                    tx: hash,
-                    reason: e.to_string(),
-                },
-            )?;
-        let mut calls = Vec::new();
-        collect_record_calls(&trace, self.address(), &mut calls);
-        Ok((calls, true))
-    }
-}
-
-/// The `recordContributionsBatch` calls to `gradpay` in a callTracer frame and its sub-calls,
-/// in execution order; a frame that failed is skipped with everything under it (it changed nothing).
-fn collect_record_calls(
-    frame: &serde_json::Value,
-    gradpay: Address,
-    out: &mut Vec<recordContributionsBatchCall>,
-) {
-    if frame.get("error").is_some() {
-        return;
-    }
-    let to = frame.get("to").and_then(|v| v.as_str()).and_then(|s| s.parse::<Address>().ok());
-    let input = frame.get("input").and_then(|v| v.as_str()).and_then(|s| s.parse::<Bytes>().ok());
-    if let (Some(to), Some(input)) = (to, input)
-        && to == gradpay
-        && let Ok(call) = recordContributionsBatchCall::abi_decode(&input)
-    {
-        out.push(call);
-    }
-    for call in frame.get("calls").and_then(|v| v.as_array()).into_iter().flatten() {
-        collect_record_calls(call, gradpay, out);
+    ) -> Result<TxCalls<recordContributionsBatchCall>> {
+        self.gradpay_calls(hash, |reason| Error::TraceUnavailable {
+            session_id: first.session_id,
+            epoch: first.epoch,
+            batch: first.batch,
+            tx: hash,
+            reason,
+        })
+        .await
     }
 }
 
@@ -268,12 +249,12 @@ fn decode<E: SolEvent>(log: &Log) -> Result<E> {
     })
 }
 
-fn decode_all<E: SolEvent>(logs: &[Log]) -> Result<Vec<E>> {
-    logs.iter().map(decode).collect()
+fn logged<E: SolEvent>(log: &Log) -> Result<Logged<E>> {
+    Ok(Logged { event: decode(log)?, tx: log.transaction_hash, at: position(log) })
 }
 
-fn decode_matching<E: SolEvent>(logs: &[Log]) -> Result<Vec<E>> {
-    logs.iter().filter(|l| l.topic0() == Some(&E::SIGNATURE_HASH)).map(decode).collect()
+fn position(log: &Log) -> LogPosition {
+    (log.block_number.unwrap_or_default(), log.log_index.unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -19,8 +19,11 @@
 //! per epoch of 10,000 nodes, about 1.1 % of the 237 M gas such an epoch costs today
 //! (client/BENCH.md), 26 M gas over the benchmark's 10 epochs. Calldata and traces are free.
 
+mod calls;
 mod chain;
 mod compare;
+mod pools;
+mod recipients;
 
 use std::future::Future;
 
@@ -29,7 +32,10 @@ use futures::{StreamExt, TryStreamExt, stream};
 use gradpay_model::{SessionLedger, Strategy as ModelStrategy};
 use serde::Serialize;
 
-use crate::{Coordinator, Result, SessionState, bindings::IRewardDistributor::PoolInfo};
+use crate::{
+    Coordinator, Result, SessionState,
+    bindings::IRewardDistributor::{PoolInfo, PoolParams},
+};
 use compare::{Differences, compare_basis, compare_pool, compare_record, compare_score, compare_session};
 
 /// View calls (or transaction fetches) in flight at once.
@@ -130,17 +136,21 @@ impl Coordinator {
             let basis = self.view("reading reward basis", self.contract().getRewardBasis(session_id)).await?;
             compare_basis(&mut d, &basis, &history, &finalized, ledger.total_rounds());
             let addresses: Vec<_> = history.nodes.iter().map(|&(_, a)| a).collect();
-            for created in &history.pools {
-                let info = self.pool(created.poolId).await?;
-                let paid = match model_strategy(&info)
-                    .map(|s| gradpay_model::payout(&finalized, s, created.amount))
+            // Paid as created: the strategy and amount its event carries, the parameters its call.
+            for created in self.pool_creations(&history.pools).await? {
+                let e = &created.event;
+                let info = self.pool(e.poolId).await?;
+                pools::compare_creation(&mut d, &created, &info, &history.pauses);
+                let paid = match model_strategy_of(e.strategy, &created.params)
+                    .map(|s| gradpay_model::payout(&finalized, s, e.amount))
                 {
                     Some(Ok(paid)) => paid,
                     _ => vec![U256::ZERO; addresses.len()],
                 };
-                let views = self.pool_rewards(created.poolId, &addresses).await?;
-                compare_pool(&mut d, created, &info, &paid, &views, &history);
+                let views = self.pool_rewards(e.poolId, &addresses).await?;
+                compare_pool(&mut d, e, &info, &paid, &views, &history);
             }
+            self.compare_recipients(&mut d, &history).await?;
         }
         Ok(self.report(session_id, state, &history, &ledger, d))
     }
@@ -172,8 +182,13 @@ impl Coordinator {
 
 /// The model's strategy for a pool as stored (`None`: a strategy value this client does not know).
 pub(crate) fn model_strategy(pool: &PoolInfo) -> Option<ModelStrategy> {
-    let p = &pool.params;
-    Some(match crate::Strategy::from_u8(pool.strategy)? {
+    model_strategy_of(pool.strategy, &pool.params)
+}
+
+/// The model's strategy for a strategy value and its parameters (`None`: a value this client
+/// does not know).
+pub(crate) fn model_strategy_of(strategy: u8, p: &PoolParams) -> Option<ModelStrategy> {
+    Some(match crate::Strategy::from_u8(strategy)? {
         crate::Strategy::Proportional => ModelStrategy::Proportional,
         crate::Strategy::Tiered => ModelStrategy::Tiered { base_bps: p.tierBaseBps },
         crate::Strategy::MinimumGuarantee => ModelStrategy::MinimumGuarantee { floor_bps: p.floorBps },
