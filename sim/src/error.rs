@@ -21,6 +21,9 @@ pub enum SimError {
     /// The contract did something the scenario did not expect; the message says what.
     #[error("unexpected: {0}")]
     Unexpected(String),
+    /// A node's key could not be made or could not sign (the gas rows of the node operators).
+    #[error("signing: {0}")]
+    Signing(String),
     /// The JSON-RPC node (anvil) failed or answered with an error.
     #[error("rpc: {0}")]
     Rpc(String),

@@ -15,6 +15,7 @@ use crate::measure::bench::{
     typical_entry,
 };
 use crate::measure::breakdown::{Breakdown, breakdown};
+use crate::measure::operators;
 use gradpay_model::{EpochEntry, Finalized, SessionLedger, Strategy, payout};
 
 /// Ranked nodes per `submitRanking` in the finalization rows (the client's default chunk).
@@ -33,7 +34,7 @@ pub struct Row {
     pub gas: Gas,
 }
 
-fn row(operation: impl Into<String>, units: u64, transactions: usize, gas: Gas) -> Row {
+pub(crate) fn row(operation: impl Into<String>, units: u64, transactions: usize, gas: Gas) -> Row {
     let operation = operation.into();
     // Progress on stderr: the large rows take a while.
     eprintln!("{operation}: {gas:?}");
@@ -92,6 +93,7 @@ pub fn measure_all(rules: Rules) -> Result<Vec<Row>, SimError> {
 
     rows.extend(pool_and_claim_rows(&mut bench, fresh_id())?);
     rows.push(reference_session(&mut bench, fresh_id())?);
+    rows.extend(operators::operator_rows(&mut bench, &mut fresh_id)?);
     Ok(rows)
 }
 

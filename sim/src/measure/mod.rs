@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod breakdown;
 pub mod gas;
+pub mod operators;
 pub mod report;
 pub mod rpc;
 pub mod scale;
