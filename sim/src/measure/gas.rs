@@ -1,5 +1,6 @@
-//! The gas table: every operation of issue #6 under Ethereum (Prague) and Monad (MonadTen)
-//! rules, the same calls on the same state under each.
+//! The gas table: every operation of issue #6, then the node operators' of issue 12
+//! ([`operators`]), under Ethereum (Prague) and Monad (MonadTen) rules, the same calls on the same
+//! state under each.
 
 use alloy_primitives::{Address, U256};
 
