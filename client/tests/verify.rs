@@ -5,15 +5,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use alloy::providers::Provider as _;
+
 mod cli_support;
 mod common;
 mod log_proxy;
 mod verify_support;
 
-use verify_support::{Audited, ExtraBatch, build, verify};
+use verify_support::{Audited, ExtraBatch, build, route_claims, verify};
 
 /// verify succeeds, reports what it read, and the JSON report holds no difference.
 fn assert_verifies(audited: &Audited, batches: u64, entries: u64, traced: u64) {
+    assert_verifies_with_claims(audited, batches, entries, traced, 5);
+}
+
+/// [`assert_verifies`] with `claims` RewardClaimed events.
+fn assert_verifies_with_claims(audited: &Audited, batches: u64, entries: u64, traced: u64, claims: u64) {
     let run = verify(audited, &[]);
     assert!(run.ok, "verify failed: {}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("verified: the chain matches the model everywhere"), "{}", run.stdout);
@@ -26,7 +33,7 @@ fn assert_verifies(audited: &Audited, batches: u64, entries: u64, traced: u64) {
     assert_eq!(json["entries"].as_u64(), Some(entries));
     assert_eq!(json["tracedBatches"].as_u64(), Some(traced));
     assert_eq!(json["pools"], 4);
-    assert_eq!(json["claims"], 5);
+    assert_eq!(json["claims"].as_u64(), Some(claims));
     assert_eq!(json["state"], "Finalized");
 }
 
@@ -39,6 +46,23 @@ async fn a_clean_session_verifies() {
         verify_support::run(&audited, &["verify", "--session", "99", "--json"]).json_error();
     assert_eq!(kind, "unknownSession");
     assert!(message.contains("session 99 does not exist"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn claims_paid_to_payouts_and_by_claim_reward_to_verify() {
+    let audited = build(ExtraBatch::None).await;
+    let routed = route_claims(&audited).await;
+    assert_verifies_with_claims(&audited, 3, 9, 0, 9);
+    // The chain did route them (fresh accounts: their balance is what they were paid).
+    let c = &audited.chain.coordinator;
+    let (tiered, guarantee) = (audited.pools[1], audited.pools[2]);
+    let mut rewards = Vec::new();
+    for (pool, node) in [(tiered, 2), (guarantee, 2), (guarantee, 3)] {
+        rewards.push(c.contract().rewardOf(pool, audited.nodes[node].address()).call().await.unwrap());
+    }
+    assert!(rewards.iter().all(|r| !r.is_zero()), "{rewards:?}");
+    assert_eq!(c.provider().get_balance(routed.payout).await.unwrap(), rewards[0] + rewards[1]);
+    assert_eq!(c.provider().get_balance(routed.recipient).await.unwrap(), rewards[2]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

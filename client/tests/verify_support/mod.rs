@@ -282,3 +282,35 @@ pub fn node_records_base(session: u64) -> U256 {
     let hash = keccak256((namespace, U256::from(session)).abi_encode());
     U256::from_be_bytes(hash.0) & !U256::from(127u8)
 }
+
+/// Where the routed claims of [`route_claims`] went.
+pub struct Routed {
+    /// Node 2's payout address.
+    pub payout: Address,
+    /// Where node 3's `claimRewardTo` sent its reward.
+    pub recipient: Address,
+}
+
+/// Claims paid elsewhere than to the node, on top of [`build`]'s: node 2 sets a payout with the
+/// library's `set_payout` (what `gradpay payout set` runs) and claims pool 1 itself, pool 2 is
+/// claimed for it by the coordinator (`claimRewardFor`: also to the payout); node 1 sets a
+/// payout, sets it back to itself (which clears it) and claims pool 1 (paid to itself); node 3
+/// claims pool 2 with `claimRewardTo`, once elsewhere whatever payout it has. Four claims.
+pub async fn route_claims(audited: &Audited) -> Routed {
+    let c = &audited.chain.coordinator;
+    let (payout, recipient) = (Address::repeat_byte(0x22), Address::repeat_byte(0x33));
+    let node = |i: usize| common::as_node(c, audited.nodes[i].clone());
+    let node2 = node(2).await;
+    node2.set_payout(&[SESSION], payout).await.unwrap();
+    node2.claim(audited.pools[1]).await.unwrap();
+    let for_node2 = c.contract().claimRewardFor(audited.pools[2], audited.nodes[2].address());
+    c.transact("claimRewardFor", c.request(for_node2.calldata().clone())).await.unwrap();
+    let node1 = node(1).await;
+    node1.set_payout(&[SESSION], Address::repeat_byte(0x11)).await.unwrap();
+    node1.set_payout(&[SESSION], audited.nodes[1].address()).await.unwrap();
+    node1.claim(audited.pools[1]).await.unwrap();
+    let node3 = node(3).await;
+    let to = node3.contract().claimRewardTo(audited.pools[2], recipient);
+    node3.transact("claimRewardTo", node3.request(to.calldata().clone())).await.unwrap();
+    Routed { payout, recipient }
+}
