@@ -12,15 +12,21 @@ mod common;
 mod log_proxy;
 mod verify_support;
 
-use verify_support::{Audited, ExtraBatch, build, route_claims, verify};
+use verify_support::{Audited, ExtraBatch, build, route_claims, safe_pool, verify};
 
 /// verify succeeds, reports what it read, and the JSON report holds no difference.
 fn assert_verifies(audited: &Audited, batches: u64, entries: u64, traced: u64) {
-    assert_verifies_with_claims(audited, batches, entries, traced, 5);
+    assert_verifies_with(audited, batches, entries, traced, (4, 5));
 }
 
-/// [`assert_verifies`] with `claims` RewardClaimed events.
-fn assert_verifies_with_claims(audited: &Audited, batches: u64, entries: u64, traced: u64, claims: u64) {
+/// [`assert_verifies`] with `pools` pools and `claims` RewardClaimed events.
+fn assert_verifies_with(
+    audited: &Audited,
+    batches: u64,
+    entries: u64,
+    traced: u64,
+    (pools, claims): (u64, u64),
+) {
     let run = verify(audited, &[]);
     assert!(run.ok, "verify failed: {}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("verified: the chain matches the model everywhere"), "{}", run.stdout);
@@ -32,7 +38,7 @@ fn assert_verifies_with_claims(audited: &Audited, batches: u64, entries: u64, tr
     assert_eq!(json["batches"].as_u64(), Some(batches));
     assert_eq!(json["entries"].as_u64(), Some(entries));
     assert_eq!(json["tracedBatches"].as_u64(), Some(traced));
-    assert_eq!(json["pools"], 4);
+    assert_eq!(json["pools"].as_u64(), Some(pools));
     assert_eq!(json["claims"].as_u64(), Some(claims));
     assert_eq!(json["state"], "Finalized");
 }
@@ -52,7 +58,7 @@ async fn a_clean_session_verifies() {
 async fn claims_paid_to_payouts_and_by_claim_reward_to_verify() {
     let audited = build(ExtraBatch::None).await;
     let routed = route_claims(&audited).await;
-    assert_verifies_with_claims(&audited, 3, 9, 0, 9);
+    assert_verifies_with(&audited, 3, 9, 0, (4, 9));
     // The chain did route them (fresh accounts: their balance is what they were paid).
     let c = &audited.chain.coordinator;
     let (tiered, guarantee) = (audited.pools[1], audited.pools[2]);
@@ -63,6 +69,24 @@ async fn claims_paid_to_payouts_and_by_claim_reward_to_verify() {
     assert!(rewards.iter().all(|r| !r.is_zero()), "{rewards:?}");
     assert_eq!(c.provider().get_balance(routed.payout).await.unwrap(), rewards[0] + rewards[1]);
     assert_eq!(c.provider().get_balance(routed.recipient).await.unwrap(), rewards[2]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pool_created_by_a_safe_verifies_from_its_call_trace() {
+    let audited = build(ExtraBatch::None).await;
+    let pool = safe_pool(&audited).await;
+    let node0 = common::as_node(&audited.chain.coordinator, audited.nodes[0].clone()).await;
+    assert!(!node0.claim(pool).await.unwrap().is_zero());
+    assert_verifies_with(&audited, 3, 9, 0, (5, 6));
+    // The Safe's createRewardPool is only in the trace: without a tracer verify says so.
+    let provider = audited.chain.coordinator.provider().clone();
+    let proxy = log_proxy::LogProxy::start_without(provider, u64::MAX, Some("debug_traceTransaction")).await;
+    let args = ["verify", "--session", "1", "--json"];
+    let (kind, message) = verify_support::run_at(&audited, &proxy.url, &args).json_error();
+    assert_eq!(kind, "callUnreadable");
+    let expected = format!("cannot read pool {pool}'s createRewardPool from transaction 0x");
+    assert!(message.starts_with(&expected), "{message}");
+    assert!(message.contains("a contract made the call, and the RPC has no call tracer"), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

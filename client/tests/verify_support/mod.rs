@@ -182,11 +182,16 @@ async fn forward_record(chain: &Chain, epoch: u32, batch: u32, words: Vec<U256>)
     send(chain, TransactionRequest::default().with_to(forwarder).with_input(outer.abi_encode())).await;
 }
 
-/// Deploys Safe 1.4.1 (singleton and proxy factory from the npm release artifacts), a 1-of-1
-/// Safe owned by the coordinator's account, makes it a delegate with the library's
-/// `set_session_right` (what `gradpay session delegate` runs), and has it execute the batch:
-/// the owner sends `execTransaction` with the pre-validated signature of the sender itself.
+/// Has a 1-of-1 Safe 1.4.1 delegate of the session ([`deploy_safe`]) execute the batch.
 async fn safe_record(chain: &Chain, epoch: u32, batch: u32, words: Vec<U256>) {
+    let safe = deploy_safe(chain, SessionRight::Delegate).await;
+    safe_exec(chain, safe, U256::ZERO, batch_call(epoch, batch, words)).await;
+}
+
+/// Deploys Safe 1.4.1 (singleton and proxy factory from the npm release artifacts), a 1-of-1
+/// Safe owned by the coordinator's account, and gives it `right` in the session with the
+/// library's `set_session_right` (what `gradpay session delegate` / `sponsor` run).
+async fn deploy_safe(chain: &Chain, right: SessionRight) -> Address {
     let c = &chain.coordinator;
     let singleton = deploy_code(chain, creation_code(&format!("{SAFE_ARTIFACTS}Safe.sol/Safe.json"))).await;
     let factory_artifact = format!("{SAFE_ARTIFACTS}proxies/SafeProxyFactory.sol/SafeProxyFactory.json");
@@ -212,15 +217,22 @@ async fn safe_record(chain: &Chain, epoch: u32, batch: u32, words: Vec<U256>) {
     let returned = c.provider().call(create.clone()).await.unwrap();
     let safe = createProxyWithNonceCall::abi_decode_returns(&returned).unwrap();
     send(chain, create).await;
-    c.set_session_right(SESSION, SessionRight::Delegate, safe, true).await.unwrap();
+    c.set_session_right(SESSION, right, safe, true).await.unwrap();
+    safe
+}
+
+/// The owner has `safe` call GradPay with `data` and `value` of the Safe's own ETH
+/// (`execTransaction` with the pre-validated signature of the sender itself).
+async fn safe_exec(chain: &Chain, safe: Address, value: U256, data: Bytes) {
+    let c = &chain.coordinator;
     // Safe's "approved by the sender" signature: r = the owner, s = 0, v = 1.
     let mut signatures = B256::left_padding_from(c.sender().as_slice()).to_vec();
     signatures.extend_from_slice(&[0u8; 32]);
     signatures.push(1);
     let exec = execTransactionCall {
         to: c.address(),
-        value: U256::ZERO,
-        data: batch_call(epoch, batch, words),
+        value,
+        data,
         operation: 0,
         safeTxGas: U256::ZERO,
         baseGas: U256::ZERO,
@@ -230,6 +242,34 @@ async fn safe_record(chain: &Chain, epoch: u32, batch: u32, words: Vec<U256>) {
         signatures: signatures.into(),
     };
     send(chain, TransactionRequest::default().with_to(safe).with_input(exec.abi_encode())).await;
+}
+
+/// A fifth pool, created by a 1-of-1 Safe the session's owner made a sponsor, from the Safe's own
+/// ETH: tiered with a base of 2,500 bps (not the default), so only its calldata, read from the
+/// call trace, says how it pays. Returns its id.
+pub async fn safe_pool(audited: &Audited) -> U256 {
+    let chain = &audited.chain;
+    let c = &chain.coordinator;
+    let safe = deploy_safe(chain, SessionRight::Sponsor).await;
+    let amount = U256::from(10u128.pow(18));
+    gradpay::demo::anvil::set_balance(c.provider(), safe, amount).await.unwrap();
+    let params =
+        gradpay::bindings::IRewardDistributor::PoolParams { tierBaseBps: 2500, ..Default::default() };
+    let deadline = c.latest_timestamp().await.unwrap() + 30 * 86_400;
+    let create = GradPay::createRewardPoolCall {
+        sessionId: SESSION,
+        token: Address::ZERO,
+        amount,
+        strategy: Strategy::Tiered as u8,
+        params,
+        claimDeadline: alloy::primitives::Uint::from(deadline),
+        refundTo: Address::ZERO,
+    };
+    safe_exec(chain, safe, amount, create.abi_encode().into()).await;
+    let pool = (U256::from(SESSION) << 8) | U256::from(audited.pools.len());
+    let stored = c.contract().getPool(pool).call().await.unwrap();
+    assert_eq!((stored.refundTo, stored.params.tierBaseBps), (safe, 2500), "the Safe created pool {pool}");
+    pool
 }
 
 /// Runs `gradpay args…` keyless on the audited deployment (a config naming its address).
