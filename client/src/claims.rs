@@ -293,6 +293,27 @@ impl Coordinator {
     /// Claims the sender's reward from `pool_id`; returns the amount paid. Nothing to claim is
     /// [`Error::NothingToClaim`] with the reason, and nothing is sent.
     pub async fn claim(&self, pool_id: U256) -> Result<U256> {
+        let pending = self.claimable(pool_id).await?;
+        let input = self.contract().claimReward(pool_id).calldata().clone();
+        self.transact("claimReward", self.request(input)).await?;
+        Ok(pending)
+    }
+
+    /// Claims the sender's reward from `pool_id` to `recipient` this once (`claimRewardTo`: not the
+    /// payout address); returns the amount paid. The zero address is [`Error::ZeroRecipient`],
+    /// nothing to claim [`Error::NothingToClaim`]; either way nothing is sent.
+    pub async fn claim_to(&self, pool_id: U256, recipient: Address) -> Result<U256> {
+        if recipient.is_zero() {
+            return Err(Error::ZeroRecipient);
+        }
+        let pending = self.claimable(pool_id).await?;
+        let input = self.contract().claimRewardTo(pool_id, recipient).calldata().clone();
+        self.transact("claimRewardTo", self.request(input)).await?;
+        Ok(pending)
+    }
+
+    /// What the sender can claim from `pool_id` now, or [`Error::NothingToClaim`] with the reason.
+    async fn claimable(&self, pool_id: U256) -> Result<U256> {
         let session_id = self.check_pool(pool_id).await?;
         let standing = NodeStanding::of(self.node_record(session_id, self.sender()).await?.as_ref());
         let now = self.latest_timestamp().await?;
@@ -304,8 +325,6 @@ impl Coordinator {
                 why: reward.status.describe(),
             });
         }
-        let input = self.contract().claimReward(pool_id).calldata().clone();
-        self.transact("claimReward", self.request(input)).await?;
         Ok(reward.pending)
     }
 

@@ -32,6 +32,7 @@ pub mod access;
 pub mod bindings;
 pub mod claims;
 pub mod config;
+pub mod consent;
 pub mod coordinator;
 #[cfg(feature = "demo")]
 pub mod demo;

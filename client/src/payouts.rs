@@ -15,7 +15,7 @@ use crate::{Coordinator, Error, Result, bindings::GradPay::eip712DomainReturn, c
 
 mod signed;
 
-pub use signed::{SignedClaim, SignedFor, SignedPayout, SignedRequest};
+pub use signed::{SignedClaim, SignedConsent, SignedFor, SignedPayout, SignedRequest};
 
 /// The structs a node signs, exactly as the contract's EIP-712 type strings declare them (in their
 /// own module: the bindings' ABI structs of the same names carry the signature and the fee too).
@@ -38,6 +38,16 @@ pub mod typed {
             uint256[] poolIds;
             uint16 maxFeeBps;
             uint256 nonce;
+            uint256 deadline;
+        }
+
+        /// `NodeConsent(uint64 sessionId,address node,bytes32 nodeId,address payout,uint256 deadline)`.
+        #[derive(Debug, PartialEq, Eq)]
+        struct NodeConsent {
+            uint64 sessionId;
+            address node;
+            bytes32 nodeId;
+            address payout;
             uint256 deadline;
         }
     }
@@ -118,6 +128,18 @@ impl Coordinator {
             nonce += U256::from(1u8);
         }
         Ok(nonce)
+    }
+
+    /// Burns the sender's `nonce` (`invalidateNonce`), so that a request signed with it and not
+    /// submitted yet never can be. A nonce used already is [`Error::NonceNotCancellable`],
+    /// before anything is sent.
+    pub async fn cancel_nonce(&self, nonce: U256) -> Result<()> {
+        let signer = self.sender();
+        if self.is_nonce_used(signer, nonce).await? {
+            return Err(Error::NonceNotCancellable { signer, nonce });
+        }
+        let input = self.contract().invalidateNonce(nonce).calldata().clone();
+        self.transact("invalidateNonce", self.request(input)).await.map(drop)
     }
 
     /// Fails with [`Error::UnknownSession`] or [`Error::NodeNotInSession`] unless `node` is
@@ -282,7 +304,11 @@ impl Coordinator {
 }
 
 /// `value`'s EIP-712 digest in `domain`, signed by `key`: 65 bytes r ‖ s ‖ v (v = 27 or 28).
-fn sign_typed<S: SolStruct>(key: &PrivateKeySigner, value: &S, domain: &Eip712Domain) -> Result<Bytes> {
+pub(crate) fn sign_typed<S: SolStruct>(
+    key: &PrivateKeySigner,
+    value: &S,
+    domain: &Eip712Domain,
+) -> Result<Bytes> {
     let digest = value.eip712_signing_hash(domain);
     let signature = key
         .sign_hash_sync(&digest)

@@ -27,7 +27,7 @@ use crate::{
 mod refusal;
 mod report;
 
-pub use refusal::RelayRefusal;
+pub use refusal::{RelayRefusal, SealFault};
 pub use report::{RelayReport, RelayedClaim, RelayedPayout};
 
 alloy::sol! {
@@ -53,17 +53,24 @@ pub struct RelayLine {
 /// Reads `path`: one signed request per line (blank lines skipped); a line that is not one is
 /// [`Error::RelayRefused`] with its number.
 pub fn read_relay_file(path: &Path) -> Result<Vec<RelayLine>> {
+    read_signed_lines(path)?.map_err(|(line, why)| refused(path, line, RelayRefusal::Malformed(why)))
+}
+
+/// Reads a file of signed requests (blank lines skipped): every line parsed, or the first that
+/// does not parse (its number and why); the outer error is the file's.
+pub fn read_signed_lines(path: &Path) -> Result<std::result::Result<Vec<RelayLine>, (usize, String)>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
     let mut lines = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {
             continue;
         }
-        let request = serde_json::from_str(raw)
-            .map_err(|e| refused(path, index + 1, RelayRefusal::Malformed(e.to_string())))?;
-        lines.push(RelayLine { line: index + 1, request });
+        match serde_json::from_str(raw) {
+            Ok(request) => lines.push(RelayLine { line: index + 1, request }),
+            Err(e) => return Ok(Err((index + 1, e.to_string()))),
+        }
     }
-    Ok(lines)
+    Ok(Ok(lines))
 }
 
 fn refused(path: &Path, line: usize, refusal: RelayRefusal) -> Error {
@@ -94,14 +101,14 @@ impl Coordinator {
             .iter()
             .filter_map(|l| match &l.request {
                 SignedRequest::SetPayout(p) => Some(p),
-                SignedRequest::ClaimRequest(_) => None,
+                _ => None,
             })
             .collect();
         let claims: Vec<ClaimRequest> = lines
             .iter()
             .filter_map(|l| match &l.request {
                 SignedRequest::ClaimRequest(c) => Some(claim_request(c, fee_bps)),
-                SignedRequest::SetPayout(_) => None,
+                _ => None,
             })
             .collect();
         let payout_calls: Vec<Bytes> = payouts.iter().map(|p| self.set_payout_call(p)).collect();
@@ -109,7 +116,11 @@ impl Coordinator {
             let estimate = self.estimate("setPayoutBySig", self.request(input.clone())).await?;
             self.checked_gas_limit("setPayoutBySig", estimate)?;
         }
-        let chunks = self.claim_chunks(&claims).await?;
+        let chunks = self
+            .gas_fitting_chunks("claimRewardsBySig", &claims, usize::MAX, |chunk| {
+                self.contract().claimRewardsBySig(chunk.to_vec()).calldata().clone()
+            })
+            .await?;
         let mut report = RelayReport::default();
         for (input, payout) in payout_calls.into_iter().zip(payouts) {
             let receipt = self.transact("setPayoutBySig", self.request(input)).await?;
@@ -138,14 +149,13 @@ impl Coordinator {
         fee_bps: u16,
         seen: &mut Seen,
     ) -> Result<Option<RelayRefusal>> {
-        let (node, nonce) = (request.node(), request.nonce());
-        let signed_for = request.signed_for();
-        if (signed_for.chain_id, signed_for.contract) != (self.profile().chain_id, self.address()) {
-            let (chain_id, contract) = (signed_for.chain_id, signed_for.contract);
-            return Ok(Some(RelayRefusal::SignedForOther { chain_id, contract }));
+        if let SignedRequest::NodeConsent(c) = request {
+            return Ok(Some(RelayRefusal::Consent { session_id: c.session_id }));
         }
-        if now >= request.deadline() {
-            return Ok(Some(RelayRefusal::Expired { deadline: request.deadline(), now }));
+        // Every request but a consent has a nonce.
+        let (node, nonce) = (request.node(), request.nonce().unwrap_or_default());
+        if let Some(fault) = self.seal_fault(request, domain, now).await? {
+            return Ok(Some(RelayRefusal::Seal(fault)));
         }
         if let Some(&line) = seen.nonces.get(&(node, nonce)) {
             return Ok(Some(RelayRefusal::NonceRepeated { node, nonce, line }));
@@ -153,15 +163,36 @@ impl Coordinator {
         if self.is_nonce_used(node, nonce).await? {
             return Ok(Some(RelayRefusal::NonceUsed { node, nonce }));
         }
-        if !self.is_signature_of(node, request.digest(domain), request.signature()).await? {
-            return Ok(Some(RelayRefusal::BadSignature { node }));
-        }
         let refusal = match request {
             SignedRequest::SetPayout(p) => self.check_payout(p).await?,
             SignedRequest::ClaimRequest(c) => self.check_claim(c, fee_bps, now, &mut seen.claims).await?,
+            SignedRequest::NodeConsent(_) => None,
         };
         seen.nonces.insert((node, nonce), *number);
         Ok(refusal)
+    }
+
+    /// What is wrong with `request`'s seal, if anything: signed for another deployment than the
+    /// profile's, expired at `now`, or not the node's signature in `domain`.
+    pub async fn seal_fault(
+        &self,
+        request: &SignedRequest,
+        domain: &Eip712Domain,
+        now: u64,
+    ) -> Result<Option<SealFault>> {
+        let signed_for = request.signed_for();
+        if (signed_for.chain_id, signed_for.contract) != (self.profile().chain_id, self.address()) {
+            let (chain_id, contract) = (signed_for.chain_id, signed_for.contract);
+            return Ok(Some(SealFault::SignedForOther { chain_id, contract }));
+        }
+        if now >= request.deadline() {
+            return Ok(Some(SealFault::Expired { deadline: request.deadline(), now }));
+        }
+        let node = request.node();
+        if !self.is_signature_of(node, request.digest(domain), request.signature()).await? {
+            return Ok(Some(SealFault::BadSignature { node }));
+        }
+        Ok(None)
     }
 
     async fn check_payout(&self, p: &SignedPayout) -> Result<Option<RelayRefusal>> {
@@ -249,33 +280,6 @@ impl Coordinator {
             p.signature.clone(),
         );
         call.calldata().clone()
-    }
-
-    /// `claims` cut into consecutive chunks whose `claimRewardsBySig` each estimates within the
-    /// profile's gas cap: all in one when they fit, else shrunk in proportion and re-estimated.
-    async fn claim_chunks(&self, claims: &[ClaimRequest]) -> Result<Vec<Vec<ClaimRequest>>> {
-        let cap = self.profile().max_tx_gas;
-        let mut chunks = Vec::new();
-        let mut rest = claims;
-        while !rest.is_empty() {
-            let mut take = rest.len();
-            loop {
-                let input = self.contract().claimRewardsBySig(rest[..take].to_vec()).calldata().clone();
-                let estimate = self.estimate("claimRewardsBySig", self.request(input)).await?;
-                if estimate <= cap {
-                    break;
-                }
-                if take == 1 {
-                    self.checked_gas_limit("claimRewardsBySig of one request", estimate)?;
-                }
-                let fitting = (take as u128 * u128::from(cap) / u128::from(estimate)) as usize;
-                take = fitting.clamp(1, take - 1);
-            }
-            let (chunk, after) = rest.split_at(take);
-            chunks.push(chunk.to_vec());
-            rest = after;
-        }
-        Ok(chunks)
     }
 }
 

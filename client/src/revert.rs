@@ -121,8 +121,8 @@ fn signature_error(error: &GradPayErrors) -> Option<String> {
             )
         }
         GradPayErrors::NodeSignatureRequired(e) => format!(
-            "session {} registers a node only with the node's signed consent (registerSignedNodes)",
-            e.sessionId
+            "session {id} registers a node only with the node's signed consent (registerSignedNodes): collect each node's `gradpay node consent --session {id} --node-id ID` line and run `gradpay session register --session {id} --consents FILE`",
+            id = e.sessionId
         ),
         _ => return None,
     };
@@ -206,7 +206,11 @@ mod tests {
         let zero = GradPayErrors::ZeroAddressPayout(GradPay::ZeroAddressPayout {});
         assert!(describe_error(&zero).starts_with("ZeroAddressPayout"));
         let required = GradPayErrors::NodeSignatureRequired(GradPay::NodeSignatureRequired { sessionId: 4 });
-        assert!(describe_error(&required).contains("registerSignedNodes"));
+        let text = describe_error(&required);
+        assert!(
+            text.contains("registerSignedNodes") && text.contains("--session 4 --consents FILE"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -192,13 +192,35 @@ impl Coordinator {
     }
 
     /// Creates an Active session; `clip_k` is reward-math.md §3's factor in 1e18 fixed point (0 = off).
-    /// Re-running it is a no-op only for an Active session with the same model hash and clip factor;
-    /// any other existing session is [`Error::SessionExists`] and nothing is sent.
+    /// Re-running it is a no-op only for an Active session with the same model hash and clip factor
+    /// that is not node-signed; any other existing session is [`Error::SessionExists`] and nothing
+    /// is sent.
     pub async fn create_session(
         &self,
         session_id: u64,
         model_hash: B256,
         clip_k: u64,
+    ) -> Result<SessionCreation> {
+        self.create(session_id, model_hash, clip_k, false).await
+    }
+
+    /// [`Self::create_session`] for a node-signed session: nodes join it only by their signed
+    /// consent (`registerSignedNodes`, see [`crate::consent`]).
+    pub async fn create_node_signed_session(
+        &self,
+        session_id: u64,
+        model_hash: B256,
+        clip_k: u64,
+    ) -> Result<SessionCreation> {
+        self.create(session_id, model_hash, clip_k, true).await
+    }
+
+    async fn create(
+        &self,
+        session_id: u64,
+        model_hash: B256,
+        clip_k: u64,
+        node_signed: bool,
     ) -> Result<SessionCreation> {
         let existing = self.session(session_id).await?;
         let state = SessionState::try_from(existing.state)?;
@@ -210,6 +232,11 @@ impl Coordinator {
             if existing.modelHash != model_hash {
                 differences.push(format!("model hash {} (not {model_hash})", existing.modelHash));
             }
+            if existing.nodeSigned != node_signed {
+                let kind =
+                    if existing.nodeSigned { "node-signed (not plain)" } else { "plain (not node-signed)" };
+                differences.push(kind.to_owned());
+            }
             if state == SessionState::Active && differences.is_empty() {
                 return Ok(SessionCreation::AlreadyExisted);
             }
@@ -220,16 +247,28 @@ impl Coordinator {
             };
             return Err(Error::SessionExists { session_id, state, differences });
         }
-        let input = self.contract().createSession(session_id, model_hash, clip_k).calldata().clone();
-        self.transact("createSession", self.request(input)).await?;
+        let c = self.contract();
+        let (action, input) = if node_signed {
+            (
+                "createNodeSignedSession",
+                c.createNodeSignedSession(session_id, model_hash, clip_k).calldata().clone(),
+            )
+        } else {
+            ("createSession", c.createSession(session_id, model_hash, clip_k).calldata().clone())
+        };
+        self.transact(action, self.request(input)).await?;
         Ok(SessionCreation::Created)
     }
 
     /// Registers `nodes` (address, node id) in batches of the profile's batch size, skipping the
-    /// ones already registered, so that a re-run after a crash registers each node once.
+    /// ones already registered, so that a re-run after a crash registers each node once. A
+    /// node-signed session is [`Error::NodeSignatureRequired`] before anything is sent.
     pub async fn register_nodes(&self, session_id: u64, nodes: &[(Address, B256)]) -> Result<Registration> {
         let session =
             self.require_state(session_id, SessionState::Active, "nodes join an Active session only").await?;
+        if session.nodeSigned {
+            return Err(Error::NodeSignatureRequired { session_id });
+        }
         let fresh = session.nodeCount == 0;
         let mut missing = Vec::new();
         let mut known = Vec::with_capacity(nodes.len());

@@ -145,6 +145,41 @@ impl Coordinator {
         self.checked_gas_limit(action, estimate)
     }
 
+    /// `items` cut into consecutive chunks of at most `max_len` whose transaction (`calldata` of
+    /// the chunk) each estimates within the profile's gas cap: as long as fit, a chunk over the
+    /// cap shrunk in proportion and re-estimated. Every chunk is estimated before the caller sends
+    /// any, so one item that alone needs more than the cap is [`Error::GasAboveCap`] with nothing
+    /// sent (the chunks must not depend on each other).
+    pub async fn gas_fitting_chunks<T: Clone>(
+        &self,
+        action: &str,
+        items: &[T],
+        max_len: usize,
+        calldata: impl Fn(&[T]) -> Bytes,
+    ) -> Result<Vec<Vec<T>>> {
+        let cap = self.profile().max_tx_gas;
+        let mut chunks = Vec::new();
+        let mut rest = items;
+        while !rest.is_empty() {
+            let mut take = rest.len().min(max_len.max(1));
+            loop {
+                let estimate = self.estimate(action, self.request(calldata(&rest[..take]))).await?;
+                if estimate <= cap {
+                    break;
+                }
+                if take == 1 {
+                    self.checked_gas_limit(&format!("{action} of one item"), estimate)?;
+                }
+                let fitting = (take as u128 * u128::from(cap) / u128::from(estimate)) as usize;
+                take = fitting.clamp(1, take - 1);
+            }
+            let (chunk, after) = rest.split_at(take);
+            chunks.push(chunk.to_vec());
+            rest = after;
+        }
+        Ok(chunks)
+    }
+
     /// The next nonce of the sender, counting transactions still in the pool.
     pub async fn pending_nonce(&self) -> Result<u64> {
         let count = self.provider().get_transaction_count(self.sender()).pending();

@@ -34,7 +34,10 @@ async fn a_payout_set_by_the_node_routes_its_claim_there() {
     assert_eq!(run.stdout.trim(), format!("payout of {n0} set to {FOURTH} in session(s) 1"));
     assert_eq!(payout_of(&cli, n0), FOURTH);
     let every = ok(d, &[], &["payout", "show", "--node", &n0.to_string(), "--json"]).json();
-    assert_eq!((every["payouts"].as_array().unwrap().len(), every["payouts"][0]["session"].as_str()), (1, Some("1")));
+    assert_eq!(
+        (every["payouts"].as_array().unwrap().len(), every["payouts"][0]["session"].as_str()),
+        (1, Some("1"))
+    );
     let run = ok(d, &[], &["payout", "show", "--node", &OTHER.to_string()]);
     assert_eq!(run.stdout.trim(), format!("{OTHER} is in no session"));
     let sent = cli.nonce(n0).await;
@@ -322,7 +325,7 @@ async fn claims_are_split_into_as_few_transactions_as_the_gas_cap_allows() {
                 deadline: U256::from(c.deadline),
                 signature: c.signature,
             },
-            SignedRequest::SetPayout(_) => unreachable!("claims only"),
+            _ => unreachable!("claims only"),
         })
         .collect();
     let estimate = |n: usize| {

@@ -5,7 +5,7 @@
 
 /// Every kind `Error::kind` can return: its arms `Self::X .. => "kind",`.
 fn kinds() -> Vec<&'static str> {
-    let source = include_str!("../src/error.rs");
+    let source = include_str!("../src/error/methods.rs");
     let body = source.split("pub const fn kind(&self)").nth(1).unwrap();
     body.lines()
         .filter(|line| line.trim_start().starts_with("Self::") && line.contains("=> \""))

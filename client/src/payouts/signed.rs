@@ -1,6 +1,6 @@
-//! The requests a node signs, as a relayer's file holds them: one JSON object per line, as
-//! `gradpay payout sign` and `gradpay claim --sign` print it (docs/json.md), numbers that can
-//! pass 2^53 as decimal strings.
+//! The requests a node signs, as a relayer's (or a coordinator's) file holds them: one JSON
+//! object per line, as `gradpay payout sign`, `gradpay claim --sign` and `gradpay node consent`
+//! print it (docs/json.md), numbers that can pass 2^53 as decimal strings.
 
 use alloy::{
     primitives::{Address, B256, Bytes, U256},
@@ -67,7 +67,31 @@ pub struct SignedClaim {
     pub signature: Bytes,
 }
 
-/// One line of a relayer's file: what `gradpay payout sign` or `gradpay claim --sign` printed.
+/// A node's consent to join a session, for the session's coordinator to submit with
+/// `registerSignedNodes` (no nonce: the session id is signed and a node joins once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedConsent {
+    /// The deployment it was signed for.
+    #[serde(flatten)]
+    pub signed_for: SignedFor,
+    /// The session the node joins.
+    #[serde(with = "decimal_u64")]
+    pub session_id: u64,
+    /// The node.
+    pub node: Address,
+    /// The id the node joins under (the coordinator's, not zero).
+    pub node_id: B256,
+    /// Where its rewards of the session go (the node itself: no payout).
+    pub payout: Address,
+    /// Unix time after which the contract refuses it.
+    pub deadline: u64,
+    /// The node's signature over the EIP-712 digest.
+    pub signature: Bytes,
+}
+
+/// One line of a signed-requests file: what `gradpay payout sign`, `gradpay claim --sign` (a
+/// relayer's) or `gradpay node consent` (a coordinator's) printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum SignedRequest {
@@ -75,6 +99,8 @@ pub enum SignedRequest {
     SetPayout(SignedPayout),
     /// A claim.
     ClaimRequest(SignedClaim),
+    /// A node's consent to join a session.
+    NodeConsent(SignedConsent),
 }
 
 impl SignedRequest {
@@ -83,14 +109,25 @@ impl SignedRequest {
         match self {
             Self::SetPayout(p) => p.node,
             Self::ClaimRequest(c) => c.node,
+            Self::NodeConsent(c) => c.node,
         }
     }
 
-    /// The nonce it consumes.
-    pub const fn nonce(&self) -> U256 {
+    /// The nonce it consumes (a consent has none).
+    pub const fn nonce(&self) -> Option<U256> {
         match self {
-            Self::SetPayout(p) => p.nonce,
-            Self::ClaimRequest(c) => c.nonce,
+            Self::SetPayout(p) => Some(p.nonce),
+            Self::ClaimRequest(c) => Some(c.nonce),
+            Self::NodeConsent(_) => None,
+        }
+    }
+
+    /// Its `type`, as the line spells it.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::SetPayout(_) => "setPayout",
+            Self::ClaimRequest(_) => "claimRequest",
+            Self::NodeConsent(_) => "nodeConsent",
         }
     }
 
@@ -99,6 +136,7 @@ impl SignedRequest {
         match self {
             Self::SetPayout(p) => p.deadline,
             Self::ClaimRequest(c) => c.deadline,
+            Self::NodeConsent(c) => c.deadline,
         }
     }
 
@@ -107,6 +145,7 @@ impl SignedRequest {
         match self {
             Self::SetPayout(p) => p.signed_for,
             Self::ClaimRequest(c) => c.signed_for,
+            Self::NodeConsent(c) => c.signed_for,
         }
     }
 
@@ -115,7 +154,18 @@ impl SignedRequest {
         match self {
             Self::SetPayout(p) => &p.signature,
             Self::ClaimRequest(c) => &c.signature,
+            Self::NodeConsent(c) => &c.signature,
         }
+    }
+
+    /// The same request carrying `signature` instead.
+    pub fn with_signature(mut self, signature: Bytes) -> Self {
+        match &mut self {
+            Self::SetPayout(p) => p.signature = signature,
+            Self::ClaimRequest(c) => c.signature = signature,
+            Self::NodeConsent(c) => c.signature = signature,
+        }
+        self
     }
 
     /// The EIP-712 digest the node signed, in `domain`.
@@ -123,6 +173,20 @@ impl SignedRequest {
         match self {
             Self::SetPayout(p) => p.typed().eip712_signing_hash(domain),
             Self::ClaimRequest(c) => c.typed().eip712_signing_hash(domain),
+            Self::NodeConsent(c) => c.typed().eip712_signing_hash(domain),
+        }
+    }
+}
+
+impl SignedConsent {
+    /// The signed struct.
+    pub fn typed(&self) -> typed::NodeConsent {
+        typed::NodeConsent {
+            sessionId: self.session_id,
+            node: self.node,
+            nodeId: self.node_id,
+            payout: self.payout,
+            deadline: U256::from(self.deadline),
         }
     }
 }

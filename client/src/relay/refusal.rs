@@ -1,12 +1,11 @@
-//! Why a relayer refuses a line of its file, each with what to do about it.
+//! Why a relayer refuses a line of its file, each with what to do about it; and what can be
+//! wrong with any signed line's seal (deployment, expiry, signature), shared with consents.
 
 use alloy::primitives::{Address, U256};
 
-/// Why one signed request cannot be relayed (nothing of the file is sent).
+/// What is wrong with a signed line whatever it asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RelayRefusal {
-    /// Not a signed request at all.
-    Malformed(String),
+pub enum SealFault {
     /// Signed for another chain or GradPay deployment than the profile's.
     SignedForOther {
         /// The chain it names.
@@ -20,6 +19,42 @@ pub enum RelayRefusal {
         deadline: u64,
         /// The latest block's time.
         now: u64,
+    },
+    /// The signature is not the node's for this request on this chain and contract.
+    BadSignature {
+        /// The node.
+        node: Address,
+    },
+}
+
+impl SealFault {
+    /// The fault in words, ending with `sign_again` (how to get a new line).
+    pub fn describe(&self, sign_again: &str) -> String {
+        match self {
+            Self::SignedForOther { chain_id, contract } => format!(
+                "signed for GradPay {contract} on chain {chain_id}, not this deployment; submit it with that --network and deployments file, or {sign_again}"
+            ),
+            Self::Expired { deadline, now } => {
+                format!("the signature expired at unix time {deadline} (the chain is at {now}); {sign_again}")
+            }
+            Self::BadSignature { node } => format!(
+                "the signature is not {node}'s for this request on this chain and contract (edited, another key, or another deployment); {sign_again}"
+            ),
+        }
+    }
+}
+
+/// Why one signed request cannot be relayed (nothing of the file is sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelayRefusal {
+    /// Not a signed request at all.
+    Malformed(String),
+    /// Signed for another deployment, expired, or not the node's signature.
+    Seal(SealFault),
+    /// A node's consent, which the session's coordinator registers rather than a relayer.
+    Consent {
+        /// The session it joins.
+        session_id: u64,
     },
     /// The node has used (or invalidated) this nonce.
     NonceUsed {
@@ -36,11 +71,6 @@ pub enum RelayRefusal {
         nonce: U256,
         /// The earlier line.
         line: usize,
-    },
-    /// The signature is not the node's for this request on this chain and contract.
-    BadSignature {
-        /// The node.
-        node: Address,
     },
     /// The relayer's fee is above the cap the node signed (or the cap above 100 %).
     FeeAboveCap {
@@ -97,13 +127,10 @@ impl std::fmt::Display for RelayRefusal {
                 f,
                 "not a signed request ({why}); keep only the lines `gradpay payout sign` and `gradpay claim --sign` print"
             ),
-            Self::SignedForOther { chain_id, contract } => write!(
+            Self::Seal(fault) => f.write_str(&fault.describe(SIGN_AGAIN)),
+            Self::Consent { session_id } => write!(
                 f,
-                "signed for GradPay {contract} on chain {chain_id}, not this deployment; relay it with that --network and deployments file, or {SIGN_AGAIN}"
-            ),
-            Self::Expired { deadline, now } => write!(
-                f,
-                "the signature expired at unix time {deadline} (the chain is at {now}); {SIGN_AGAIN}"
+                "a node's consent to session {session_id}, which its coordinator registers (`gradpay session register --session {session_id} --consents FILE`), not a relayer; move the line to that file"
             ),
             Self::NonceUsed { node, nonce } => write!(
                 f,
@@ -112,10 +139,6 @@ impl std::fmt::Display for RelayRefusal {
             Self::NonceRepeated { node, nonce, line } => write!(
                 f,
                 "nonce {nonce} of {node} is taken by line {line} already; only one of them can land: remove one, or {SIGN_AGAIN} with another --nonce"
-            ),
-            Self::BadSignature { node } => write!(
-                f,
-                "the signature is not {node}'s for this request on this chain and contract (edited, another key, or another deployment); {SIGN_AGAIN}"
             ),
             Self::FeeAboveCap { fee_bps, max_fee_bps } if *max_fee_bps > crate::payouts::MAX_FEE_BPS => {
                 write!(

@@ -127,12 +127,8 @@ pub async fn digest_of(cli: &Cli, request: &SignedRequest) -> B256 {
 }
 
 /// `request` with `signature`, as a relayer's line.
-pub fn line_of(mut request: SignedRequest, signature: Bytes) -> String {
-    match &mut request {
-        SignedRequest::SetPayout(p) => p.signature = signature,
-        SignedRequest::ClaimRequest(c) => c.signature = signature,
-    }
-    serde_json::to_string(&request).unwrap() + "\n"
+pub fn line_of(request: SignedRequest, signature: Bytes) -> String {
+    serde_json::to_string(&request.with_signature(signature)).unwrap() + "\n"
 }
 
 /// `request` signed by the key `node`.

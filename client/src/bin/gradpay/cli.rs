@@ -34,6 +34,9 @@ pub(crate) enum Command {
     /// Route this node's rewards to another address, per session (set, sign for a relayer, show).
     #[command(subcommand)]
     Payout(cmd::payout::PayoutCommand),
+    /// What a node signs for its coordinator: its consent to join a node-signed session.
+    #[command(subcommand)]
+    Node(cmd::node::NodeCommand),
     /// Deploy GradPay and write the deployments file the config points at.
     Deploy(cmd::deploy::DeployArgs),
     /// Create, register nodes in, exclude from, complete or finalize a session.
@@ -65,6 +68,7 @@ impl Cli {
             Command::Watch(args) => args.run(&g).await,
             Command::Claim(args) => args.run(&g).await,
             Command::Payout(command) => command.run(&g).await,
+            Command::Node(command) => command.run(&g).await,
             Command::Deploy(args) => args.run(&g).await,
             Command::Session(command) => command.run(&g).await,
             Command::Pool(command) => command.run(&g).await,

@@ -1,7 +1,7 @@
 //! `gradpay claim`: one pool, every pool of a session with something pending, or every pool of
 //! every session the node is in.
 
-use alloy::primitives::U256;
+use alloy::primitives::{Address, U256};
 use clap::Args;
 use gradpay::{Coordinator, Result};
 use serde_json::json;
@@ -25,6 +25,10 @@ pub(crate) struct ClaimArgs {
     /// The session (with --all: only its pools).
     #[arg(long, short, env = "GRADPAY_SESSION")]
     session: Option<u64>,
+    /// Pay this one claim of POOL to ADDRESS instead of the node's payout address (or the node);
+    /// the node's own transaction (claimRewardTo). The zero address is refused.
+    #[arg(long, value_name = "ADDRESS", requires = "pool", conflicts_with_all = ["all", "sign", "relay"])]
+    to: Option<Address>,
     #[command(flatten)]
     sign: super::claim_sign::SignArgs,
     #[command(flatten)]
@@ -40,6 +44,14 @@ impl ClaimArgs {
             return self.sign.run(g, self.pool, self.session).await;
         }
         let c = super::connect(g).await?;
+        if let (Some(pool), Some(to)) = (self.pool, self.to) {
+            let amount = c.claim_to(pool, to).await?;
+            let value = json!({ "node": c.sender(), "pool": pool.to_string(), "amount": amount.to_string(), "to": to });
+            emit(g.json, &value, || {
+                format!("claimed {amount} (wei or token units) from pool {pool}, paid to {to}")
+            });
+            return Ok(());
+        }
         let claimed = match (self.pool, self.session) {
             (Some(pool), _) => vec![(pool, c.claim(pool).await?)],
             (None, Some(session)) => {

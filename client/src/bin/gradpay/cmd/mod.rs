@@ -8,6 +8,7 @@ pub(crate) mod claim_sign;
 pub(crate) mod demo;
 pub(crate) mod deploy;
 pub(crate) mod explain;
+pub(crate) mod node;
 pub(crate) mod payout;
 pub(crate) mod pending;
 pub(crate) mod pool;

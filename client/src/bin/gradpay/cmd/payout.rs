@@ -21,6 +21,17 @@ pub(crate) enum PayoutCommand {
     Sign(SignArgs),
     /// Show where a node's rewards go in each session.
     Show(ShowArgs),
+    /// Cancel a signed claim not submitted yet (`claim --sign`): burn its nonce with the node's
+    /// own transaction (invalidateNonce), after which a relayer's `claim --relay` refuses it. A
+    /// nonce used already is refused; nothing is sent.
+    Cancel(CancelArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CancelArgs {
+    /// The nonce of the signed claim to cancel (its line's `nonce`).
+    #[arg(long)]
+    nonce: U256,
 }
 
 /// The sessions a payout command acts on.
@@ -91,6 +102,16 @@ impl PayoutCommand {
                 let sessions = args.sessions.resolve(&c, key.address()).await?;
                 let signed = c.sign_payout(&key, &sessions, args.payout, args.terms.terms()).await?;
                 print_signed(&SignedRequest::SetPayout(signed))?;
+            }
+            Self::Cancel(args) => {
+                let c = super::connect(g).await?;
+                c.cancel_nonce(args.nonce).await?;
+                let (node, nonce) = (c.sender(), args.nonce);
+                emit(g.json, &json!({ "node": node, "nonce": nonce.to_string(), "cancelled": true }), || {
+                    format!(
+                        "nonce {nonce} of {node} cancelled: a request signed with it can no longer be submitted"
+                    )
+                });
             }
             Self::Show(args) => {
                 let c = super::connect_node(g, args.node).await?;

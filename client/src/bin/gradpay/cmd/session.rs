@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use gradpay::{
     Result,
     access::SessionRight,
+    consent::{ConsentRegistration, read_consent_file},
     nodes::read_nodes_file,
     session::{RegisteredNode, Registration, SessionCreation},
 };
@@ -22,7 +23,9 @@ pub(crate) enum SessionCommand {
     /// Create an Active session (and optionally register nodes). An existing id is an error
     /// naming its state, unless it is Active with the same parameters (then nothing is sent).
     Create(CreateArgs),
-    /// Register nodes, in batches; nodes already registered are reported and skipped.
+    /// Register nodes, in batches: from a nodes file (nodes already registered are reported and
+    /// skipped), or from the nodes' signed consents (--consents; the only way into a node-signed
+    /// session).
     Register(RegisterArgs),
     /// Exclude a node from every reward of the session.
     Exclude(ExcludeArgs),
@@ -59,15 +62,26 @@ pub(crate) struct CreateArgs {
     /// Nodes to register: one `ADDRESS [NODE_ID]` per line (`#` comments).
     #[arg(long)]
     nodes: Option<PathBuf>,
+    /// Nodes join only by their own signed consent (`gradpay node consent`, registered with
+    /// `gradpay session register --consents FILE`): proof that each node holds its key and
+    /// chose its payout. Plain registration is refused in such a session.
+    #[arg(long, conflicts_with = "nodes")]
+    node_signed: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("list").required(true).args(["nodes", "consents"]))]
 pub(crate) struct RegisterArgs {
     #[command(flatten)]
     id: SessionId,
     /// One `ADDRESS [NODE_ID]` per line (`#` comments).
     #[arg(long)]
-    nodes: PathBuf,
+    nodes: Option<PathBuf>,
+    /// The nodes' consents: one line of `gradpay node consent` per node, each checked before
+    /// anything is sent (the node's signature, unexpired, for this session, node and id not yet
+    /// registered); registered with registerSignedNodes in batches of batch-size under max-tx-gas.
+    #[arg(long, value_name = "FILE")]
+    consents: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -86,8 +100,17 @@ impl SessionCommand {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
         match self {
             Self::Create(args) => create(g, args).await,
+            Self::Register(RegisterArgs { id, consents: Some(path), .. }) => {
+                let lines = read_consent_file(&path)?;
+                let c = super::connect(g).await?;
+                let registration = c.register_consents(id.session, &path, &lines).await?;
+                let value = json!({ "session": id.session.to_string(), "registration": registration });
+                emit(g.json, &value, || describe_consents(id.session, &registration));
+                Ok(())
+            }
             Self::Register(args) => {
-                let nodes = read_nodes_file(&args.nodes)?;
+                let Some(path) = &args.nodes else { return Ok(()) };
+                let nodes = read_nodes_file(path)?;
                 let c = super::connect(g).await?;
                 let registration = c.register_nodes(args.id.session, &nodes).await?;
                 let session = args.id.session;
@@ -125,19 +148,26 @@ async fn create(g: &GlobalArgs, args: CreateArgs) -> Result<()> {
     let nodes = args.nodes.as_deref().map(read_nodes_file).transpose()?;
     let c = super::connect(g).await?;
     let session = args.id.session;
-    let creation = c.create_session(session, args.model_hash, args.clip_k).await?;
+    let creation = if args.node_signed {
+        c.create_node_signed_session(session, args.model_hash, args.clip_k).await?
+    } else {
+        c.create_session(session, args.model_hash, args.clip_k).await?
+    };
     let registration = match nodes {
         Some(nodes) => Some(c.register_nodes(session, &nodes).await?),
         None => None,
     };
     let created = creation == SessionCreation::Created;
-    let mut value = json!({ "session": session.to_string(), "created": created, "state": "Active" });
+    let mut value = json!({
+        "session": session.to_string(), "created": created, "state": "Active", "nodeSigned": args.node_signed,
+    });
     if let Some(registration) = &registration {
         add_registration(&mut value, registration);
     }
     emit(g.json, &value, || {
+        let signed = if args.node_signed { ", node-signed: register with --consents" } else { "" };
         let mut text = if created {
-            format!("session {session} created (Active)")
+            format!("session {session} created (Active{signed})")
         } else {
             format!("session {session} exists with the same parameters; nothing sent")
         };
@@ -165,6 +195,20 @@ fn describe(registration: &Registration) -> String {
         0 => format!("{added} node(s) registered"),
         _ => format!("{added} node(s) registered, {existing} already registered (nothing sent for those)"),
     }
+}
+
+/// `3 node(s) registered from their consents in 2 transaction(s)`, then one line per node.
+fn describe_consents(session: u64, registration: &ConsentRegistration) -> String {
+    let mut lines = vec![format!(
+        "session {session}: {} node(s) registered from their consents in {} transaction(s)",
+        registration.registered.len(),
+        registration.transactions
+    )];
+    lines.extend(registration.registered.iter().map(|n| {
+        let paid = if n.payout == n.address { "itself".to_owned() } else { n.payout.to_string() };
+        format!("  node {} index {} id {}, paid to {paid}", n.address, n.index, n.node_id)
+    }));
+    lines.join("\n")
 }
 
 async fn finalize(g: &GlobalArgs, session: u64) -> Result<()> {
