@@ -8,6 +8,7 @@
 
 mod cli_support;
 mod payouts_support;
+mod safe_support;
 
 use alloy::{
     primitives::{Address, B256, U256},
@@ -15,7 +16,9 @@ use alloy::{
 };
 use cli_support::{ADMIN, Cli, FOURTH, OTHER, THIRD, admin_key, fails, gradpay, metrics_line, ok, other_key};
 use gradpay::demo::anvil::{set_balance, simulated_node_signer};
-use payouts_support::{POOL, library, nonce_used, payout_of, pending, signed_by, two_node_session};
+use payouts_support::{
+    POOL, addresses, digest_of, library, line_of, nonce_used, payout_of, pending, signed_by, two_node_session,
+};
 use serde_json::Value;
 
 /// A deployment with three funded simulated nodes and their keys as GRADPAY_PRIVATE_KEY takes them.
@@ -313,4 +316,42 @@ async fn a_cancelled_nonce_refuses_the_claim_signed_with_it() {
     // The next signature takes the next nonce.
     let next = ok(d, &env0, &["claim", "--sign", "256"]).stdout;
     assert_eq!(serde_json::from_str::<Value>(next.trim()).unwrap()["nonce"], "1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_safe_node_consents_through_erc1271() {
+    let cli = Cli::start();
+    let d = cli.path();
+    let owners: Vec<_> = (10..13).map(|i| simulated_node_signer(i).unwrap()).collect();
+    let admin = gradpay::demo::anvil::dev_signer(0).unwrap();
+    let deployer = gradpay::provider::build_provider(&cli.anvil.url(), Some(admin)).unwrap();
+    let safe = safe_support::deploy_safe(&deployer, ADMIN, &addresses(&owners), 2).await;
+    ok(d, &admin_key(), &["session", "create", "--session", "1", "--node-signed"]);
+
+    // The Safe's consent, paid to FOURTH: no key signs it, its owners do.
+    let c = library(&cli, safe).await;
+    let draft = gradpay::payouts::SignedRequest::NodeConsent(gradpay::payouts::SignedConsent {
+        signed_for: gradpay::payouts::SignedFor { chain_id: c.profile().chain_id, contract: c.address() },
+        session_id: 1,
+        node: safe,
+        node_id: B256::repeat_byte(9),
+        payout: FOURTH,
+        deadline: c.latest_timestamp().await.unwrap() + 3_600,
+        signature: Default::default(),
+    });
+    let digest = digest_of(&cli, &draft).await;
+    let one = safe_support::safe_signature(&cli.provider, safe, digest, &[&owners[0]]).await;
+    cli.write("one.jsonl", &line_of(draft.clone(), one));
+    let sent = cli.nonce(ADMIN).await;
+    register(&cli, "one.jsonl", &["one.jsonl:1:", &format!("the signature is not {safe}'s")]);
+    assert_eq!(cli.nonce(ADMIN).await, sent, "nothing sent");
+
+    let two = safe_support::safe_signature(&cli.provider, safe, digest, &[&owners[1], &owners[2]]).await;
+    cli.write("two.jsonl", &line_of(draft, two));
+    let args = ["session", "register", "--session", "1", "--consents", "two.jsonl", "--json"];
+    let registration = ok(d, &admin_key(), &args).json()["registration"].clone();
+    let registered = registration["registered"][0].clone();
+    assert_eq!(registered["address"].as_str().unwrap().parse::<Address>().unwrap(), safe);
+    assert!(c.is_registered(1, safe).await.unwrap());
+    assert_eq!(payout_of(&cli, safe), FOURTH);
 }
