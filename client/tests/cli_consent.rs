@@ -17,7 +17,8 @@ use alloy::{
 use cli_support::{ADMIN, Cli, FOURTH, OTHER, THIRD, admin_key, fails, gradpay, metrics_line, ok, other_key};
 use gradpay::demo::anvil::{set_balance, simulated_node_signer};
 use payouts_support::{
-    POOL, addresses, digest_of, library, line_of, nonce_used, payout_of, pending, signed_by, two_node_session,
+    POOL, digest_of, finalize_with_pool, library, line_of, nonce_used, payout_of, pending, signed_by,
+    two_node_session, two_of_three_safe,
 };
 use serde_json::Value;
 
@@ -135,16 +136,7 @@ async fn a_node_signed_session_takes_its_nodes_from_their_consents() {
 
     // Record, finalize, fund: node 1's claim pays its payout.
     let metrics: Vec<String> = (0..3).map(|i| metrics_line(0, &i.to_string(), 100 - 20 * i, 9, 10)).collect();
-    cli.write("m.jsonl", &metrics.join("\n"));
-    ok(d, &admin_key(), &["record", "--session", "1", "--metrics", "m.jsonl"]);
-    ok(d, &admin_key(), &["session", "complete", "--session", "1"]);
-    ok(d, &admin_key(), &["session", "finalize", "--session", "1"]);
-    let amount = POOL.to_string();
-    ok(
-        d,
-        &admin_key(),
-        &["pool", "create", "--session", "1", "--amount", &amount, "--claim-window", "604800"],
-    );
+    finalize_with_pool(&cli, &metrics);
     let (reward, before) = (pending(&cli, n[1]), cli.balance(FOURTH).await);
     assert!(reward > U256::ZERO);
     ok(d, &[("GRADPAY_PRIVATE_KEY", keys[1].as_str())], &["claim", "256"]);
@@ -322,10 +314,7 @@ async fn a_cancelled_nonce_refuses_the_claim_signed_with_it() {
 async fn a_safe_node_consents_through_erc1271() {
     let cli = Cli::start();
     let d = cli.path();
-    let owners: Vec<_> = (10..13).map(|i| simulated_node_signer(i).unwrap()).collect();
-    let admin = gradpay::demo::anvil::dev_signer(0).unwrap();
-    let deployer = gradpay::provider::build_provider(&cli.anvil.url(), Some(admin)).unwrap();
-    let safe = safe_support::deploy_safe(&deployer, ADMIN, &addresses(&owners), 2).await;
+    let (safe, owners) = two_of_three_safe(&cli).await;
     ok(d, &admin_key(), &["session", "create", "--session", "1", "--node-signed"]);
 
     // The Safe's consent, paid to FOURTH: no key signs it, its owners do.

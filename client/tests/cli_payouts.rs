@@ -16,8 +16,8 @@ use alloy::{
 use cli_support::{Cli, FOURTH, OTHER, config, fails, ok, other_key};
 use gradpay::{demo::anvil::simulated_node_signer, payouts::SignedRequest};
 use payouts_support::{
-    POOL, addresses, deployment, digest_of, draft_claim, draft_payout, finalized_session, gas_spent, library,
-    line_of, nonce_used, payout_of, pending, signed_by, two_node_session,
+    POOL, deployment, digest_of, draft_claim, draft_payout, finalized_session, gas_spent, library, line_of,
+    nonce_used, payout_of, pending, signed_by, two_node_session, two_of_three_safe,
 };
 use serde_json::Value;
 
@@ -251,10 +251,7 @@ async fn bad_signed_requests_are_one_line_and_send_nothing() {
 async fn a_safe_node_signs_through_erc1271() {
     let cli = Cli::start();
     let d = cli.path();
-    let owners: Vec<_> = (10..13).map(|i| simulated_node_signer(i).unwrap()).collect();
-    let admin = gradpay::demo::anvil::dev_signer(0).unwrap();
-    let deployer = gradpay::provider::build_provider(&cli.anvil.url(), Some(admin)).unwrap();
-    let safe = safe_support::deploy_safe(&deployer, cli_support::ADMIN, &addresses(&owners), 2).await;
+    let (safe, owners) = two_of_three_safe(&cli).await;
     let n0 = simulated_node_signer(0).unwrap().address();
     finalized_session(&cli, &[n0, safe]);
     let reward = pending(&cli, safe);

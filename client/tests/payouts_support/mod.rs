@@ -37,7 +37,14 @@ pub fn finalized_session(cli: &Cli, nodes: &[Address]) {
     let d = cli.path();
     cli.write("nodes.txt", &nodes.iter().map(Address::to_string).collect::<Vec<_>>().join("\n"));
     ok(d, &admin_key(), &["session", "create", "--session", "1", "--nodes", "nodes.txt"]);
-    cli.write("m.jsonl", &[metrics_line(0, "0", 100, 9, 10), metrics_line(0, "1", 50, 9, 10)].join("\n"));
+    finalize_with_pool(cli, &[metrics_line(0, "0", 100, 9, 10), metrics_line(0, "1", 50, 9, 10)]);
+}
+
+/// Records `metrics` (epoch lines) in session 1, completes and finalizes it, and funds one 1-ETH
+/// pool (256).
+pub fn finalize_with_pool(cli: &Cli, metrics: &[String]) {
+    let d = cli.path();
+    cli.write("m.jsonl", &metrics.join("\n"));
     ok(d, &admin_key(), &["record", "--session", "1", "--metrics", "m.jsonl"]);
     ok(d, &admin_key(), &["session", "complete", "--session", "1"]);
     ok(d, &admin_key(), &["session", "finalize", "--session", "1"]);
@@ -47,6 +54,16 @@ pub fn finalized_session(cli: &Cli, nodes: &[Address]) {
         &admin_key(),
         &["pool", "create", "--session", "1", "--amount", &amount, "--claim-window", "604800"],
     );
+}
+
+/// A 2-of-3 Safe 1.4.1 deployed by the admin, and its owners' keys.
+pub async fn two_of_three_safe(cli: &Cli) -> (Address, Vec<PrivateKeySigner>) {
+    let owners: Vec<_> = (10..13).map(|i| simulated_node_signer(i).unwrap()).collect();
+    let admin = gradpay::demo::anvil::dev_signer(0).unwrap();
+    let deployer = gradpay::provider::build_provider(&cli.anvil.url(), Some(admin)).unwrap();
+    let safe =
+        crate::safe_support::deploy_safe(&deployer, crate::cli_support::ADMIN, &addresses(&owners), 2).await;
+    (safe, owners)
 }
 
 pub fn addresses(nodes: &[PrivateKeySigner]) -> Vec<Address> {
