@@ -43,6 +43,17 @@ impl Differences {
             });
         }
     }
+
+    /// [`Self::check`] of every `(what, chain, model)` in `fields`, all at `at`.
+    pub(crate) fn check_each<T: PartialEq + Display>(
+        &mut self,
+        at: &str,
+        fields: impl IntoIterator<Item = (&'static str, T, T)>,
+    ) {
+        for (what, chain, model) in fields {
+            self.check(what, at, chain, model);
+        }
+    }
 }
 
 impl Coordinator {
@@ -89,7 +100,7 @@ pub(crate) fn compare_record(
     let at = format!("node {index}");
     d.check("record index", &at, chain.index, index);
     d.check("record excluded", &at, chain.excluded, excluded);
-    let fields: [(&str, u128, u128); 9] = [
+    let fields: [(&'static str, u128, u128); 9] = [
         ("record c (computeSeconds)", chain.computeSeconds.into(), model.compute_seconds),
         ("record a (accepted)", chain.accepted.into(), model.accepted),
         ("record j (rejected)", chain.rejected.into(), model.rejected),
@@ -100,9 +111,7 @@ pub(crate) fn compare_record(
         ("record up", chain.uptimeSum.into(), model.uptime),
         ("record e (epochs)", chain.epochs.into(), model.epochs),
     ];
-    for (what, chain, model) in fields {
-        d.check(what, &at, chain, model);
-    }
+    d.check_each(&at, fields);
 }
 
 /// The view's scores against the model's.
@@ -114,7 +123,7 @@ pub(crate) fn compare_score(
 ) {
     let at = format!("node {index}");
     d.check("eligible", &at, chain.eligible, model.eligible);
-    let fields: [(&str, u16, u64); 8] = [
+    let fields: [(&'static str, u16, u64); 8] = [
         ("A", chain.acceptance, model.acceptance),
         ("C", chain.consistency, model.consistency),
         ("S", chain.success, model.success),
@@ -124,9 +133,7 @@ pub(crate) fn compare_score(
         ("U", chain.uptime, model.uptime),
         ("R", chain.reliability, model.reliability),
     ];
-    for (what, chain, model) in fields {
-        d.check(what, &at, u64::from(chain), model);
-    }
+    d.check_each(&at, fields.map(|(what, chain, model)| (what, u64::from(chain), model)));
     d.check("score", &at, chain.score, model.score);
 }
 

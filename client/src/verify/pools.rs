@@ -115,9 +115,7 @@ pub(crate) fn compare_creation(
         ("qualityBps (getPool vs createRewardPool)", stored.qualityBps, p.qualityBps),
         ("reliabilityBps (getPool vs createRewardPool)", stored.reliabilityBps, p.reliabilityBps),
     ];
-    for (what, chain, model) in params {
-        d.check(what, &at, chain, model);
-    }
+    d.check_each(&at, params);
     let pauses_since = pauses.iter().filter(|&&pause| pause > created.at).count() as u64;
     let (earliest, latest) =
         (e.claimDeadline.to::<u64>(), e.claimDeadline.to::<u64>() + pauses_since * MAX_PAUSE_SECONDS);
