@@ -337,10 +337,16 @@ async fn a_safe_node_consents_through_erc1271() {
 
     let two = safe_support::safe_signature(&cli.provider, safe, digest, &[&owners[1], &owners[2]]).await;
     cli.write("two.jsonl", &line_of(draft, two));
-    let args = ["session", "register", "--session", "1", "--consents", "two.jsonl", "--json"];
-    let registration = ok(d, &admin_key(), &args).json()["registration"].clone();
-    let registered = registration["registered"][0].clone();
-    assert_eq!(registered["address"].as_str().unwrap().parse::<Address>().unwrap(), safe);
+    let args = ["session", "register", "--session", "1", "--consents", "two.jsonl"];
+    let run = ok(d, &admin_key(), &args);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "session 1: 1 node(s) registered from their consents in 1 transaction(s)".to_owned(),
+            format!("  node {safe} index 0 id {}, paid to {FOURTH}", B256::repeat_byte(9)),
+        ]
+    );
     assert!(c.is_registered(1, safe).await.unwrap());
     assert_eq!(payout_of(&cli, safe), FOURTH);
 }
