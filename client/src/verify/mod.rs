@@ -27,7 +27,7 @@ mod recipients;
 
 use std::future::Future;
 
-use alloy::primitives::U256;
+use alloy::primitives::{Address, U256};
 use futures::{StreamExt, TryStreamExt, stream};
 use gradpay_model::{SessionLedger, Strategy as ModelStrategy};
 use serde::Serialize;
@@ -133,13 +133,13 @@ impl Coordinator {
             compare_score(&mut d, index, score, &model);
         }
         if state == SessionState::Finalized {
-            let basis = self.view("reading reward basis", self.contract().getRewardBasis(session_id)).await?;
-            compare_basis(&mut d, &basis, &history, &finalized, ledger.total_rounds());
             let addresses: Vec<_> = history.nodes.iter().map(|&(_, a)| a).collect();
-            // Paid as created: the strategy and amount its event carries, the parameters its call.
-            for created in self.pool_creations(&history.pools).await? {
+            let basis = self.view("reading reward basis", self.contract().getRewardBasis(session_id));
+            let (basis, pools) = futures::try_join!(basis, self.pools_as_created(&history, &addresses))?;
+            compare_basis(&mut d, &basis, &history, &finalized, ledger.total_rounds());
+            for (created, info, views) in pools {
+                // Paid as created: the strategy and amount its event carries, the parameters its call.
                 let e = &created.event;
-                let info = self.pool(e.poolId).await?;
                 pools::compare_creation(&mut d, &created, &info, &history.pauses);
                 let paid = match model_strategy_of(e.strategy, &created.params)
                     .map(|s| gradpay_model::payout(&finalized, s, e.amount))
@@ -147,12 +147,27 @@ impl Coordinator {
                     Some(Ok(paid)) => paid,
                     _ => vec![U256::ZERO; addresses.len()],
                 };
-                let views = self.pool_rewards(e.poolId, &addresses).await?;
                 compare_pool(&mut d, e, &info, &paid, &views, &history);
             }
             self.compare_recipients(&mut d, &history).await?;
         }
         Ok(self.report(session_id, state, &history, &ledger, d))
+    }
+
+    /// Every pool's creation with what `getPool` serves for it and every node's `(reward,
+    /// claimed)`, pools read concurrently.
+    async fn pools_as_created(
+        &self,
+        history: &chain::History,
+        nodes: &[Address],
+    ) -> Result<Vec<(pools::CreatedPool, PoolInfo, Vec<(U256, bool)>)>> {
+        let creations = self.pool_creations(&history.pools).await?;
+        concurrently(creations, |created| async move {
+            let id = created.event.poolId;
+            let (info, views) = futures::try_join!(self.pool(id), self.pool_rewards(id, nodes))?;
+            Ok((created, info, views))
+        })
+        .await
     }
 
     fn report(
