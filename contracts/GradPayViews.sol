@@ -76,6 +76,11 @@ abstract contract GradPayViews is IGradPayViews, GradPayStorage {
         return _usedNonces[signer][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
     }
 
+    /// @inheritdoc IGradPayViews
+    function payoutNonce(address node) external view returns (uint256) {
+        return _payoutNonces[node];
+    }
+
     // ------------------------------------------------------------------ records and scores
 
     /// @inheritdoc IGradPayViews

@@ -87,6 +87,7 @@ abstract contract NodeOperators is INodeOperators, GradPayStorage, EIP712 {
 
     /// @inheritdoc INodeOperators
     function setPayout(uint64[] calldata sessionIds, address payout) external whenNotPaused {
+        ++_payoutNonces[msg.sender];
         _setPayouts(msg.sender, sessionIds, payout);
     }
 
@@ -100,7 +101,9 @@ abstract contract NodeOperators is INodeOperators, GradPayStorage, EIP712 {
         bytes calldata signature
     ) external whenNotPaused {
         _requireUnexpired(deadline);
-        _useNonce(node, nonce);
+        uint256 current = _payoutNonces[node];
+        if (nonce != current) revert PayoutNonceMismatch(node, nonce, current);
+        _payoutNonces[node] = current + 1;
         bytes32 structHash = keccak256(
             abi.encode(
                 SET_PAYOUT_TYPEHASH, node, keccak256(abi.encodePacked(sessionIds)), payout, nonce, deadline

@@ -152,6 +152,10 @@ abstract contract GradPayStorage is IGradPayBase, AccessControlDefaultAdminRules
     /// @dev Unordered nonces of signed requests: bit `nonce % 256` of word `nonce / 256` is set once the
     ///      nonce is used or burnt, so a node can sign several requests and a relayer submit them in any order.
     mapping(address signer => mapping(uint256 word => uint256 bits)) internal _usedNonces;
+    /// @dev Payout changes are ordered, unlike claims: a signed change must name the node's current payout
+    ///      nonce, and every change (by transaction or signature) advances it, so a change signed before the
+    ///      node's latest one can never be applied after it.
+    mapping(address node => uint256 nonce) internal _payoutNonces;
 
     uint256 internal constant RIGHT_DELEGATE = 1;
     uint256 internal constant RIGHT_SPONSOR = 2;

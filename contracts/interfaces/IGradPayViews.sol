@@ -65,6 +65,11 @@ interface IGradPayViews {
     /// @return used True when no request signed with it can be submitted any more.
     function isNonceUsed(address signer, uint256 nonce) external view returns (bool used);
 
+    /// @notice The nonce `node`'s next signed payout change must carry.
+    /// @param node The node.
+    /// @return nonce The number of payout changes `node` made so far (by transaction or signature).
+    function payoutNonce(address node) external view returns (uint256 nonce);
+
     // ------------------------------------------------------------------ records and scores
 
     /// @notice Packs an entry into the word `recordContributionsBatch` takes.

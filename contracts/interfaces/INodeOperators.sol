@@ -9,9 +9,10 @@ import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
 ///         relayer, the coordinator) submits: choose where its rewards go, consent to its registration, and
 ///         claim without holding gas. Contract-wallet nodes (a Safe) sign through ERC-1271.
 /// @dev The EIP-712 domain is `{name: "GradPay", version: "1", chainId, verifyingContract: GradPay}`
-///      (`eip712Domain`, ERC-5267), so a signature is good on one chain and one deployment only. Requests
-///      that can be repeated carry an unordered nonce (`invalidateNonce` burns one) and every signature an
-///      expiry (`block.timestamp > deadline` is refused).
+///      (`eip712Domain`, ERC-5267), so a signature is good on one chain and one deployment only. Claim
+///      requests carry an unordered nonce (`invalidateNonce` burns one); payout changes carry the node's
+///      payout nonce, which every payout change advances (a stale signed change can never undo a newer
+///      one); every signature carries an expiry (`block.timestamp > deadline` is refused).
 interface INodeOperators is IGradPayBase, IERC5267 {
     /// @notice A node's signed consent to join a session, submitted by the session's operator.
     /// @dev EIP-712 type `NodeConsent(uint64 sessionId,address node,bytes32 nodeId,address payout,uint256 deadline)`.
@@ -55,6 +56,13 @@ interface INodeOperators is IGradPayBase, IERC5267 {
     /// @param signer Whose nonce.
     /// @param nonce The nonce.
     error NonceAlreadyUsed(address signer, uint256 nonce);
+
+    /// @notice Thrown when a signed payout change does not name the node's current payout nonce: it was
+    ///         already applied, or the node changed its payout since it was signed.
+    /// @param node The node.
+    /// @param nonce The nonce signed.
+    /// @param current The node's payout nonce now (`payoutNonce(node)`).
+    error PayoutNonceMismatch(address node, uint256 nonce, uint256 current);
     /// @notice Thrown when a relayer's fee is above the node's signed cap, or the cap above 100 %.
     /// @param node The node.
     /// @param feeBps The fee asked (or the cap, when the cap is above 10,000).
@@ -102,6 +110,7 @@ interface INodeOperators is IGradPayBase, IERC5267 {
     // ------------------------------------------------------------------ payout addresses
 
     /// @notice Sets where the caller's rewards from each session go; `payout == msg.sender` clears it.
+    ///         Advances the caller's payout nonce, voiding every payout change it signed and nobody submitted.
     /// @param sessionIds Sessions the caller is a node of (at least one; else `NodeNotRegistered`).
     /// @param payout The payout address (not zero).
     function setPayout(uint64[] calldata sessionIds, address payout) external;
@@ -111,7 +120,7 @@ interface INodeOperators is IGradPayBase, IERC5267 {
     /// @param node The node that signed.
     /// @param sessionIds Sessions `node` is a node of (at least one).
     /// @param payout The payout address (not zero; `node` clears it).
-    /// @param nonce One of `node`'s unused nonces (any order).
+    /// @param nonce `node`'s payout nonce (`payoutNonce(node)`, else `PayoutNonceMismatch`); advanced by one.
     /// @param deadline Last timestamp at which the signature is accepted.
     /// @param signature `node`'s signature (ECDSA, or ERC-1271 for a contract).
     function setPayoutBySig(
@@ -123,8 +132,9 @@ interface INodeOperators is IGradPayBase, IERC5267 {
         bytes calldata signature
     ) external;
 
-    /// @notice Burns one of the caller's nonces, so that a request signed with it but not yet submitted can
-    ///         never be. Allowed while paused.
+    /// @notice Burns one of the caller's claim-request nonces, so that a claim signed with it but not yet
+    ///         submitted can never be. Allowed while paused. (A signed payout change is voided by any payout
+    ///         change: `setPayout`.)
     /// @param nonce The nonce (not used yet, else `NonceAlreadyUsed`).
     function invalidateNonce(uint256 nonce) external;
 

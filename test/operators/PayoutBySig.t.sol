@@ -46,22 +46,63 @@ contract PayoutBySigTest is OperatorsTest {
         assertTrue(verifying != gradpay.EXTENSION(), "not the extension");
     }
 
+    function _expectPayoutNonce(uint256 expected) internal view {
+        assertEq(gradpay.payoutNonce(node), expected, "payout nonce");
+    }
+
+    function _expectMismatch(uint256 nonce, uint256 current) internal {
+        vm.expectRevert(
+            abi.encodeWithSelector(INodeOperators.PayoutNonceMismatch.selector, node, nonce, current)
+        );
+    }
+
     function test_setPayoutBySig_eoa() public {
         vm.expectEmit(address(gradpay));
         emit INodeOperators.PayoutSet(SESSION, node, payout);
-        _submit(7, _signed(nodeKey, 7));
+        _submit(0, _signed(nodeKey, 0));
         assertEq(gradpay.payoutOf(SESSION, node), payout, "payout set");
-        assertTrue(gradpay.isNonceUsed(node, 7), "nonce used");
-        assertFalse(gradpay.isNonceUsed(node, 6), "other nonces free");
+        _expectPayoutNonce(1);
+        assertFalse(gradpay.isNonceUsed(node, 0), "claim nonces untouched");
     }
 
-    /// @dev Unordered nonces: a request signed later can be submitted first.
-    function test_setPayoutBySig_noncesInAnyOrder() public {
-        bytes memory first = _signed(nodeKey, 1);
-        bytes memory second = _signed(nodeKey, 300);
-        _submit(300, second);
-        _submit(1, first);
-        assertTrue(gradpay.isNonceUsed(node, 1) && gradpay.isNonceUsed(node, 300), "both used");
+    /// @dev Payout changes are ordered: the second signed change carries the next nonce.
+    function test_setPayoutBySig_inSequence() public {
+        _submit(0, _signed(nodeKey, 0));
+        payout = relayer;
+        _submit(1, _signed(nodeKey, 1));
+        assertEq(gradpay.payoutOf(SESSION, node), relayer, "the later change holds");
+        _expectPayoutNonce(2);
+    }
+
+    /// @dev The audit's case: a node signs "pay A", then moves its payout to B by its own transaction; the
+    ///      old signature must not move it back to A.
+    function test_RevertWhen_setPayoutBySig_olderThanDirectChange() public {
+        bytes memory stale = _signed(nodeKey, 0);
+        vm.prank(node);
+        gradpay.setPayout(_one(SESSION), relayer);
+        _expectMismatch(0, 1);
+        _submit(0, stale);
+        assertEq(gradpay.payoutOf(SESSION, node), relayer, "the newer payout holds");
+    }
+
+    /// @dev Two changes signed at the same nonce (A, then B after the node changed its mind): once B is
+    ///      submitted, A can never be.
+    function test_RevertWhen_setPayoutBySig_olderThanNewerSignature() public {
+        bytes memory toPayout = _signed(nodeKey, 0);
+        address first = payout;
+        payout = relayer;
+        _submit(0, _signed(nodeKey, 0));
+        payout = first;
+        _expectMismatch(0, 1);
+        _submit(0, toPayout);
+        assertEq(gradpay.payoutOf(SESSION, node), relayer, "the newer payout holds");
+    }
+
+    function test_RevertWhen_setPayoutBySig_futureNonce() public {
+        _expectMismatch(5, 0);
+        _submit(5, _signed(nodeKey, 5));
+        _expectUnchanged();
+        _expectPayoutNonce(0);
     }
 
     function test_setPayoutBySig_safeNode() public {
@@ -74,7 +115,7 @@ contract PayoutBySigTest is OperatorsTest {
         vm.expectRevert(abi.encodeWithSelector(INodeOperators.InvalidSignature.selector, address(safe)));
         gradpay.setPayoutBySig(address(safe), _one(sessionId), payout, 0, deadline, lone);
         assertEq(gradpay.payoutOf(sessionId, address(safe)), address(safe), "unchanged");
-        assertFalse(gradpay.isNonceUsed(address(safe), 0), "nonce not used");
+        assertEq(gradpay.payoutNonce(address(safe)), 0, "nonce not used");
 
         gradpay.setPayoutBySig(
             address(safe), _one(sessionId), payout, 0, deadline, _safeSign(safe, _twoOwners(), digest)
@@ -88,7 +129,7 @@ contract PayoutBySigTest is OperatorsTest {
         vm.expectRevert(abi.encodeWithSelector(INodeOperators.SignatureExpired.selector, deadline));
         _submit(0, signature);
         _expectUnchanged();
-        assertFalse(gradpay.isNonceUsed(node, 0), "nonce not used");
+        _expectPayoutNonce(0);
     }
 
     function test_setPayoutBySig_atDeadline() public {
@@ -103,20 +144,18 @@ contract PayoutBySigTest is OperatorsTest {
         _submit(0, signature);
         vm.prank(node); // the node changes its mind
         gradpay.setPayout(_one(SESSION), node);
-        vm.expectRevert(abi.encodeWithSelector(INodeOperators.NonceAlreadyUsed.selector, node, 0));
+        _expectMismatch(0, 2);
         _submit(0, signature);
         _expectUnchanged();
     }
 
-    function test_RevertWhen_setPayoutBySig_nonceInvalidated() public {
-        bytes memory signature = _signed(nodeKey, 42);
-        vm.expectEmit(address(gradpay));
-        emit INodeOperators.NonceInvalidated(node, 42);
+    /// @dev A node voids a payout change it signed and nobody submitted by confirming its payout itself.
+    function test_RevertWhen_setPayoutBySig_voidedBySetPayout() public {
+        bytes memory signature = _signed(nodeKey, 0);
         vm.prank(node);
-        gradpay.invalidateNonce(42);
-        assertTrue(gradpay.isNonceUsed(node, 42), "burnt");
-        vm.expectRevert(abi.encodeWithSelector(INodeOperators.NonceAlreadyUsed.selector, node, 42));
-        _submit(42, signature);
+        gradpay.setPayout(_one(SESSION), node);
+        _expectMismatch(0, 1);
+        _submit(0, signature);
         _expectUnchanged();
     }
 
@@ -181,6 +220,6 @@ contract PayoutBySigTest is OperatorsTest {
         vm.expectRevert(INodeOperators.ZeroAddressPayout.selector);
         gradpay.setPayoutBySig(node, _one(SESSION), address(0), 0, deadline, signature);
         _expectUnchanged();
-        assertFalse(gradpay.isNonceUsed(node, 0), "nonce not used");
+        _expectPayoutNonce(0);
     }
 }
