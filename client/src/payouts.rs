@@ -120,6 +120,13 @@ impl Coordinator {
         self.view("reading a nonce", self.contract().isNonceUsed(signer, nonce)).await
     }
 
+    /// The payout nonce `node`'s next signed payout change must carry. Payout changes are
+    /// ordered: every change (`setPayout` or a signed one) advances it, so a change signed before
+    /// the node's latest one can never be applied after it.
+    pub async fn payout_nonce(&self, node: Address) -> Result<U256> {
+        self.view("reading a payout nonce", self.contract().payoutNonce(node)).await
+    }
+
     /// The lowest nonce `signer` has neither used nor invalidated. Two requests signed with it
     /// before either is submitted share it: the second to arrive is refused (`--nonce` avoids that).
     pub async fn lowest_unused_nonce(&self, signer: Address) -> Result<U256> {
@@ -171,17 +178,20 @@ impl Coordinator {
         Ok(PayoutChange { node, payout, changed, unchanged })
     }
 
-    /// Signs a payout change of `sessions` to `payout` as `key` (the node), for a relayer.
+    /// Signs a payout change of `sessions` to `payout` as `key` (the node), for a relayer, valid
+    /// for `valid_for_secs`. It carries the node's payout nonce (see [`Self::payout_nonce`]): any
+    /// payout change the node makes before it is submitted voids it.
     pub async fn sign_payout(
         &self,
         key: &PrivateKeySigner,
         sessions: &[u64],
         payout: Address,
-        terms: SigningTerms,
+        valid_for_secs: u64,
     ) -> Result<SignedPayout> {
         let node = key.address();
         self.payout_changes(node, sessions, payout).await?;
-        let (signed_for, domain, nonce, deadline) = self.signing_context(node, terms).await?;
+        let nonce = self.payout_nonce(node).await?;
+        let (signed_for, domain, deadline) = self.signing_terms(valid_for_secs).await?;
         let mut signed = SignedPayout {
             signed_for,
             node,
@@ -209,7 +219,8 @@ impl Coordinator {
         for &pool_id in pool_ids {
             self.require_claimable(pool_id, node).await?;
         }
-        let (signed_for, domain, nonce, deadline) = self.signing_context(node, terms).await?;
+        let nonce = self.claim_nonce(node, terms.nonce).await?;
+        let (signed_for, domain, deadline) = self.signing_terms(terms.valid_for_secs).await?;
         let mut signed = SignedClaim {
             signed_for,
             node,
@@ -282,24 +293,24 @@ impl Coordinator {
         Ok((changed, unchanged))
     }
 
-    /// The checked domain, the nonce (given, which must be unused, or the lowest unused) and the
-    /// deadline for a request `node` signs on `terms`.
-    async fn signing_context(
-        &self,
-        node: Address,
-        terms: SigningTerms,
-    ) -> Result<(SignedFor, Eip712Domain, U256, u64)> {
-        let domain = self.signing_domain().await?;
-        let nonce = match terms.nonce {
+    /// The claim nonce `node` signs with: `given`, which must be unused, or the lowest unused.
+    async fn claim_nonce(&self, node: Address, given: Option<U256>) -> Result<U256> {
+        match given {
             Some(nonce) if self.is_nonce_used(node, nonce).await? => {
-                return Err(Error::NonceUsed { signer: node, nonce });
+                Err(Error::NonceUsed { signer: node, nonce })
             }
-            Some(nonce) => nonce,
-            None => self.lowest_unused_nonce(node).await?,
-        };
-        let deadline = self.latest_timestamp().await?.saturating_add(terms.valid_for_secs);
+            Some(nonce) => Ok(nonce),
+            None => self.lowest_unused_nonce(node).await,
+        }
+    }
+
+    /// The deployment, the checked domain and the deadline of a request signed now, valid for
+    /// `valid_for_secs`.
+    async fn signing_terms(&self, valid_for_secs: u64) -> Result<(SignedFor, Eip712Domain, u64)> {
+        let domain = self.signing_domain().await?;
+        let deadline = self.latest_timestamp().await?.saturating_add(valid_for_secs);
         let signed_for = SignedFor { chain_id: self.profile().chain_id, contract: self.address() };
-        Ok((signed_for, domain, nonce, deadline))
+        Ok((signed_for, domain, deadline))
     }
 }
 

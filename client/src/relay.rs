@@ -80,8 +80,12 @@ fn refused(path: &Path, line: usize, refusal: RelayRefusal) -> Error {
 /// What the checks of earlier lines have claimed or consumed, for the next line's.
 #[derive(Debug, Default)]
 struct Seen {
+    /// Claim nonces the file consumes, and the line that does.
     nonces: HashMap<(Address, U256), usize>,
     claims: HashSet<(Address, U256)>,
+    /// Payout changes of each node the file applies before the line being checked: its payout
+    /// nonce is the chain's plus these (changes are ordered and the relay submits them in order).
+    payout_changes: HashMap<Address, U256>,
 }
 
 impl Coordinator {
@@ -152,24 +156,35 @@ impl Coordinator {
         if let SignedRequest::NodeConsent(c) = request {
             return Ok(Some(RelayRefusal::Consent { session_id: c.session_id }));
         }
-        // Every request but a consent has a nonce.
-        let (node, nonce) = (request.node(), request.nonce().unwrap_or_default());
         if let Some(fault) = self.seal_fault(request, domain, now).await? {
             return Ok(Some(RelayRefusal::Seal(fault)));
         }
-        if let Some(&line) = seen.nonces.get(&(node, nonce)) {
-            return Ok(Some(RelayRefusal::NonceRepeated { node, nonce, line }));
+        match request {
+            SignedRequest::SetPayout(p) => {
+                let earlier = seen.payout_changes.get(&p.node).copied().unwrap_or_default();
+                let current = self.payout_nonce(p.node).await? + earlier;
+                if p.nonce != current {
+                    let (node, nonce) = (p.node, p.nonce);
+                    return Ok(Some(RelayRefusal::PayoutNonceStale { node, nonce, current }));
+                }
+                let refusal = self.check_payout(p).await?;
+                *seen.payout_changes.entry(p.node).or_default() += U256::from(1u8);
+                Ok(refusal)
+            }
+            SignedRequest::ClaimRequest(c) => {
+                let (node, nonce) = (c.node, c.nonce);
+                if let Some(&line) = seen.nonces.get(&(node, nonce)) {
+                    return Ok(Some(RelayRefusal::NonceRepeated { node, nonce, line }));
+                }
+                if self.is_nonce_used(node, nonce).await? {
+                    return Ok(Some(RelayRefusal::NonceUsed { node, nonce }));
+                }
+                let refusal = self.check_claim(c, fee_bps, now, &mut seen.claims).await?;
+                seen.nonces.insert((node, nonce), *number);
+                Ok(refusal)
+            }
+            SignedRequest::NodeConsent(_) => Ok(None),
         }
-        if self.is_nonce_used(node, nonce).await? {
-            return Ok(Some(RelayRefusal::NonceUsed { node, nonce }));
-        }
-        let refusal = match request {
-            SignedRequest::SetPayout(p) => self.check_payout(p).await?,
-            SignedRequest::ClaimRequest(c) => self.check_claim(c, fee_bps, now, &mut seen.claims).await?,
-            SignedRequest::NodeConsent(_) => None,
-        };
-        seen.nonces.insert((node, nonce), *number);
-        Ok(refusal)
     }
 
     /// What is wrong with `request`'s seal, if anything: signed for another deployment than the

@@ -114,6 +114,10 @@ fn signature_error(error: &GradPayErrors) -> Option<String> {
             "nonce {} of {} is used (submitted already, or invalidated); {SIGN_AGAIN}",
             e.nonce, e.signer
         ),
+        GradPayErrors::PayoutNonceMismatch(e) => format!(
+            "{}'s payout change was signed at payout nonce {}, its next is {} (applied already, or the node changed its payout since); {SIGN_AGAIN}",
+            e.node, e.nonce, e.current
+        ),
         GradPayErrors::RelayerFeeAboveCap(e) => {
             format!(
                 "{} allows a relayer fee of at most {} bps; pass --fee-bps {} or less",

@@ -90,7 +90,8 @@ async fn signed_requests_are_relayed_and_the_relayer_keeps_its_fee() {
     let (env0, env1) =
         ([("GRADPAY_PRIVATE_KEY", keys[0].as_str())], [("GRADPAY_PRIVATE_KEY", keys[1].as_str())]);
 
-    // Node 0 signs a payout change and a claim (distinct nonces), node 1 a claim: nothing sent.
+    // Node 0 signs a payout change (its payout nonce) and a claim (a claim nonce), node 1 a claim:
+    // nothing sent.
     let payout = ok(d, &env0, &["payout", "sign", &FOURTH.to_string(), "--session", "1"]).stdout;
     let line: Value = serde_json::from_str(payout.trim()).unwrap();
     assert_eq!(
@@ -131,23 +132,45 @@ async fn signed_requests_are_relayed_and_the_relayer_keeps_its_fee() {
     let gas = gas_spent(&cli, OTHER).await;
     assert_eq!(cli.balance(OTHER).await + gas - relayer_before, fee0 + fee1);
     assert_eq!((cli.nonce(n0).await, cli.nonce(n1).await), (0, 0));
-    assert!(nonce_used(&cli, n0, 0).await && nonce_used(&cli, n0, 1).await && nonce_used(&cli, n1, 0).await);
+    assert!(nonce_used(&cli, n0, 1).await && nonce_used(&cli, n1, 0).await, "the claims' nonces");
+    assert!(!nonce_used(&cli, n0, 0).await, "a payout change spends no claim nonce");
 
-    // The same file again: replayed, refused at its first line, nothing sent; a used nonce is
-    // not signed again.
+    // The same file again: replayed, refused at its first line (the payout change is stale now),
+    // nothing sent.
     let sent = cli.nonce(OTHER).await;
     fails(
         d,
         &other_key(),
         &["claim", "--relay", "relay.jsonl"],
-        &["relay.jsonl:1:", "nonce 0 of", "is used already", "nothing sent"],
+        &["relay.jsonl:1:", "payout nonce 0", "next one is 1", "nothing sent"],
     );
     assert_eq!(cli.nonce(OTHER).await, sent);
-    let own = n1.to_string();
-    let args = ["payout", "sign", &own, "--session", "1", "--nonce", "0"];
-    fails(d, &env1, &args, &[&format!("nonce 0 of {n1} is used already; nothing signed")]);
-    let next = ok(d, &env1, &["payout", "sign", &n1.to_string(), "--session", "1"]).stdout;
-    assert_eq!(serde_json::from_str::<Value>(next.trim()).unwrap()["nonce"], "1", "the lowest unused nonce");
+    // The next signed change carries the next payout nonce; a node that never changed its
+    // payout signs at 0.
+    let next = ok(d, &env0, &["payout", "sign", &n0.to_string(), "--session", "1"]).stdout;
+    assert_eq!(serde_json::from_str::<Value>(next.trim()).unwrap()["nonce"], "1", "node 0's next change");
+    let first = ok(d, &env1, &["payout", "sign", &FOURTH.to_string(), "--session", "1"]).stdout;
+    assert_eq!(serde_json::from_str::<Value>(first.trim()).unwrap()["nonce"], "0", "node 1's first change");
+}
+
+/// A signed payout change the node overtook by its own `payout set` can never land (the audit's
+/// case): the relayer refuses it before sending, naming the node's next payout nonce.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payout_change_signed_before_a_newer_one_is_refused() {
+    let (cli, nodes, keys) = two_node_session().await;
+    let d = cli.path();
+    let n0 = nodes[0].address();
+    let env0 = [("GRADPAY_PRIVATE_KEY", keys[0].as_str())];
+    let stale = ok(d, &env0, &["payout", "sign", &FOURTH.to_string(), "--session", "1"]).stdout;
+    ok(d, &env0, &["payout", "set", &OTHER.to_string(), "--session", "1"]);
+    cli.write("stale.jsonl", &stale);
+    fails(
+        d,
+        &other_key(),
+        &["claim", "--relay", "stale.jsonl"],
+        &["stale.jsonl:1:", "payout nonce 0", "next one is 1", "nothing sent"],
+    );
+    assert_eq!((payout_of(&cli, n0), cli.nonce(OTHER).await), (OTHER, 0), "the newer payout holds");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -186,12 +209,8 @@ async fn bad_signed_requests_are_one_line_and_send_nothing() {
 
     let claim = ok(d, &env0, &["claim", "--sign", "256", "--max-fee-bps", "100", "--valid-for", "1h"]).stdout;
     let window = ok(d, &env0, &["claim", "--sign", "256", "--valid-for", "30d", "--nonce", "2"]).stdout;
-    let payout = ok(
-        d,
-        &env0,
-        &["payout", "sign", &FOURTH.to_string(), "--session", "1", "--nonce", "5", "--valid-for", "30d"],
-    )
-    .stdout;
+    let payout =
+        ok(d, &env0, &["payout", "sign", &FOURTH.to_string(), "--session", "1", "--valid-for", "30d"]).stdout;
     let edit = |line: &str, key: &str, value: Value| {
         let mut v: Value = serde_json::from_str(line.trim()).unwrap();
         v[key] = value;
@@ -212,7 +231,7 @@ async fn bad_signed_requests_are_one_line_and_send_nothing() {
     relay("edited.jsonl", "0", &["edited.jsonl:1:", &format!("the signature is not {n0}'s")]);
     cli.write("other.jsonl", &edit(&payout, "contract", Value::String(FOURTH.to_string())));
     relay("other.jsonl", "0", &[&format!("signed for GradPay {FOURTH} on chain 31337, not this deployment")]);
-    let zero = signed_by(&cli, &nodes[0], draft_payout(&cli, n0, Address::ZERO, 9).await).await;
+    let zero = signed_by(&cli, &nodes[0], draft_payout(&cli, n0, Address::ZERO, 0).await).await;
     cli.write("zero.jsonl", &zero);
     relay("zero.jsonl", "0", &["zero.jsonl:1:", "zero address"]);
 
@@ -241,7 +260,7 @@ async fn bad_signed_requests_are_one_line_and_send_nothing() {
 
     // Nothing of it was sent: no nonce consumed, the relayer sent nothing, the payout unchanged.
     assert_eq!(cli.nonce(OTHER).await, 0);
-    assert!(!nonce_used(&cli, n0, 0).await && !nonce_used(&cli, n0, 5).await);
+    assert!(!nonce_used(&cli, n0, 0).await && !nonce_used(&cli, n0, 2).await);
     assert_eq!(payout_of(&cli, n0), n0);
     let rewards = ok(d, &[], &["pending", "--session", "1", "--node", &n0.to_string(), "--json"]).json();
     assert_eq!(rewards["rewards"][0]["claimed"], false, "the claim was not made");
@@ -294,7 +313,8 @@ async fn a_safe_node_signs_through_erc1271() {
         "the Safe's payout got its reward less the fee"
     );
     assert_eq!(payout_of(&cli, safe), FOURTH);
-    assert!(nonce_used(&cli, safe, 0).await && nonce_used(&cli, safe, 1).await);
+    assert!(nonce_used(&cli, safe, 1).await, "the claim's nonce");
+    assert!(!nonce_used(&cli, safe, 0).await, "the payout change spent its payout nonce, not a claim nonce");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -349,7 +369,7 @@ async fn claims_are_split_into_as_few_transactions_as_the_gas_cap_allows() {
 
     // A cap below what one request needs: refused before anything is sent.
     std::fs::write(d.join("gradpay.toml"), format!("{text}max-tx-gas = 30000\n")).unwrap();
-    let payout = signed_by(&cli, &nodes[0], draft_payout(&cli, nodes[0].address(), FOURTH, 1).await).await;
+    let payout = signed_by(&cli, &nodes[0], draft_payout(&cli, nodes[0].address(), FOURTH, 0).await).await;
     cli.write("payout.jsonl", &payout);
     fails(
         d,

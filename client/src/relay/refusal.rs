@@ -56,7 +56,17 @@ pub enum RelayRefusal {
         /// The session it joins.
         session_id: u64,
     },
-    /// The node has used (or invalidated) this nonce.
+    /// A payout change signed at another payout nonce than the node's next one: applied already,
+    /// or the node changed its payout since it signed this one (a stale change can never land).
+    PayoutNonceStale {
+        /// The node.
+        node: Address,
+        /// The payout nonce signed.
+        nonce: U256,
+        /// The one it must carry here (the chain's, plus this file's earlier changes of the node).
+        current: U256,
+    },
+    /// The node has used (or invalidated) this claim nonce.
     NonceUsed {
         /// The node.
         node: Address,
@@ -131,6 +141,10 @@ impl std::fmt::Display for RelayRefusal {
             Self::Consent { session_id } => write!(
                 f,
                 "a node's consent to session {session_id}, which its coordinator registers (`gradpay session register --session {session_id} --consents FILE`), not a relayer; move the line to that file"
+            ),
+            Self::PayoutNonceStale { node, nonce, current } => write!(
+                f,
+                "payout change signed at payout nonce {nonce}, but {node}'s next one is {current}: it was applied already, or the node changed its payout since; remove the line, or {SIGN_AGAIN}"
             ),
             Self::NonceUsed { node, nonce } => write!(
                 f,

@@ -4,7 +4,7 @@ use alloy::primitives::{Address, U256};
 use clap::{Args, Subcommand};
 use gradpay::{
     Coordinator, Error, Result,
-    payouts::{PayoutChange, SignedRequest, SigningTerms, parse_validity},
+    payouts::{PayoutChange, SignedRequest, parse_validity},
 };
 use serde_json::json;
 
@@ -57,26 +57,11 @@ pub(crate) struct SignArgs {
     payout: Address,
     #[command(flatten)]
     sessions: Sessions,
-    #[command(flatten)]
-    terms: TermsArgs,
-}
-
-/// How long a signature stays valid and which nonce it consumes.
-#[derive(Debug, Args)]
-pub(crate) struct TermsArgs {
     /// How long the signature stays valid from the latest block: 90s, 30m, 12h, 7d or seconds.
+    /// It carries the node's payout nonce, so any payout change the node makes before it is
+    /// submitted voids it.
     #[arg(long, default_value = "1d", value_parser = parse_validity)]
     valid_for: u64,
-    /// The nonce to consume [default: the lowest unused one; give distinct ones to sign several
-    /// requests before any is submitted].
-    #[arg(long)]
-    nonce: Option<U256>,
-}
-
-impl TermsArgs {
-    pub(crate) const fn terms(&self) -> SigningTerms {
-        SigningTerms { valid_for_secs: self.valid_for, nonce: self.nonce }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -100,7 +85,7 @@ impl PayoutCommand {
             Self::Sign(args) => {
                 let (c, key) = super::connect_with_key(g).await?;
                 let sessions = args.sessions.resolve(&c, key.address()).await?;
-                let signed = c.sign_payout(&key, &sessions, args.payout, args.terms.terms()).await?;
+                let signed = c.sign_payout(&key, &sessions, args.payout, args.valid_for).await?;
                 print_signed(&SignedRequest::SetPayout(signed))?;
             }
             Self::Cancel(args) => {
