@@ -5,9 +5,17 @@
 //! tier and payout from it; the contract's views and every `RewardClaimed` are compared with the
 //! model's figures ([`compare`]). Nothing of the contract's own arithmetic is trusted.
 //!
-//! A batch sent through another contract (a Safe's `execTransaction`, a multicall) is found in a
-//! `debug_traceTransaction` call trace (`callTracer`), which anvil and most node RPCs serve; an
-//! RPC without one is [`crate::Error::TraceUnavailable`], naming the transaction.
+//! Pools are paid as they were created ([`pools`]): the strategy, amount and refund address of
+//! their `RewardPoolCreated`, the parameters of the `createRewardPool` call that emitted it, and
+//! every field `getPool` serves is compared with those. Every claim must have paid the node's
+//! payout address in force at that moment, or the recipient of the node's own `claimRewardTo`
+//! ([`recipients`]).
+//!
+//! A batch (or a pool's creation, or a `claimRewardTo`) sent through another contract (a Safe's
+//! `execTransaction`, a multicall) is found in a `debug_traceTransaction` call trace
+//! (`callTracer`, [`calls`]), which anvil and most node RPCs serve; an RPC without one is
+//! [`crate::Error::TraceUnavailable`] (a batch) or [`crate::Error::CallUnreadable`], naming the
+//! transaction.
 //!
 //! The alternative, events carrying every entry, costs on chain what tracing costs nothing for.
 //! Measured on anvil (Foundry 1.7.1, Ethereum opcode prices) with a contract that only emits a
