@@ -15,10 +15,7 @@ use alloy::{
     dyn_abi::{DynSolValue, EventExt},
     json_abi::{Event, JsonAbi},
     primitives::{B256, U256},
-    providers::{DynProvider, Provider, ProviderBuilder},
-    pubsub::Subscription,
     rpc::types::{Filter, Log},
-    transports::ws::WsConnect,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -29,8 +26,6 @@ use crate::{Coordinator, Error, Result, logs::LogRange};
 const ARTIFACT: &str = include_str!("../../out/IGradPay.sol/IGradPay.json");
 /// Consecutive failed polls (one poll interval, at least a second, apart) before giving up.
 const MAX_POLL_FAILURES: u32 = 5;
-/// Reconnection attempts of a dropped WebSocket, a second apart, before giving up.
-const WS_RECONNECTS: u32 = 3;
 
 /// One event about the watched session.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -139,32 +134,18 @@ fn to_json(value: &DynSolValue) -> Value {
     }
 }
 
-/// A live WebSocket subscription to GradPay's logs.
-#[derive(Debug)]
-pub struct LogSubscription {
-    url: String,
-    subscription: Subscription<Log>,
-    /// Holds the connection open: the subscription receives nothing once it is dropped.
-    _provider: DynProvider,
-}
+mod follow;
+
+pub use follow::LogSubscription;
+use follow::Printer;
 
 impl Coordinator {
-    /// Subscribes to GradPay's logs over the WebSocket at `url` (`eth_subscribe`).
-    pub async fn subscribe_logs(&self, url: &str) -> Result<LogSubscription> {
-        let lost =
-            |e: &dyn std::fmt::Display| Error::ConnectionLost { url: url.to_owned(), reason: e.to_string() };
-        let connect =
-            WsConnect::new(url).with_max_retries(WS_RECONNECTS).with_retry_interval(Duration::from_secs(1));
-        let provider = ProviderBuilder::new().connect_ws(connect).await.map_err(|e| lost(&e))?.erased();
-        let subscription =
-            provider.subscribe_logs(&Filter::new().address(self.address())).await.map_err(|e| lost(&e))?;
-        Ok(LogSubscription { url: url.to_owned(), subscription, _provider: provider })
-    }
-
-    /// Prints (through `emit`) every event about `session_id`: first those from `from_block`
-    /// (when given) to block `latest`, then each new one as it comes, from `live` (a subscription
-    /// opened before `latest` was read, so that nothing falls between) or by polling every
-    /// `poll-interval-ms` from block `latest + 1`. Runs until the connection is lost for good
+    /// Prints (through `emit`) every event about `session_id` once, in chain order: first those
+    /// from `from_block` (when given) to block `latest`, then each new one as it comes, from
+    /// `live` (a subscription opened before `latest` was read, so that nothing falls between) or
+    /// by polling every `poll-interval-ms` from block `latest + 1`. A gap in the subscription (it
+    /// lagged, or its WebSocket dropped and was re-subscribed) is filled with `eth_getLogs` from
+    /// the last event seen. Runs until the connection is lost for good
     /// ([`Error::ConnectionLost`]).
     pub async fn watch_session(
         &self,
@@ -174,36 +155,16 @@ impl Coordinator {
         live: Option<LogSubscription>,
         emit: &mut dyn FnMut(&SessionEvent),
     ) -> Result<()> {
-        let decoder = EventDecoder::new()?;
-        let mut print = |logs: &[Log]| {
-            for event in logs.iter().filter_map(|log| decoder.decode(log)) {
-                if session_of(&event) == Some(session_id) {
-                    emit(&event);
-                }
-            }
-        };
+        let mut printer = Printer::new(EventDecoder::new()?, session_id, emit);
         if let Some(from) = from_block {
             let range = LogRange { from_block: from, to_block: Some(latest), ..self.log_range() };
-            print(&self.logs(&Filter::new().address(self.address()), range).await?);
+            printer.print(&self.logs(&Filter::new().address(self.address()), range).await?);
+            printer.seen_through(latest);
+        }
+        if let Some(live) = live {
+            return self.follow_subscription(&mut printer, live, latest + 1).await;
         }
         let mut next = latest + 1;
-        if let Some(LogSubscription { url, mut subscription, _provider }) = live {
-            // Without a replay, everything the subscription delivers is new.
-            let replayed_to = from_block.map(|_| latest);
-            loop {
-                match subscription.recv().await {
-                    Ok(log) if log.block_number.is_some_and(|b| replayed_to.is_some_and(|to| b <= to)) => {}
-                    Ok(log) => print(std::slice::from_ref(&log)),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
-                        tracing::warn!(
-                            missed,
-                            "the subscription dropped events; re-run with --from-block to see them"
-                        );
-                    }
-                    Err(e) => return Err(Error::ConnectionLost { url, reason: e.to_string() }),
-                }
-            }
-        }
         let interval = Duration::from_millis(self.profile().poll_interval_ms.max(100));
         let mut failures = 0;
         loop {
@@ -213,7 +174,7 @@ impl Coordinator {
                 Ok((logs, latest)) => {
                     failures = 0;
                     next = next.max(latest + 1);
-                    print(&logs);
+                    printer.print(&logs);
                 }
                 Err(e) if failures + 1 >= MAX_POLL_FAILURES => {
                     let url = self.profile().rpc_url.clone();
@@ -227,9 +188,7 @@ impl Coordinator {
             }
         }
     }
-}
 
-impl Coordinator {
     /// GradPay's logs from block `next` to the latest block, and that block's number (no logs
     /// when no block is past `next - 1` yet).
     async fn logs_after(&self, next: u64) -> Result<(Vec<Log>, u64)> {

@@ -1,11 +1,13 @@
 //! `gradpay watch`: spawned against anvil (over WebSocket, anvil serving ws on its HTTP port, and
 //! by HTTP polling), it prints one JSON line per event of its session as the session goes on
 //! (and none of another session), replays history with --from-block, and exits with one line
-//! when the chain goes away; an unknown session is one line and a non-zero exit.
+//! when the chain goes away, and loses nothing and repeats nothing across a dropped WebSocket; an
+//! unknown session is one line and a non-zero exit.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 mod cli_support;
+mod tcp_proxy;
 
 use std::{
     io::{BufRead, BufReader},
@@ -18,6 +20,7 @@ use alloy::primitives::U256;
 use cli_support::{BIN, Cli, admin_key, assert_conventions, fails, metrics_line, ok};
 use gradpay::demo::anvil::{set_balance, simulated_node_signer};
 use serde_json::Value;
+use tcp_proxy::TcpProxy;
 
 /// A running `gradpay watch` and the lines of its stdout and stderr.
 struct Watch {
@@ -175,6 +178,62 @@ async fn watch_follows_a_session_over_websocket() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_follows_a_session_by_polling_http() {
     follow_a_session(false).await;
+}
+
+/// Waits (up to 10 s) until `done` holds.
+async fn eventually(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what} never happened");
+}
+
+/// An event, the WebSocket cut, two events while it is down (the watch's first attempts to
+/// re-subscribe refused), the connection back, one more event: each printed once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_loses_nothing_across_a_dropped_websocket() {
+    let cli = Cli::start();
+    let d = cli.path();
+    let key = admin_key();
+    ok(d, &key, &["session", "create", "--session", "1"]);
+    let proxy = TcpProxy::start(cli.anvil.url().replace("http://", "")).await;
+    let ws_url = format!("ws://{}", proxy.address);
+    let watch = Watch::spawn(&cli, &["--session", "1", "--ws-url", &ws_url]);
+    assert!(watch.stderr_line().contains(&format!("over WebSocket {ws_url}")));
+    let nodes: Vec<_> =
+        (0..2).map(|i| simulated_node_signer(i).unwrap().address().to_checksum(None)).collect();
+    let register = |i: usize| {
+        cli.write("node.txt", &nodes[i]);
+        ok(d, &key, &["session", "register", "--session", "1", "--nodes", "node.txt"]);
+    };
+
+    register(0);
+    let mut events = watch.events_until("NodeRegistered"); // delivered live, before the cut
+    proxy.cut();
+    register(1);
+    cli.write("m.jsonl", &metrics_line(0, "0", 100, 9, 10));
+    ok(d, &key, &["record", "--session", "1", "--metrics", "m.jsonl"]);
+    eventually("a refused re-subscription", || proxy.refused() >= 1).await;
+    proxy.restore();
+    eventually("a new subscription", || proxy.forwarded() >= 2).await;
+    ok(d, &key, &["session", "complete", "--session", "1"]);
+    events.extend(watch.events_until("SessionCompleted"));
+
+    assert_eq!(
+        names(&events),
+        ["NodeRegistered", "NodeRegistered", "ContributionsRecorded", "SessionCompleted"]
+    );
+    assert_eq!([&events[0]["fields"]["node"], &events[1]["fields"]["node"]], [&nodes[0], &nodes[1]]);
+    let positions: Vec<_> =
+        events.iter().map(|e| (e["block"].as_u64().unwrap(), e["logIndex"].as_u64().unwrap())).collect();
+    assert!(positions.is_sorted_by(|a, b| a < b), "in chain order, none twice: {positions:?}");
+    assert!(
+        watch.stdout.recv_timeout(Duration::from_secs(2)).is_err(),
+        "nothing printed twice (the catch-up and the new subscription overlap)"
+    );
 }
 
 #[test]

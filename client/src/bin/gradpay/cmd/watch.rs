@@ -1,5 +1,6 @@
 //! `gradpay watch`: follows a session live, one line per event (one JSON object per line with
-//! `--json`), over a WebSocket subscription when a ws:// URL is known, else by polling over HTTP.
+//! `--json`), over a WebSocket subscription when a ws:// URL is known, else by polling over HTTP;
+//! each event once, in chain order, even across a dropped WebSocket.
 
 use alloy::primitives::Address;
 use clap::Args;
@@ -14,7 +15,9 @@ pub(crate) struct WatchArgs {
     #[arg(long, short, env = "GRADPAY_SESSION")]
     session: u64,
     /// Subscribe over this WebSocket endpoint (ws:// or wss://) instead of the profile's `ws-url`;
-    /// with neither, poll the HTTP rpc-url every poll-interval-ms.
+    /// with neither, poll the HTTP rpc-url every poll-interval-ms. A dropped WebSocket is
+    /// re-subscribed and what was mined meanwhile fetched by eth_getLogs: nothing missed or
+    /// printed twice.
     #[arg(long, value_name = "URL")]
     ws_url: Option<String>,
     /// First print the session's events since this block (its history), then follow.
