@@ -12,7 +12,10 @@ use alloy::primitives::Address;
 use serde::{Deserialize, Serialize};
 
 pub use crate::deploy::Deployments;
-use crate::{Error, PoolDefaults, Result};
+use crate::{
+    Error, PoolDefaults, Result,
+    fees::{AmountText, COIN, FeeQuote, GWEI, parse_fee_budget},
+};
 
 /// Chain id of a local anvil.
 pub const LOCAL_CHAIN_ID: u64 = 31337;
@@ -58,6 +61,11 @@ pub struct ProfileOverrides {
     pub max_log_range: Option<u64>,
     #[serde(alias = "ws_url")]
     pub ws_url: Option<String>,
+    pub fee_quote: Option<FeeQuote>,
+    pub min_base_fee_gwei: Option<u64>,
+    pub max_fee_gwei: Option<u64>,
+    pub fee_budget: Option<AmountText>,
+    pub reserve_blocks: Option<u64>,
     pub pool: Option<PoolDefaults>,
 }
 
@@ -93,6 +101,18 @@ pub struct NetworkProfile {
     /// A WebSocket endpoint (`ws://`, `wss://`) for `gradpay watch`'s log subscription; `None`:
     /// it polls over `rpc-url`.
     pub ws_url: Option<String>,
+    /// How fees are quoted (`fee-quote`: `ethereum` or `monad`; see [`crate::fees`]).
+    pub fee_quote: FeeQuote,
+    /// The chain's minimum base fee (`min-base-fee-gwei`), in wei: a quote never bids below it.
+    pub min_base_fee_wei: u128,
+    /// The max fee per gas never exceeded (`max-fee-gwei`), in wei; `None`: no cap.
+    pub max_fee_per_gas: Option<u128>,
+    /// The fees (gas limit × max fee) one sender key may have in flight (`fee-budget`), in wei;
+    /// `None`: unbounded. Monad caps them at min(10 MON, balance) over the last `reserve-blocks`.
+    pub fee_budget_wei: Option<u128>,
+    /// Blocks received MON must age before it is spent, and the window of in-flight fees
+    /// (`reserve-blocks`, Monad's k); 0: no wait.
+    pub reserve_blocks: u64,
     /// Pool defaults.
     pub pool: PoolDefaults,
 }
@@ -107,6 +127,12 @@ impl NetworkProfile {
             "monad-testnet" => (MONAD_TESTNET_CHAIN_ID, "https://testnet-rpc.monad.xyz", 200, 100),
             "monad" => (MONAD_CHAIN_ID, "https://rpc.monad.xyz", 200, 100),
             _ => return None,
+        };
+        // Monad ("Gas Pricing", "Reserve Balance" at docs.monad.xyz): a 100 MON-gwei minimum base
+        // fee, in-flight fees capped at 10 MON over the last k = 3 blocks.
+        let (fee_quote, min_base_fee_wei, fee_budget_wei, reserve_blocks) = match name {
+            "local" => (FeeQuote::Ethereum, 0, None, 0),
+            _ => (FeeQuote::Monad, 100 * GWEI, Some(10 * COIN), 3),
         };
         Some(Self {
             name: name.to_owned(),
@@ -124,16 +150,34 @@ impl NetworkProfile {
             journal_dir: PathBuf::from(".gradpay"),
             max_log_range,
             ws_url: None,
+            fee_quote,
+            min_base_fee_wei,
+            max_fee_per_gas: None,
+            fee_budget_wei,
+            reserve_blocks,
             pool: PoolDefaults::default(),
         })
     }
 
-    fn apply(&mut self, o: &ProfileOverrides) {
+    fn apply(&mut self, o: &ProfileOverrides, origin: &str) -> Result<()> {
         macro_rules! take {
             ($($field:ident),*) => { $( if let Some(v) = &o.$field { self.$field = v.clone(); } )* };
         }
         take!(chain_id, rpc_url, batch_size, gas_margin_bps, max_tx_gas, finalize_chunk);
         take!(receipt_timeout_secs, poll_interval_ms, journal_dir, max_log_range, pool);
+        take!(fee_quote, reserve_blocks);
+        if let Some(gwei) = o.min_base_fee_gwei {
+            self.min_base_fee_wei = u128::from(gwei) * GWEI;
+        }
+        if let Some(gwei) = o.max_fee_gwei {
+            self.max_fee_per_gas = Some(u128::from(gwei) * GWEI);
+        }
+        if let Some(budget) = &o.fee_budget {
+            self.fee_budget_wei = parse_fee_budget(budget).map_err(|reason| Error::Config {
+                origin: origin.to_owned(),
+                reason: format!("profile `{}`: {reason}", self.name),
+            })?;
+        }
         if o.ws_url.is_some() {
             self.ws_url.clone_from(&o.ws_url);
         }
@@ -143,6 +187,7 @@ impl NetworkProfile {
         if o.deployments.is_some() {
             self.deployments.clone_from(&o.deployments);
         }
+        Ok(())
     }
 
     fn validate(&self, origin: &str) -> Result<()> {
@@ -152,6 +197,18 @@ impl NetworkProfile {
         }
         if self.finalize_chunk == 0 {
             return bad(format!("profile `{}`: finalize-chunk must be at least 1", self.name));
+        }
+        if self.max_fee_per_gas == Some(0) {
+            return bad(format!(
+                "profile `{}`: max-fee-gwei must be at least 1 (no transaction pays 0)",
+                self.name
+            ));
+        }
+        if self.max_fee_per_gas.is_some_and(|cap| cap < self.min_base_fee_wei) {
+            return bad(format!(
+                "profile `{}`: max-fee-gwei is below min-base-fee-gwei: no transaction could be sent",
+                self.name
+            ));
         }
         if self.max_log_range == 0 {
             return bad(format!("profile `{}`: max-log-range must be at least 1", self.name));
@@ -272,7 +329,7 @@ pub fn resolve_profile(
         }
     };
     if let Some(overrides) = parsed.networks.get(&name) {
-        profile.apply(overrides);
+        profile.apply(overrides, &origin)?;
     }
     apply_env(&mut profile, &env)?;
     profile.validate(&origin)?;
@@ -319,6 +376,22 @@ fn apply_env(profile: &mut NetworkProfile, env: &impl Fn(&str) -> Option<String>
     }
     if let Some(v) = env("GRADPAY_JOURNAL_DIR") {
         profile.journal_dir = PathBuf::from(v);
+    }
+    if let Some(v) = env("GRADPAY_FEE_QUOTE") {
+        profile.fee_quote = parse("GRADPAY_FEE_QUOTE", &v)?;
+    }
+    if let Some(v) = env("GRADPAY_MIN_BASE_FEE_GWEI") {
+        profile.min_base_fee_wei = u128::from(parse::<u64>("GRADPAY_MIN_BASE_FEE_GWEI", &v)?) * GWEI;
+    }
+    if let Some(v) = env("GRADPAY_MAX_FEE_GWEI") {
+        profile.max_fee_per_gas = Some(u128::from(parse::<u64>("GRADPAY_MAX_FEE_GWEI", &v)?) * GWEI);
+    }
+    if let Some(v) = env("GRADPAY_FEE_BUDGET") {
+        profile.fee_budget_wei = parse_fee_budget(&AmountText::Text(v))
+            .map_err(|reason| Error::Config { origin: "GRADPAY_FEE_BUDGET".into(), reason })?;
+    }
+    if let Some(v) = env("GRADPAY_RESERVE_BLOCKS") {
+        profile.reserve_blocks = parse("GRADPAY_RESERVE_BLOCKS", &v)?;
     }
     Ok(())
 }

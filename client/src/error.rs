@@ -182,6 +182,35 @@ pub enum Error {
         cap: u64,
     },
 
+    /// The profile's fee cap is below the chain's current base fee: no transaction at that cap
+    /// can be included, so nothing was sent.
+    #[error(
+        "the fee cap of {cap} wei per gas is below the current base fee of {base_fee} wei; nothing sent, \
+         raise max-fee-gwei in gradpay.toml (or GRADPAY_MAX_FEE_GWEI)"
+    )]
+    FeeCapBelowBaseFee {
+        /// The profile's `max-fee-gwei`, in wei.
+        cap: u128,
+        /// The base fee the quote used (the latest block's, at least the profile's minimum).
+        base_fee: u128,
+    },
+
+    /// The chain head did not reach a block we wait for (funds received must age `reserve-blocks`
+    /// blocks before they are spent).
+    #[error(
+        "waited {seconds} s for block {target} but the chain stayed at block {head}; a chain that mines \
+         only on transactions (anvil without --block-time) does not advance by itself: set \
+         reserve-blocks = 0 for it, or check the RPC"
+    )]
+    ChainStalled {
+        /// The block waited for.
+        target: u64,
+        /// The last head seen.
+        head: u64,
+        /// How long we waited.
+        seconds: u64,
+    },
+
     /// A mined transaction's receipt lacks what the operation produces (an event, an address).
     #[error(
         "{action} was mined, but its receipt has no {missing}; check that the RPC serves full receipts \

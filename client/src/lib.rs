@@ -39,6 +39,7 @@ pub mod demo;
 pub mod deploy;
 pub mod error;
 pub mod explain;
+pub mod fees;
 pub mod finalize;
 pub mod journal;
 pub mod json;

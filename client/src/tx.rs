@@ -93,20 +93,6 @@ impl Coordinator {
         call.call().await.map_err(|e| self.call_error(action, &e))
     }
 
-    /// Current fee caps, multiplied by `bump_percent` / 100 (to replace a stuck transaction).
-    pub async fn fees(&self, bump_percent: u128) -> Result<Fees> {
-        let estimate = self
-            .provider()
-            .estimate_eip1559_fees()
-            .await
-            .map_err(|e| self.rpc_error("estimating fees", &e))?;
-        let bump = |fee: u128| fee.saturating_mul(bump_percent.max(100)) / 100;
-        Ok(Fees {
-            max_fee_per_gas: bump(estimate.max_fee_per_gas),
-            max_priority_fee_per_gas: bump(estimate.max_priority_fee_per_gas),
-        })
-    }
-
     /// Fails with [`Error::InsufficientFunds`] unless the sender can pay `value` plus `gas` at `fees`.
     pub async fn ensure_funds(&self, value: U256, gas: u64, fees: Fees) -> Result<()> {
         let sender = self.sender();

@@ -141,3 +141,88 @@ fn log_range_and_ws_url_come_from_the_file_or_the_environment() {
     let err = resolve_profile(Some((Path::new("g.toml"), http)), None, no_env).unwrap_err();
     assert!(err.to_string().contains("must start with ws://"), "{err}");
 }
+
+#[test]
+fn monad_profiles_quote_monad_fees_within_the_reserve_balance_and_local_does_not() {
+    use crate::fees::{COIN, FeeQuote, GWEI};
+    for name in ["monad-testnet", "monad"] {
+        let p = resolve_profile(None, Some(name), no_env).unwrap();
+        assert_eq!(
+            (p.fee_quote, p.min_base_fee_wei, p.max_fee_per_gas, p.fee_budget_wei, p.reserve_blocks),
+            (FeeQuote::Monad, 100 * GWEI, None, Some(10 * COIN), 3),
+            "{name}"
+        );
+    }
+    let local = resolve_profile(None, Some("local"), no_env).unwrap();
+    assert_eq!(
+        (
+            local.fee_quote,
+            local.min_base_fee_wei,
+            local.max_fee_per_gas,
+            local.fee_budget_wei,
+            local.reserve_blocks
+        ),
+        (FeeQuote::Ethereum, 0, None, None, 0)
+    );
+}
+
+#[test]
+fn fee_settings_come_from_the_file_or_the_environment() {
+    use crate::fees::{COIN, FeeQuote, GWEI};
+    let text = "[networks.monad]\nfee-quote = \"ethereum\"\nmin-base-fee-gwei = 50\nmax-fee-gwei = 300\n\
+                fee-budget = \"0.5\"\nreserve-blocks = 5\n";
+    let path = Path::new("g.toml");
+    let p = resolve_profile(Some((path, text)), Some("monad"), no_env).unwrap();
+    assert_eq!(
+        (p.fee_quote, p.min_base_fee_wei, p.max_fee_per_gas, p.fee_budget_wei, p.reserve_blocks),
+        (FeeQuote::Ethereum, 50 * GWEI, Some(300 * GWEI), Some(COIN / 2), 5)
+    );
+    let whole = "[networks.local]\nfee-budget = 2\n";
+    assert_eq!(resolve_profile(Some((path, whole)), None, no_env).unwrap().fee_budget_wei, Some(2 * COIN));
+    let unbounded = "[networks.monad]\nfee-budget = \"unbounded\"\n";
+    assert_eq!(resolve_profile(Some((path, unbounded)), Some("monad"), no_env).unwrap().fee_budget_wei, None);
+    let env = |k: &str| match k {
+        "GRADPAY_FEE_QUOTE" => Some("monad".to_owned()),
+        "GRADPAY_MIN_BASE_FEE_GWEI" => Some("7".to_owned()),
+        "GRADPAY_MAX_FEE_GWEI" => Some("9".to_owned()),
+        "GRADPAY_FEE_BUDGET" => Some("1.25".to_owned()),
+        "GRADPAY_RESERVE_BLOCKS" => Some("2".to_owned()),
+        _ => None,
+    };
+    let p = resolve_profile(Some((path, text)), Some("monad"), env).unwrap();
+    assert_eq!(
+        (p.fee_quote, p.min_base_fee_wei, p.max_fee_per_gas, p.fee_budget_wei, p.reserve_blocks),
+        (FeeQuote::Monad, 7 * GWEI, Some(9 * GWEI), Some(COIN + COIN / 4), 2)
+    );
+}
+
+#[test]
+fn bad_fee_settings_are_rejected_with_their_origin() {
+    let path = Path::new("g.toml");
+    let cases = [
+        ("fee-quote = \"solana\"", "fee-quote"),
+        ("fee-budget = \"0\"", "fee-budget `0` is zero"),
+        ("fee-budget = 0", "fee-budget `0` is zero"),
+        ("fee-budget = \"lots\"", "fee-budget `lots` must be an amount"),
+        ("fee-budget = -1", "fee-budget"),
+        ("max-fee-gwei = 0", "max-fee-gwei must be at least 1"),
+        ("max-fee-gwei = 99", "max-fee-gwei is below min-base-fee-gwei"),
+        ("reserve-blocks = -1", "reserve-blocks"),
+    ];
+    for (line, expected) in cases {
+        let text = format!("[networks.monad]\n{line}\n");
+        let err = resolve_profile(Some((path, &text)), Some("monad"), no_env).unwrap_err().to_string();
+        assert!(err.contains(expected) && err.contains("g.toml"), "{line}: {err}");
+    }
+    for (var, value) in [
+        ("GRADPAY_FEE_QUOTE", "solana"),
+        ("GRADPAY_FEE_BUDGET", "0.0"),
+        ("GRADPAY_MAX_FEE_GWEI", "a lot"),
+        ("GRADPAY_RESERVE_BLOCKS", "three"),
+        ("GRADPAY_MIN_BASE_FEE_GWEI", "-5"),
+    ] {
+        let env = |k: &str| (k == var).then(|| value.to_owned());
+        let err = resolve_profile(None, Some("monad"), env).unwrap_err().to_string();
+        assert!(err.contains(var), "{var}: {err}");
+    }
+}

@@ -168,11 +168,16 @@ async fn claim_everything(
     progress: Progress<'_>,
 ) -> Result<Vec<NodeReport>> {
     let scores = c.scores(DEMO_SESSION).await?;
+    for signer in nodes {
+        set_balance(c.provider(), signer.address(), U256::from(ETH_POOL)).await?;
+    }
+    // Under a profile with reserve-blocks (Monad's k), MON just received waits k blocks before
+    // it pays for a claim's gas.
+    c.wait_blocks_after(c.latest_block().await?).await?;
     let mut reports = Vec::with_capacity(nodes.len());
     for (i, signer) in nodes.iter().enumerate() {
         let index = i as u32;
         progress("claiming", index, nodes.len() as u32);
-        set_balance(c.provider(), signer.address(), U256::from(ETH_POOL)).await?;
         let node = c.signing_as(signer.clone())?;
         let before = node.rewards(DEMO_SESSION, signer.address()).await?;
         let claimed = node.claim_all(DEMO_SESSION).await?;

@@ -51,6 +51,8 @@ impl Error {
             Self::Decoding { .. } => "decoding",
             Self::Encoding { .. } => "encoding",
             Self::GasAboveCap { .. } => "gasAboveCap",
+            Self::FeeCapBelowBaseFee { .. } => "feeCapBelowBaseFee",
+            Self::ChainStalled { .. } => "chainStalled",
             Self::MissingReceiptData { .. } => "missingReceiptData",
             Self::MissingLog { .. } => "missingLog",
             Self::LogRangeRefused { .. } => "logRangeRefused",
