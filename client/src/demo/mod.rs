@@ -6,6 +6,7 @@
 //! the library for a real chain does not carry it.
 
 pub mod anvil;
+pub mod monad_rpc;
 pub mod report;
 mod simulation;
 mod token;

@@ -1,0 +1,121 @@
+//! The HTTP/1.1 side of a test RPC: a loopback listener that answers JSON-RPC requests, single or
+//! batched, on kept-alive connections (alloy's HTTP client reuses connections and sends many
+//! requests at once, so every connection gets its own task), and a forwarder to an upstream node.
+
+use std::{future::Future, sync::Arc};
+
+use alloy::providers::{DynProvider, Provider};
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
+    task::JoinHandle,
+};
+
+use crate::{Error, Result};
+
+/// A larger body is refused: nothing a test sends comes near it.
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Listens on a free loopback port and answers every JSON-RPC request object with `handler`
+/// (which returns the whole response object, `id` included); returns the `http://` URL and the
+/// accepting task (abort it to stop accepting).
+pub async fn serve_json_rpc<H, F>(handler: H) -> Result<(String, JoinHandle<()>)>
+where
+    H: Fn(Value) -> F + Send + Sync + 'static,
+    F: Future<Output = Value> + Send + 'static,
+{
+    let io = |source| Error::Io { action: "listening on", path: "127.0.0.1:0".into(), source };
+    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(io)?;
+    let url = format!("http://{}", listener.local_addr().map_err(io)?);
+    let handler = Arc::new(handler);
+    let task = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(serve_connection(stream, handler.clone()));
+        }
+    });
+    Ok((url, task))
+}
+
+/// Answers requests on one connection until the client closes it or sends something unreadable.
+async fn serve_connection<H, F>(stream: TcpStream, handler: Arc<H>)
+where
+    H: Fn(Value) -> F + Send + Sync + 'static,
+    F: Future<Output = Value> + Send + 'static,
+{
+    let mut reader = BufReader::new(stream);
+    while let Ok(Some(body)) = read_request(&mut reader).await {
+        let answer = match serde_json::from_slice::<Value>(&body) {
+            Ok(Value::Array(requests)) => {
+                Value::Array(futures::future::join_all(requests.into_iter().map(handler.as_ref())).await)
+            }
+            Ok(request) => (*handler)(request).await,
+            Err(e) => error_response(Value::Null, -32700, &format!("parse error: {e}")),
+        }
+        .to_string();
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+            answer.len()
+        );
+        if reader.get_mut().write_all(response.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The body of the next request (by its `content-length`), `None` at the end of the connection.
+async fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Vec<u8>>> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).await? == 0 {
+            return Ok(None);
+        }
+        if line == "\r\n" || line == "\n" {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().map_err(std::io::Error::other)?;
+        }
+    }
+    if length > MAX_BODY_BYTES {
+        return Err(std::io::Error::other("request body too large"));
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).await?;
+    Ok(Some(body))
+}
+
+/// A JSON-RPC success response.
+pub fn result_response(id: Value, result: Value) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "result": result })
+}
+
+/// A JSON-RPC error response.
+pub fn error_response(id: Value, code: i64, message: &str) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
+}
+
+/// The request's method, `""` when it has none (the upstream then answers "method not found").
+pub fn method_of(request: &Value) -> &str {
+    request["method"].as_str().unwrap_or_default()
+}
+
+/// Sends `request` upstream as is and answers what the upstream answered, its error included.
+pub async fn forward(upstream: &DynProvider, request: &Value) -> Value {
+    let id = request["id"].clone();
+    let params = match &request["params"] {
+        Value::Null => json!([]),
+        params => params.clone(),
+    };
+    let method = method_of(request).to_owned();
+    match upstream.raw_request::<_, Value>(method.into(), params).await {
+        Ok(result) => result_response(id, result),
+        Err(e) => match e.as_error_resp() {
+            Some(payload) => json!({ "jsonrpc": "2.0", "id": id, "error": payload }),
+            None => error_response(id, -32603, &e.to_string()),
+        },
+    }
+}
