@@ -32,6 +32,8 @@ pub struct Coordinator {
     gas: Arc<Mutex<Vec<GasRecord>>>,
     /// The block GradPay was deployed in, when known: where log queries start.
     deployment_block: Option<u64>,
+    /// More keys that send an epoch's batches alongside this one (the session's delegates).
+    extra_senders: Arc<[Coordinator]>,
 }
 
 impl Coordinator {
@@ -68,6 +70,20 @@ impl Coordinator {
         self
     }
 
+    /// Records epochs through `signers` too, besides this handle's key: each one its own nonces
+    /// and fee budget (see [`crate::record`]). Each must own the session or be one of its delegates.
+    pub fn with_extra_senders(mut self, signers: Vec<PrivateKeySigner>) -> Result<Self> {
+        let extra = signers.into_iter().map(|s| self.signing_as(s)).collect::<Result<Vec<_>>>()?;
+        self.extra_senders = extra.into();
+        Ok(self)
+    }
+
+    /// The keys that send an epoch's batches: this handle first, then the extra senders.
+    pub fn senders(&self) -> Vec<Self> {
+        let primary = Self { extra_senders: Arc::new([]), ..self.clone() };
+        std::iter::once(primary).chain(self.extra_senders.iter().cloned()).collect()
+    }
+
     /// Wraps an already checked provider.
     pub fn from_parts(
         provider: DynProvider,
@@ -84,6 +100,7 @@ impl Coordinator {
             sender,
             gas: Arc::default(),
             deployment_block: None,
+            extra_senders: Arc::new([]),
         }
     }
 

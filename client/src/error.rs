@@ -288,6 +288,66 @@ pub enum Error {
         seconds: u64,
     },
 
+    /// The RPC accepted transactions round after round and mined none: without a global mempool a
+    /// node can accept and drop them (or never include them).
+    #[error(
+        "{url} accepted the transactions of {batches} batch(es) but mined none in {rounds} rounds of {seconds} s; \
+         the node drops or never includes them: use another RPC node (or raise receipt-timeout-secs) and \
+         re-run: the journal resumes and nothing is recorded twice"
+    )]
+    NeverMined {
+        /// The RPC.
+        url: String,
+        /// Batches still unrecorded.
+        batches: usize,
+        /// Rounds in a row with nothing mined.
+        rounds: u32,
+        /// The receipt timeout of each round.
+        seconds: u64,
+    },
+
+    /// The profile's fee budget cannot hold even one batch's fees in flight.
+    #[error(
+        "fee-budget of profile `{profile}` is {budget} wei, but one batch needs {needed} wei in flight \
+         (gas limit × fee cap); nothing sent: raise fee-budget, or lower batch-size or max-fee-gwei"
+    )]
+    FeeBudgetTooSmall {
+        /// The profile.
+        profile: String,
+        /// Its budget.
+        budget: u128,
+        /// The largest batch's fees.
+        needed: u128,
+    },
+
+    /// A sender key neither owns the session nor is one of its delegates.
+    #[error(
+        "sender key {account} neither owns session {session_id} nor is one of its delegates; nothing sent: \
+         let the owner run `gradpay session delegate --session {session_id} {account}`, or record with fewer --keys"
+    )]
+    SenderNotOperator {
+        /// The session.
+        session_id: u64,
+        /// The key's address.
+        account: Address,
+    },
+
+    /// The sender keys together cannot pay an epoch's fees.
+    #[error(
+        "the {keys} sender keys hold {balance} wei together, but epoch {epoch} needs up to {needed} wei of fees \
+         (gas limits × fee cap); nothing sent: fund the keys"
+    )]
+    SendersUnderfunded {
+        /// How many keys.
+        keys: usize,
+        /// Their balances' sum.
+        balance: U256,
+        /// What the round's batches may cost.
+        needed: U256,
+        /// The epoch.
+        epoch: u32,
+    },
+
     /// A metrics line or aggregated entry is invalid.
     #[error("invalid metrics ({origin}): {reason}")]
     Metrics {

@@ -69,6 +69,10 @@ pub enum JournalEntry {
         nonce: u64,
         /// Its gas limit.
         gas_limit: u64,
+        /// The key that signed it (one of several `--keys`). Absent in journals written before
+        /// several keys.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sender: Option<Address>,
     },
     /// A batch is recorded on chain (by `tx`, or by an earlier transaction when `tx` is `None`).
     #[serde(rename_all = "camelCase")]
@@ -112,6 +116,8 @@ pub enum BatchStatus {
         tx: B256,
         /// Its nonce.
         nonce: u64,
+        /// The key that signed it, when the journal says.
+        sender: Option<Address>,
     },
     /// Recorded on chain, holding the entries of `digest` (unknown for old journals).
     Done {
@@ -221,10 +227,10 @@ impl Journal {
                     *batch = to;
                 }
             }
-            JournalEntry::Sent { epoch, batch, tx, nonce, .. } => {
+            JournalEntry::Sent { epoch, batch, tx, nonce, sender, .. } => {
                 self.used.insert((epoch, batch));
                 if !matches!(self.batches.get(&(epoch, batch)), Some(BatchStatus::Done { .. })) {
-                    self.batches.insert((epoch, batch), BatchStatus::Sent { tx, nonce });
+                    self.batches.insert((epoch, batch), BatchStatus::Sent { tx, nonce, sender });
                 }
             }
             JournalEntry::Done { epoch, batch, digest, .. } => {
@@ -336,6 +342,7 @@ mod tests {
             tx: B256::with_last_byte(1),
             nonce: 5,
             gas_limit: 1,
+            sender: None,
         })
         .unwrap();
         j.append(&JournalEntry::Sent {
@@ -344,6 +351,7 @@ mod tests {
             tx: B256::with_last_byte(2),
             nonce: 6,
             gas_limit: 1,
+            sender: Some(Address::with_last_byte(4)),
         })
         .unwrap();
         j.append(&JournalEntry::Done {
@@ -360,7 +368,14 @@ mod tests {
         assert_eq!(j.plan(2, plan().digest, 10), Some(&plan()));
         assert_eq!(j.plan(2, plan().digest, 11), None, "other rounds: another plan");
         assert_eq!(j.status(2, 0), Some(BatchStatus::Done { digest: Some(B256::with_last_byte(3)) }));
-        assert_eq!(j.status(2, 1), Some(BatchStatus::Sent { tx: B256::with_last_byte(2), nonce: 6 }));
+        assert_eq!(
+            j.status(2, 1),
+            Some(BatchStatus::Sent {
+                tx: B256::with_last_byte(2),
+                nonce: 6,
+                sender: Some(Address::with_last_byte(4))
+            })
+        );
         assert_eq!(j.status(2, 2), None);
     }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use alloy::{
     contract::{CallBuilder, CallDecoder},
-    network::{NetworkTransactionBuilder, ReceiptResponse, TransactionBuilder},
+    network::{ReceiptResponse, TransactionBuilder},
     primitives::{B256, Bytes, U256},
     providers::Provider,
     rpc::types::{TransactionReceipt, TransactionRequest},
@@ -19,10 +19,9 @@ use serde::Serialize;
 
 use crate::{Coordinator, Error, Result, revert::RevertReason};
 
-/// Attempts at handing one signed transaction to the node when the transport fails.
-const SEND_ATTEMPTS: u32 = 5;
-/// Wait before the first re-send of a transaction lost in transit; doubles every attempt.
-const FIRST_SEND_BACKOFF: Duration = Duration::from_millis(200);
+mod lifecycle;
+
+pub use lifecycle::SignedTx;
 
 /// Gas of one mined transaction, for the session summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -203,51 +202,6 @@ impl Coordinator {
         }
         self.record_gas(action, receipt.gas_used(), gas_limit);
         Ok(receipt)
-    }
-
-    /// Sends a fully specified transaction (nonce, gas, fees set) and returns its hash. Signed
-    /// locally when a signer is known, so that a transport failure is retried with exponential
-    /// backoff as the same signed bytes: a node that already has it answers "already known" or
-    /// "nonce too low" and we wait for the receipt of that hash. Reverts are never retried.
-    pub async fn send(&self, action: &str, tx: TransactionRequest) -> Result<B256> {
-        let Some(wallet) = self.wallet() else {
-            let pending =
-                self.provider().send_transaction(tx).await.map_err(|e| self.rpc_error(action, &e))?;
-            return Ok(*pending.tx_hash());
-        };
-        let tx = tx.with_chain_id(self.profile().chain_id);
-        let envelope = tx
-            .build(wallet)
-            .await
-            .map_err(|e| Error::Signing { action: action.to_owned(), reason: e.to_string() })?;
-        let hash = *envelope.tx_hash();
-        let mut backoff = FIRST_SEND_BACKOFF;
-        let mut attempt = 1;
-        loop {
-            let Err(e) = self.provider().send_tx_envelope(envelope.clone()).await else { return Ok(hash) };
-            let message = e.to_string().to_lowercase();
-            if attempt > 1 && (message.contains("already known") || message.contains("nonce too low")) {
-                // An earlier attempt reached the node after all.
-                return Ok(hash);
-            }
-            if e.as_error_resp().is_some() {
-                return Err(self.rpc_error(action, &e));
-            }
-            if attempt >= SEND_ATTEMPTS {
-                return Err(match self.rpc_error(action, &e) {
-                    gone @ Error::RpcUnreachable { .. } => gone,
-                    _ => Error::RetriesExhausted {
-                        action: action.to_owned(),
-                        attempts: attempt,
-                        last: e.to_string(),
-                    },
-                });
-            }
-            tracing::warn!(%hash, attempt, error = %e, ?backoff, "send failed in transit; re-sending the same transaction");
-            tokio::time::sleep(backoff).await;
-            backoff *= 2;
-            attempt += 1;
-        }
     }
 
     /// Re-runs a failed transaction as a call at its block's parent to recover the revert reason.

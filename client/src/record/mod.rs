@@ -5,18 +5,22 @@
 //! - [`plan`]: the entries are validated, split into batches and fixed in the journal; a new plan
 //!   first finds on chain the batches already holding its entries (a lost journal), and numbers the
 //!   others freshly, so that several files, runs or processes can report one epoch.
-//! - [`send`]: batches are signed with consecutive nonces and sent without waiting (pipelined), then
-//!   their receipts are awaited together.
+//! - [`send`]: batches are estimated, then sent without waiting (pipelined) through one or more
+//!   sender keys ([`lanes`], [`senders`]), each with consecutive nonces and within its fee budget
+//!   ([`budget`]: Monad's reserve balance), and their receipts awaited together.
 //! - [`chain`]: what the chain says about a key (its log, the recorded-batch bitmap, typed reverts).
 //!
 //! After a timeout, a dropped transaction, an RPC restart, a crash, a lost journal or a concurrent
 //! process, re-running converges: a key held by the same entries is done, a key taken by other
 //! entries is renumbered, and the rest is re-sent with fresh nonces.
 
+mod budget;
 mod chain;
+mod lanes;
 mod plan;
 mod resolve;
 mod send;
+mod senders;
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -33,13 +37,16 @@ use tokio::task::JoinSet;
 use crate::{
     EpochEntry, Error, Result,
     coordinator::Coordinator,
-    journal::{Journal, JournalEntry},
+    journal::{BatchStatus, Journal, JournalEntry},
 };
 use chain::RecordedBatch;
 pub use resolve::NodeIndices;
+pub use senders::KeyUse;
 
 /// Rounds of check → send → await before giving up (each after an exponential backoff).
 const MAX_ROUNDS: u32 = 7;
+/// Rounds in a row whose accepted transactions all go unmined before the node is given up on.
+const BARREN_ROUNDS: u32 = 3;
 /// First backoff between rounds; doubles every round.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 
@@ -91,6 +98,8 @@ pub struct RecordSummary {
     pub renumbered: u32,
     /// Transactions sent by this run (re-sends of a stuck batch included).
     pub transactions_sent: u32,
+    /// Times a transaction the node no longer knew was handed over again as the same bytes.
+    pub resent: u32,
     /// Rounds needed (1 when nothing went wrong).
     pub rounds: u32,
     /// Gas used by this run's mined batches.
@@ -101,6 +110,8 @@ pub struct RecordSummary {
     pub gas_limit: u64,
     /// Wall time, milliseconds.
     pub millis: u128,
+    /// What each sender key did, in the order of the keys.
+    pub keys: Vec<KeyUse>,
 }
 
 /// One batch of the plan.
@@ -128,6 +139,8 @@ struct Run<'a> {
     /// Batches (by index) this run saw on chain; the others are checked against the chain every
     /// round, journaled done or not: the journal may be from before a chain reset.
     settled: BTreeSet<usize>,
+    /// The key (by position) that sent each batch (by index): it alone sends it again.
+    lane_of: BTreeMap<usize, usize>,
     summary: RecordSummary,
 }
 
@@ -149,6 +162,21 @@ impl Run<'_> {
     }
 }
 
+/// Which key sent each batch before, by the journal: a batch sent by a key of this run goes to that
+/// key again, so that a transaction still somewhere in flight is replaced at its own nonce rather
+/// than raced by another key's.
+fn sticky_keys(journal: &Journal, epoch: u32, batches: &[Batch], keys: &[KeyUse]) -> BTreeMap<usize, usize> {
+    let mut lane_of = BTreeMap::new();
+    for (i, batch) in batches.iter().enumerate() {
+        if let Some(BatchStatus::Sent { sender: Some(sender), .. }) = journal.status(epoch, batch.number)
+            && let Some(lane) = keys.iter().position(|k| k.address == sender)
+        {
+            lane_of.insert(i, lane);
+        }
+    }
+    lane_of
+}
+
 impl Coordinator {
     /// Records `record` for the journal's session exactly once, batched and pipelined, resuming
     /// from `journal`. `on_progress(done, total)` is called as batches complete.
@@ -161,15 +189,18 @@ impl Coordinator {
     ) -> Result<RecordSummary> {
         let started = Instant::now();
         self.check_journal(journal)?;
+        let session_id = journal.scope().session_id;
+        let keys = self.check_senders(session_id).await?;
         let (plan, batches) = self.plan(journal, record).await?;
         let total = batches.len() as u32;
+        let lane_of = sticky_keys(journal, record.epoch, &batches, &keys);
         let summary = RecordSummary {
             epoch: record.epoch,
             entries: record.entries.len(),
             batches: total,
+            keys,
             ..RecordSummary::default()
         };
-        let session_id = journal.scope().session_id;
         let (epoch, epoch_rounds) = (record.epoch, record.epoch_rounds);
         let mut run = Run {
             journal,
@@ -181,17 +212,28 @@ impl Coordinator {
             batches,
             sent: BTreeMap::new(),
             settled: BTreeSet::new(),
+            lane_of,
             summary,
         };
         let mut backoff = FIRST_BACKOFF;
         let mut retry = 0;
         let mut opened_cleanly = false;
+        // Rounds in a row in which the node accepted transactions and mined none of them.
+        let (mut barren_rounds, mut last_progress) = (0, 0);
         loop {
             run.summary.rounds += 1;
             let remaining = self.unrecorded(&mut run).await?;
             on_progress(total - remaining.len() as u32, total);
             if remaining.is_empty() {
                 break;
+            }
+            if barren_rounds >= BARREN_ROUNDS {
+                return Err(Error::NeverMined {
+                    url: self.profile().rpc_url.clone(),
+                    batches: remaining.len(),
+                    seconds: self.profile().receipt_timeout_secs,
+                    rounds: barren_rounds,
+                });
             }
             if run.summary.rounds > MAX_ROUNDS {
                 return Err(Error::RetriesExhausted {
@@ -215,8 +257,14 @@ impl Coordinator {
             let sending = if opening { &remaining[..1] } else { &remaining[..] };
             // A round that fails on transport (node down, a send lost in transit) is retried after
             // the backoff; anything else (a revert, the gas cap, the key) would fail again.
+            let sent_before = run.sent.len();
             let round = self.send_round(&mut run, sending, retry).await;
             opened_cleanly = opening && matches!(round, Ok(0));
+            // Progress also counts batches of earlier rounds found mined by this round's check.
+            let progress = run.summary.recorded + run.summary.already_recorded;
+            let barren = run.sent.len() > sent_before && progress == last_progress;
+            barren_rounds = if barren { barren_rounds + 1 } else { 0 };
+            last_progress = progress;
             match round {
                 Ok(_) => {}
                 Err(

@@ -1,37 +1,31 @@
 //! Sending a round of batches: all estimated first (a bad batch fails the epoch with nothing
-//! sent), signed with consecutive nonces, sent without waiting and their receipts awaited together
-//! (or one by one in [`SendMode::Sequential`]). A batch the chain refuses because its key or its
+//! sent), then handed to the run's sender keys ([`super::lanes`]), each signing with consecutive
+//! nonces and sending without waiting as far as its fee budget allows (or one by one in
+//! [`SendMode::Sequential`]). A batch the chain refuses because its key or its
 //! nodes are taken is not an error until the chain's logs say its entries are not there.
 
-use std::time::Duration;
+use std::{
+    collections::VecDeque,
+    sync::{Mutex, PoisonError},
+};
 
 use alloy::{
-    network::{ReceiptResponse, TransactionBuilder},
-    primitives::{B256, U256},
+    network::ReceiptResponse,
     rpc::types::{TransactionReceipt, TransactionRequest},
 };
+use futures::future::try_join_all;
 use tokio::task::JoinSet;
 
-use super::{Run, SendMode};
-use crate::{Coordinator, Error, Result, bindings::GradPay::GradPayErrors, journal::JournalEntry, tx::Fees};
-
-/// A batch in flight: its index in the plan, its transaction and gas limit.
-type InFlight = (usize, B256, u64);
-
-/// Nonces tried for one batch while other transactions of the sender hold them.
-const NONCE_ATTEMPTS: u64 = 16;
-
-/// Whether the node refused a transaction because its nonce is taken: mined already ("nonce too
-/// low") or held in the pool by another transaction at a fee this one does not outbid.
-fn nonce_taken(error: &Error) -> bool {
-    let Error::Transport { reason, .. } = error else { return false };
-    let reason = reason.to_lowercase();
-    reason.contains("nonce too low") || reason.contains("underpriced")
-}
+use super::{
+    Run, SendMode,
+    lanes::{Job, Shared},
+};
+use crate::{Coordinator, Error, Result, bindings::GradPay::GradPayErrors};
 
 impl Coordinator {
-    /// Estimates, signs and sends the batches at `indices` (fees raised 25 % per `retry`, to
-    /// replace a stuck transaction), then awaits their receipts; returns how many were not mined in time.
+    /// Estimates the batches at `indices`, then sends them through the run's keys (fees raised
+    /// 25 % per `retry`, to replace a stuck transaction) within each key's fee budget and awaits
+    /// their receipts; returns how many are not known recorded yet.
     pub(super) async fn send_round(&self, run: &mut Run<'_>, indices: &[usize], retry: u32) -> Result<usize> {
         let requests: Vec<TransactionRequest> = indices
             .iter()
@@ -51,69 +45,47 @@ impl Coordinator {
         let limits = self.estimate_all(run, indices, &requests).await?;
         // Each round re-sends at a higher fee so that a stuck transaction with the same nonce is replaced.
         let fees = self.fees(100 + 25 * u128::from(retry)).await?;
-        let total_gas: u64 = limits.iter().flatten().sum();
-        self.ensure_funds(U256::ZERO, total_gas, fees).await?;
-        // A first round takes the next free nonce (`pending`: another process with the same key may
-        // have transactions in the pool); a retry starts at `latest`, so that a dropped
-        // transaction's gap is filled and a stuck one is replaced at the higher fee.
-        let mut nonce = if retry == 0 { self.pending_nonce().await? } else { self.mined_nonce().await? };
-        let mut in_flight = Vec::new();
-        let mut signed = Vec::new();
-        let mut unsent = 0;
-        for ((&i, request), limit) in indices.iter().zip(requests).zip(limits) {
-            let Some(gas_limit) = limit else { continue };
-            let Some((hash, used, tx)) = self.send_batch(run, i, request, gas_limit, fees, nonce).await?
-            else {
-                // The next round re-checks the chain and re-sends.
-                unsent += 1;
-                continue;
-            };
-            signed.push((i, tx));
-            let (epoch, batch) = (run.epoch, run.batches[i].number);
-            run.journal.append(&JournalEntry::Sent { epoch, batch, tx: hash, nonce: used, gas_limit })?;
-            run.sent.insert(hash, gas_limit);
-            run.summary.transactions_sent += 1;
-            nonce = used + 1;
-            in_flight.push((i, hash, gas_limit));
-            if run.mode == SendMode::Sequential {
-                let unmined = self.await_batches(run, std::mem::take(&mut in_flight), &signed).await?;
-                if unmined > 0 {
-                    // The rest would queue behind it; the next round re-checks and re-sends.
-                    return Ok(unmined);
-                }
-            }
-        }
+        let jobs: Vec<Job> = indices
+            .iter()
+            .zip(requests)
+            .zip(limits)
+            .filter_map(|((&i, request), limit)| limit.map(|gas_limit| Job { i, request, gas_limit }))
+            .collect();
         // A batch the estimate deferred (its key or nodes taken in the pending block) is not done either.
-        let deferred = indices.len() - signed.len() - unsent;
-        Ok(deferred + unsent + self.await_batches(run, in_flight, &signed).await?)
-    }
-
-    /// Signs and sends batch `i` at `nonce`, or at the next nonces while another transaction (of
-    /// another process with the same key, say) holds it. Returns the hash, the nonce used and the
-    /// request; `None` when the node refused it for another reason.
-    async fn send_batch(
-        &self,
-        run: &Run<'_>,
-        i: usize,
-        request: TransactionRequest,
-        gas_limit: u64,
-        fees: Fees,
-        mut nonce: u64,
-    ) -> Result<Option<(B256, u64, TransactionRequest)>> {
-        for _ in 0..NONCE_ATTEMPTS {
-            let tx = fees.apply(request.clone()).with_gas_limit(gas_limit).with_nonce(nonce);
-            match self.send("sending batch", tx.clone()).await {
-                Ok(hash) => return Ok(Some((hash, nonce, tx))),
-                // The node is gone: the next round (after a backoff) starts over from the chain.
-                Err(e @ Error::RpcUnreachable { .. }) => return Err(e),
-                Err(e) if nonce_taken(&e) => nonce += 1,
-                Err(e) => {
-                    tracing::warn!(epoch = run.epoch, batch = run.batches[i].number, error = %e, "send failed");
-                    return Ok(None);
+        let mut not_done = indices.len() - jobs.len();
+        let mut lanes = self.lanes(run, &jobs, fees, retry).await?;
+        let mut queue = VecDeque::new();
+        for job in jobs {
+            match run.lane_of.get(&job.i).and_then(|&l| lanes.get_mut(l)) {
+                Some(lane) => lane.own.push_back(job),
+                None => queue.push_back(job),
+            }
+        }
+        let sequential = run.mode == SendMode::Sequential;
+        let shared = Shared { run: Mutex::new(&mut *run), queue: Mutex::new(queue), fees, sequential };
+        let driven = try_join_all(lanes.iter_mut().map(|lane| lane.drive(&shared))).await;
+        not_done += shared.queue.into_inner().unwrap_or_else(PoisonError::into_inner).len();
+        for lane in &lanes {
+            let used = &mut run.summary.keys[lane.index];
+            used.max_in_flight_wei = used.max_in_flight_wei.max(lane.ledger.peak());
+        }
+        driven?;
+        let mut failures = Vec::new();
+        for lane in lanes {
+            not_done += lane.unmined.len() + lane.unsent.len();
+            for (job, receipt) in lane.landed {
+                if receipt.status() {
+                    self.mined(run, job.i, receipt.transaction_hash, receipt.gas_used(), job.gas_limit)?;
+                } else {
+                    failures.push((job, receipt));
                 }
             }
         }
-        Ok(None)
+        for (job, receipt) in failures {
+            not_done += 1;
+            self.reverted(run, job.i, job.request, job.gas_limit, &receipt).await?;
+        }
+        Ok(not_done)
     }
 
     /// Gas limits per batch (`None` for a batch the chain refuses as taken, left to the next round).
@@ -177,41 +149,6 @@ impl Coordinator {
             }
             _ => Err(error),
         }
-    }
-
-    /// Waits for the receipts of `in_flight`; mined ones are journaled done. A missing receipt is
-    /// left for the next round; a revert is explained. Returns how many were not mined in time.
-    async fn await_batches(
-        &self,
-        run: &mut Run<'_>,
-        in_flight: Vec<InFlight>,
-        signed: &[(usize, TransactionRequest)],
-    ) -> Result<usize> {
-        let timeout = Duration::from_secs(self.profile().receipt_timeout_secs);
-        let mut waits = JoinSet::new();
-        for (i, hash, gas_limit) in in_flight {
-            let this = self.clone();
-            waits.spawn(async move { (i, gas_limit, this.wait_receipt(hash, timeout).await) });
-        }
-        let mut unmined = 0;
-        let mut failures = Vec::new();
-        while let Some(joined) = waits.join_next().await {
-            let Ok((i, gas_limit, receipt)) = joined else { continue };
-            let number = run.batches[i].number;
-            match receipt? {
-                Some(r) if r.status() => self.mined(run, i, r.transaction_hash, r.gas_used(), gas_limit)?,
-                Some(r) => failures.push((i, gas_limit, r)),
-                None => {
-                    unmined += 1;
-                    tracing::warn!(epoch = run.epoch, number, "no receipt in time; will re-check");
-                }
-            }
-        }
-        for (i, gas_limit, receipt) in failures {
-            let Some((_, request)) = signed.iter().find(|(k, _)| *k == i) else { continue };
-            self.reverted(run, i, request.clone(), gas_limit, &receipt).await?;
-        }
-        Ok(unmined)
     }
 
     /// A batch's transaction reverted. Re-estimated at the latest block, a batch whose key or nodes

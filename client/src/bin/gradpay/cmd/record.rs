@@ -7,6 +7,7 @@ use clap::Args;
 use gradpay::{
     Result,
     journal::Journal,
+    keys::load_extra_keys,
     metrics::read_metrics_file,
     record::{NodeIndices, RecordSummary, SendMode},
 };
@@ -35,6 +36,15 @@ pub(crate) struct RecordArgs {
     /// Journal file [default: in the profile's journal directory, per chain, contract and session].
     #[arg(long)]
     journal: Option<PathBuf>,
+    /// Sender keys to record through, each with its own nonces and fee budget (the profile's
+    /// `fee-budget`): the usual key, then GRADPAY_PRIVATE_KEY_2 … _N or --extra-keystore files.
+    /// Every key must own the session or be its delegate (`gradpay session delegate`).
+    #[arg(long, env = "GRADPAY_KEYS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    keys: u16,
+    /// A keystore of one more sender key (repeat it: `--keys N` takes N-1); unlocked with
+    /// --password-file or a prompt.
+    #[arg(long, value_name = "FILE")]
+    extra_keystore: Vec<PathBuf>,
 }
 
 impl RecordArgs {
@@ -42,7 +52,12 @@ impl RecordArgs {
         // Parse and validate the whole file before touching the network: bad input sends nothing.
         let epochs = read_metrics_file(&self.metrics)?;
         let (_, base_dir) = super::profile(g)?;
-        let c = super::connect(g).await?;
+        let (c, primary) = super::connect_with_key(g).await?;
+        let password_file = g.password_file.as_deref();
+        let extra = load_extra_keys(&primary, self.keys.into(), &self.extra_keystore, password_file, |k| {
+            std::env::var(k).ok()
+        })?;
+        let c = c.with_extra_senders(extra)?;
         let scope = c.journal_scope(self.session);
         let path = self
             .journal
@@ -72,6 +87,17 @@ impl RecordArgs {
 
 /// One line per epoch: what was skipped, what was sent, what it cost.
 fn describe(s: &RecordSummary) -> String {
+    let keys = if s.keys.len() > 1 {
+        let each: Vec<String> = s.keys.iter().map(|k| format!("{} {}", k.address, k.transactions)).collect();
+        format!(" through {} keys ({})", s.keys.len(), each.join(", "))
+    } else {
+        String::new()
+    };
+    let resent = if s.resent > 0 {
+        format!(", {} re-sent as the same transaction (the node had dropped them)", s.resent)
+    } else {
+        String::new()
+    };
     let renumbered = if s.renumbered > 0 {
         format!(", {} renumbered (key taken by other entries)", s.renumbered)
     } else {
@@ -79,7 +105,7 @@ fn describe(s: &RecordSummary) -> String {
     };
     format!(
         "epoch {}: {} batch(es) already recorded, {} sent{renumbered}; {} entries in {} batch(es), \
-         {} transaction(s), gas {} of limit {}; {} ms",
+         {} transaction(s){keys}{resent}, gas {} of limit {}; {} ms",
         s.epoch,
         s.already_recorded,
         s.recorded,
