@@ -216,7 +216,7 @@ impl Proxy {
             Err(message) => return error_response(id, INVALID_PARAMS, &message),
         };
         let hash = tx.hash;
-        let admission = lock(&self.pool).submit(tx);
+        let admission = lock(&self.pool).submit(&tx);
         match admission {
             Admission::AnswerHash => result_response(id, json!(hash)),
             Admission::Refuse(message) => error_response(id, REFUSED_CODE, &message),

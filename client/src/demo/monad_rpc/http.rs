@@ -90,12 +90,20 @@ async fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Opti
 
 /// A JSON-RPC success response.
 pub fn result_response(id: Value, result: Value) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "result": result })
+    response(id, "result", result)
 }
 
 /// A JSON-RPC error response.
 pub fn error_response(id: Value, code: i64, message: &str) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
+    response(id, "error", json!({ "code": code, "message": message }))
+}
+
+fn response(id: Value, key: &str, value: Value) -> Value {
+    let mut object = serde_json::Map::new();
+    object.insert("jsonrpc".into(), "2.0".into());
+    object.insert("id".into(), id);
+    object.insert(key.into(), value);
+    Value::Object(object)
 }
 
 /// The request's method, `""` when it has none (the upstream then answers "method not found").
@@ -114,7 +122,7 @@ pub async fn forward(upstream: &DynProvider, request: &Value) -> Value {
     match upstream.raw_request::<_, Value>(method.into(), params).await {
         Ok(result) => result_response(id, result),
         Err(e) => match e.as_error_resp() {
-            Some(payload) => json!({ "jsonrpc": "2.0", "id": id, "error": payload }),
+            Some(payload) => response(id, "error", json!(payload)),
             None => error_response(id, -32603, &e.to_string()),
         },
     }

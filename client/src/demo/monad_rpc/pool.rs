@@ -91,7 +91,7 @@ impl Pool {
     }
 
     /// Decides what happens to a sent transaction and books it.
-    pub(super) fn submit(&mut self, tx: Incoming) -> Admission {
+    pub(super) fn submit(&mut self, tx: &Incoming) -> Admission {
         let hash = tx.hash;
         if let Some(known) = self.txs.get(&hash) {
             self.stats.resent += 1;
@@ -102,13 +102,13 @@ impl Pool {
                     self.stats.dropped += 1;
                     Admission::AnswerHash
                 }
-                TxState::Dropped => self.admit(&tx),
+                TxState::Dropped => self.admit(tx),
             };
         }
         let ordinal = self.stats.accepted;
         let dropping = self.drop_sends.drops(ordinal);
-        if !dropping && self.over_budget == OverBudget::Refuse && !self.fits(&tx) {
-            return self.refuse(&tx);
+        if !dropping && self.over_budget == OverBudget::Refuse && !self.fits(tx) {
+            return self.refuse(tx);
         }
         self.stats.accepted += 1;
         *self.stats.senders.entry(tx.sender).or_default() += 1;
@@ -117,7 +117,7 @@ impl Pool {
             self.stats.dropped += 1;
             return Admission::AnswerHash;
         }
-        self.admit(&tx)
+        self.admit(tx)
     }
 
     /// Forwards `tx` if its sender's budget allows and nothing of theirs waits before it, else
