@@ -99,11 +99,9 @@ pub fn parse_fee_budget(amount: &AmountText) -> Result<Option<u128>, String> {
         return Err(bad());
     }
     let parse = |s: &str| if s.is_empty() { Ok(0) } else { s.parse::<u128>().map_err(|_| bad()) };
-    let scale = 10u128.pow(18 - fraction.len() as u32);
-    let wei = parse(whole)?
-        .checked_mul(COIN)
-        .and_then(|w| parse(fraction).ok().and_then(|f| w.checked_add(f * scale)))
-        .ok_or_else(bad)?;
+    // At most 18 digits below 10^18, times at most 10^18: no overflow.
+    let fraction_wei = parse(fraction)? * 10u128.pow(18 - fraction.len() as u32);
+    let wei = parse(whole)?.checked_mul(COIN).and_then(|w| w.checked_add(fraction_wei)).ok_or_else(bad)?;
     if wei == 0 {
         return Err(format!(
             "fee-budget `{text}` is zero: no transaction could be sent; give an amount or `unbounded`"
@@ -124,10 +122,10 @@ pub fn median_tip(rewards: &[Vec<u128>]) -> u128 {
     }
 }
 
-/// The fee caps for a transaction when the latest base fee is `latest_base_fee` and recent blocks
-/// paid `rewards` (per block, the profile's quote percentile), multiplied by `bump_percent` / 100
-/// (at least 100) and held under the profile's `max-fee-gwei`. Pure, so that the math is tested
-/// without a chain.
+/// The fee caps for a transaction when the latest base fee is `latest_base_fee` (counted at least
+/// at the profile's `min-base-fee-gwei`) and recent blocks paid `rewards` (per block, the
+/// profile's quote percentile), multiplied by `bump_percent` / 100 (at least 100) and held under
+/// the profile's `max-fee-gwei`. Pure, so that the math is tested without a chain.
 pub fn quote(
     latest_base_fee: u128,
     rewards: &[Vec<u128>],
@@ -204,7 +202,7 @@ impl Coordinator {
     /// received in `block` may then be spent (Monad's reserve balance: consensus sees balances
     /// `k` blocks late). Returns at once when `reserve-blocks` is 0. Polls every
     /// `poll-interval-ms`; [`Error::ChainStalled`] when the head has not moved for
-    /// `receipt-timeout-secs`.
+    /// `receipt-timeout-secs`. Returns the head reached.
     pub async fn wait_blocks_after(&self, block: u64) -> Result<u64> {
         let target = block.saturating_add(self.profile().reserve_blocks);
         let poll = Duration::from_millis(self.profile().poll_interval_ms.max(1));
