@@ -34,10 +34,12 @@ use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
 pub use http::{error_response, forward, method_of, result_response, serve_json_rpc};
-use pool::{Admission, Incoming, Pool};
+use pool::{Admission, FailedForward, Incoming, Pool};
 
 use crate::{Error, Result};
 
+/// Monad's `user_reserve_balance`, 10 MON: a sender's budget is the lower of it and its balance.
+pub const USER_RESERVE_BALANCE_WEI: u128 = 10_000_000_000_000_000_000;
 /// How often the proxy asks the upstream for new blocks.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// JSON-RPC error code of a refused transaction (geth's "transaction rejected" range).
@@ -48,7 +50,8 @@ const INVALID_PARAMS: i64 = -32602;
 /// What consensus does with a transaction over its sender's budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OverBudget {
-    /// Accept it and include it once it fits, as Monad does.
+    /// Accept it and include it once it fits, as Monad does (one whose fee alone exceeds the
+    /// budget is never included).
     #[default]
     Hold,
     /// Answer a JSON-RPC error saying the reserve-balance budget is exceeded.
@@ -221,11 +224,18 @@ impl Proxy {
             Admission::AnswerHash => result_response(id, json!(hash)),
             Admission::Refuse(message) => error_response(id, REFUSED_CODE, &message),
             Admission::Upstream => forward(&self.upstream, request).await,
-            Admission::Forward => {
+            Admission::Forward { first } => {
                 let answer = forward(&self.upstream, request).await;
+                let mut pool = lock(&self.pool);
                 if answer.get("error").is_some() {
-                    lock(&self.pool).forward_failed(hash, false);
+                    pool.forward_failed(
+                        hash,
+                        if first { FailedForward::First } else { FailedForward::Resent },
+                    );
+                } else {
+                    pool.forward_succeeded(hash);
                 }
+                drop(pool);
                 answer
             }
         }
@@ -263,7 +273,7 @@ impl Proxy {
                     self.upstream.raw_request::<_, B256>("eth_sendRawTransaction".into(), (raw,)).await;
                 if let Err(e) = sent {
                     tracing::warn!(%hash, error = %e, "upstream refused a released transaction");
-                    lock(&self.pool).forward_failed(hash, true);
+                    lock(&self.pool).forward_failed(hash, FailedForward::Released);
                 }
             }
         }

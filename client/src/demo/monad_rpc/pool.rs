@@ -39,19 +39,36 @@ enum TxState {
 struct Tracked {
     tx: Incoming,
     state: TxState,
+    /// Its sender's gas fees in flight once it was forwarded (counted when the upstream takes it).
+    in_flight_when_forwarded: u128,
 }
 
 /// What to do with an `eth_sendRawTransaction`.
 #[derive(Debug)]
 pub(super) enum Admission {
-    /// Send it upstream and answer what the upstream answers.
-    Forward,
+    /// Send it upstream and answer what the upstream answers; `first`: the first time it was
+    /// sent (not a lost transaction sent again).
+    Forward {
+        /// Whether this send is the one that made the proxy accept it.
+        first: bool,
+    },
     /// Answer the hash without sending anything upstream (held, dropped, or already there).
     AnswerHash,
     /// Already mined: let the upstream answer a re-send as a node would ("nonce too low").
     Upstream,
     /// Answer this JSON-RPC error message: over the reserve-balance budget.
     Refuse(String),
+}
+
+/// Which forward the upstream refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FailedForward {
+    /// A first send: the client gets the upstream's error, so it was never accepted.
+    First,
+    /// A lost transaction sent again: the client gets the error, it stays lost.
+    Resent,
+    /// Released from hold: the client already has its hash, and it is lost.
+    Released,
 }
 
 /// The bookkeeping behind one proxy.
@@ -102,7 +119,10 @@ impl Pool {
                     self.stats.dropped += 1;
                     Admission::AnswerHash
                 }
-                TxState::Dropped => self.admit(tx),
+                TxState::Dropped => match self.admit(tx) {
+                    Admission::Forward { .. } => Admission::Forward { first: false },
+                    other => other,
+                },
             };
         }
         let ordinal = self.stats.accepted;
@@ -112,7 +132,8 @@ impl Pool {
         }
         self.stats.accepted += 1;
         *self.stats.senders.entry(tx.sender).or_default() += 1;
-        self.txs.insert(hash, Tracked { tx: tx.clone(), state: TxState::Dropped });
+        self.txs
+            .insert(hash, Tracked { tx: tx.clone(), state: TxState::Dropped, in_flight_when_forwarded: 0 });
         if dropping {
             self.stats.dropped += 1;
             return Admission::AnswerHash;
@@ -126,7 +147,7 @@ impl Pool {
         let queue_empty = self.held.get(&tx.sender).is_none_or(BTreeMap::is_empty);
         if queue_empty && self.fits(tx) {
             self.mark_forwarded(tx.hash);
-            return Admission::Forward;
+            return Admission::Forward { first: true };
         }
         if self.over_budget == OverBudget::Refuse {
             return self.refuse(tx);
@@ -180,8 +201,16 @@ impl Pool {
         self.stats.forwarded += 1;
         self.in_flight.entry(sender).or_default().push(hash);
         let total = self.in_flight_of(sender);
-        let max = self.stats.max_in_flight_wei.entry(sender).or_default();
-        *max = (*max).max(total);
+        if let Some(tracked) = self.txs.get_mut(&hash) {
+            tracked.in_flight_when_forwarded = total;
+        }
+    }
+
+    /// The upstream took a forwarded transaction: what its sender had in flight then counts.
+    pub(super) fn forward_succeeded(&mut self, hash: B256) {
+        let Some(tracked) = self.txs.get(&hash) else { return };
+        let max = self.stats.max_in_flight_wei.entry(tracked.tx.sender).or_default();
+        *max = (*max).max(tracked.in_flight_when_forwarded);
     }
 
     /// Sets the state of a tracked transaction; returns its sender.
@@ -191,19 +220,24 @@ impl Pool {
         Some(tracked.tx.sender)
     }
 
-    /// The upstream refused a forwarded transaction. Answered to the client (`answered` false),
-    /// it was never accepted; released from hold, the client already has its hash: it is lost.
-    pub(super) fn forward_failed(&mut self, hash: B256, answered: bool) {
+    /// The upstream refused a forwarded transaction: it is lost, and if the client got the
+    /// upstream's error for its first send, it was never accepted either.
+    pub(super) fn forward_failed(&mut self, hash: B256, failed: FailedForward) {
         let Some(sender) = self.set_state(hash, TxState::Dropped) else { return };
         self.stats.forwarded = self.stats.forwarded.saturating_sub(1);
-        if answered {
-            self.stats.dropped += 1;
-            return;
-        }
-        self.txs.remove(&hash);
-        self.stats.accepted = self.stats.accepted.saturating_sub(1);
-        if let Some(count) = self.stats.senders.get_mut(&sender) {
-            *count = count.saturating_sub(1);
+        match failed {
+            FailedForward::Released => self.stats.dropped += 1,
+            FailedForward::Resent => {}
+            FailedForward::First => {
+                self.txs.remove(&hash);
+                self.stats.accepted = self.stats.accepted.saturating_sub(1);
+                if let Some(count) = self.stats.senders.get_mut(&sender) {
+                    *count = count.saturating_sub(1);
+                    if *count == 0 {
+                        self.stats.senders.remove(&sender);
+                    }
+                }
+            }
         }
     }
 
