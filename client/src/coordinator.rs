@@ -9,7 +9,7 @@ use alloy::{
 };
 
 use crate::{
-    NetworkProfile, Result,
+    Error, NetworkProfile, Result,
     bindings::{
         GradPay,
         IContributionTracker::{NodeRecord, NodeScore, SessionTotals},
@@ -71,8 +71,17 @@ impl Coordinator {
     }
 
     /// Records epochs through `signers` too, besides this handle's key: each one its own nonces
-    /// and fee budget (see [`crate::record`]). Each must own the session or be one of its delegates.
+    /// and fee budget (see [`crate::record`]). Each must own the session or be one of its delegates,
+    /// and no key may be given twice ([`Error::DuplicateSender`]: two senders with one key would
+    /// race for its nonces).
     pub fn with_extra_senders(mut self, signers: Vec<PrivateKeySigner>) -> Result<Self> {
+        let mut seen = vec![self.sender];
+        for account in signers.iter().map(PrivateKeySigner::address) {
+            if seen.contains(&account) {
+                return Err(Error::DuplicateSender { account });
+            }
+            seen.push(account);
+        }
         let extra = signers.into_iter().map(|s| self.signing_as(s)).collect::<Result<Vec<_>>>()?;
         self.extra_senders = extra.into();
         Ok(self)

@@ -332,6 +332,13 @@ pub enum Error {
         account: Address,
     },
 
+    /// The same key was given twice as a sender.
+    #[error("key {account} is given twice as a sender; each sender needs its own key (its own nonces)")]
+    DuplicateSender {
+        /// The key's address.
+        account: Address,
+    },
+
     /// The sender keys together cannot pay an epoch's fees.
     #[error(
         "the {keys} sender keys hold {balance} wei together, but epoch {epoch} needs up to {needed} wei of fees \

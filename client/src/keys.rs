@@ -57,10 +57,9 @@ pub fn extra_key_env(n: usize) -> String {
 
 /// The sender keys after the first of a `--keys total` run: from `keystores` (one file each,
 /// unlocked with `password_file` or a prompt) when given, else from [`extra_key_env`] 2 ..= total.
-/// Refused unless there are exactly `total - 1` and every key, `primary` included, is distinct
-/// (two senders with one key would race for the same nonces).
+/// Refused unless there are exactly `total - 1` (that they are distinct is
+/// [`crate::Coordinator::with_extra_senders`]'s to check).
 pub fn load_extra_keys(
-    primary: &PrivateKeySigner,
     total: usize,
     keystores: &[PathBuf],
     password_file: Option<&Path>,
@@ -68,7 +67,7 @@ pub fn load_extra_keys(
 ) -> Result<Vec<PrivateKeySigner>> {
     let wanted = total.saturating_sub(1);
     let bad = |origin: String, reason: String| Error::Config { origin, reason };
-    let extra: Vec<PrivateKeySigner> = if keystores.is_empty() {
+    if keystores.is_empty() {
         (2..=total)
             .map(|n| {
                 let var = extra_key_env(n);
@@ -76,18 +75,21 @@ pub fn load_extra_keys(
                     Some(key) => parse_private_key(&key).map_err(|_| {
                         bad(var.clone(), "not a valid secp256k1 private key (expected 32 bytes of hex)".into())
                     }),
-                    None => Err(bad(
-                        var.clone(),
-                        format!("not set: --keys {total} takes keys 2 to {total} from {} … {}, or from --extra-keystore", extra_key_env(2), extra_key_env(total)),
-                    )),
+                    None => {
+                        let (first, last) = (extra_key_env(2), extra_key_env(total));
+                        let reason = format!(
+                            "not set: --keys {total} takes keys 2 to {total} from {first} … {last}, or from --extra-keystore"
+                        );
+                        Err(bad(var.clone(), reason))
+                    }
                 }
             })
-            .collect::<Result<_>>()?
+            .collect()
     } else if keystores.len() != wanted {
-        return Err(bad(
+        Err(bad(
             "--extra-keystore".into(),
             format!("--keys {total} needs {wanted} extra keystore(s), {} given", keystores.len()),
-        ));
+        ))
     } else {
         keystores
             .iter()
@@ -95,22 +97,8 @@ pub fn load_extra_keys(
                 KeySource { keystore: Some(path.clone()), password_file: password_file.map(Path::to_owned) }
                     .load_with(&env)
             })
-            .collect::<Result<_>>()?
-    };
-    let mut seen = vec![primary.address()];
-    for key in &extra {
-        if seen.contains(&key.address()) {
-            return Err(bad(
-                "--keys".into(),
-                format!(
-                    "key {} is given twice; each sender needs its own key (its own nonces)",
-                    key.address()
-                ),
-            ));
-        }
-        seen.push(key.address());
+            .collect()
     }
-    Ok(extra)
 }
 
 /// Parses a hex private key (with or without `0x`); the error never echoes the value.
@@ -206,20 +194,17 @@ mod tests {
     }
 
     #[test]
-    fn extra_keys_come_from_numbered_variables_each_distinct() {
+    fn extra_keys_come_from_numbered_variables() {
         const SECOND: &str = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-        let primary = parse_private_key(KEY).unwrap();
         let env = |k: &str| (k == "GRADPAY_PRIVATE_KEY_2").then(|| SECOND.to_owned());
-        let extra = load_extra_keys(&primary, 2, &[], None, env).unwrap();
+        let extra = load_extra_keys(2, &[], None, env).unwrap();
         assert_eq!(extra[0].address().to_string(), "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
-        assert!(load_extra_keys(&primary, 1, &[], None, env).unwrap().is_empty());
-        let err = load_extra_keys(&primary, 3, &[], None, env).unwrap_err().to_string();
+        assert!(load_extra_keys(1, &[], None, env).unwrap().is_empty());
+        let err = load_extra_keys(3, &[], None, env).unwrap_err().to_string();
         assert!(err.contains("GRADPAY_PRIVATE_KEY_3") && err.contains("not set"), "{err}");
-        let twice = load_extra_keys(&primary, 2, &[], None, |_| Some(KEY.to_owned())).unwrap_err();
-        assert!(twice.to_string().contains("given twice"), "{twice}");
-        let junk = load_extra_keys(&primary, 2, &[], None, |_| Some("secret-junk".to_owned())).unwrap_err();
+        let junk = load_extra_keys(2, &[], None, |_| Some("secret-junk".to_owned())).unwrap_err();
         assert!(!junk.to_string().contains("secret-junk"), "never echoed: {junk}");
-        let err = load_extra_keys(&primary, 3, &[PathBuf::from("a")], None, env).unwrap_err().to_string();
+        let err = load_extra_keys(3, &[PathBuf::from("a")], None, env).unwrap_err().to_string();
         assert!(err.contains("needs 2 extra keystore(s), 1 given"), "{err}");
     }
 

@@ -64,6 +64,7 @@ impl Error {
             Self::FeeBudgetTooSmall { .. } => "feeBudgetTooSmall",
             Self::SenderNotOperator { .. } => "senderNotOperator",
             Self::SendersUnderfunded { .. } => "sendersUnderfunded",
+            Self::DuplicateSender { .. } => "duplicateSender",
             Self::Metrics { .. } => "metrics",
             Self::Journal { .. } => "journal",
             Self::UnknownPool { .. } => "unknownPool",

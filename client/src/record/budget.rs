@@ -34,6 +34,12 @@ impl FeeLedger {
         Self { budget, reserve_blocks, spends: Vec::new(), peak: 0 }
     }
 
+    /// Caps what may be in flight at `budget` from now on (a round's: the profile's, at most the
+    /// key's balance); what flies stays counted.
+    pub(super) const fn set_budget(&mut self, budget: Option<u128>) {
+        self.budget = budget;
+    }
+
     /// The fees in flight with the chain at `head`: not yet mined, or mined fewer than `k` blocks
     /// before the next one. Counted from the receipts seen, so a late receipt only makes it larger.
     pub(super) fn in_flight(&self, head: u64) -> u128 {

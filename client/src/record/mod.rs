@@ -39,6 +39,7 @@ use crate::{
     coordinator::Coordinator,
     journal::{BatchStatus, Journal, JournalEntry},
 };
+use budget::FeeLedger;
 use chain::RecordedBatch;
 pub use resolve::NodeIndices;
 pub use senders::KeyUse;
@@ -141,6 +142,8 @@ struct Run<'a> {
     settled: BTreeSet<usize>,
     /// The key (by position) that sent each batch (by index): it alone sends it again.
     lane_of: BTreeMap<usize, usize>,
+    /// Each key's fees in flight, kept across rounds (a batch mined in the last round still counts).
+    ledgers: Vec<FeeLedger>,
     summary: RecordSummary,
 }
 
@@ -194,6 +197,8 @@ impl Coordinator {
         let (plan, batches) = self.plan(journal, record).await?;
         let total = batches.len() as u32;
         let lane_of = sticky_keys(journal, record.epoch, &batches, &keys);
+        let profile = self.profile();
+        let ledgers = vec![FeeLedger::new(profile.fee_budget_wei, profile.reserve_blocks); keys.len()];
         let summary = RecordSummary {
             epoch: record.epoch,
             entries: record.entries.len(),
@@ -213,6 +218,7 @@ impl Coordinator {
             sent: BTreeMap::new(),
             settled: BTreeSet::new(),
             lane_of,
+            ledgers,
             summary,
         };
         let mut backoff = FIRST_BACKOFF;

@@ -65,15 +65,17 @@ impl Coordinator {
         let shared = Shared { run: Mutex::new(&mut *run), queue: Mutex::new(queue), fees, sequential };
         let driven = try_join_all(lanes.iter_mut().map(|lane| lane.drive(&shared))).await;
         not_done += shared.queue.into_inner().unwrap_or_else(PoisonError::into_inner).len();
-        for lane in &lanes {
-            let used = &mut run.summary.keys[lane.index];
-            used.max_in_flight_wei = used.max_in_flight_wei.max(lane.ledger.peak());
+        let mut failures = Vec::new();
+        let mut landed = Vec::new();
+        for lane in lanes {
+            run.summary.keys[lane.index].max_in_flight_wei = lane.ledger.peak();
+            run.ledgers[lane.index] = lane.ledger;
+            landed.push((lane.unmined.len() + lane.unsent.len(), lane.landed));
         }
         driven?;
-        let mut failures = Vec::new();
-        for lane in lanes {
-            not_done += lane.unmined.len() + lane.unsent.len();
-            for (job, receipt) in lane.landed {
+        for (missing, mined) in landed {
+            not_done += missing;
+            for (job, receipt) in mined {
                 if receipt.status() {
                     self.mined(run, job.i, receipt.transaction_hash, receipt.gas_used(), job.gas_limit)?;
                 } else {

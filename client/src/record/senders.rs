@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use super::{
     Run,
-    budget::FeeLedger,
     lanes::{Job, Lane},
 };
 use crate::{Coordinator, Error, Result, tx::Fees};
@@ -51,7 +50,7 @@ impl Coordinator {
     /// a retry at `latest`, so that a dropped transaction's gap is filled and a stuck one replaced.
     pub(super) async fn lanes(
         &self,
-        run: &Run<'_>,
+        run: &mut Run<'_>,
         jobs: &[Job],
         fees: Fees,
         retry: u32,
@@ -82,7 +81,8 @@ impl Coordinator {
             balances += balance;
             let budget = profile.fee_budget_wei.map(|b| b.min(u128::try_from(balance).unwrap_or(u128::MAX)));
             let nonce = if retry == 0 { key.pending_nonce().await? } else { key.mined_nonce().await? };
-            let ledger = FeeLedger::new(budget, profile.reserve_blocks);
+            let mut ledger = std::mem::take(&mut run.ledgers[index]);
+            ledger.set_budget(budget);
             lanes.push(Lane::new(index, key, ledger, nonce, head));
         }
         let total: U256 = jobs.iter().map(|job| U256::from(job.fee(fees))).sum();

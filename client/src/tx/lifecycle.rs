@@ -94,9 +94,15 @@ impl Coordinator {
         }
     }
 
-    /// Whether the node still knows `hash` (pending, or mined): its `eth_getTransactionByHash`.
-    /// A transport failure counts as known, so that a flaky connection causes no re-broadcast.
+    /// Whether the node still knows `hash`: Monad's `txpool_statusByHash` (anything but
+    /// `unknown`), else, where the node does not offer it, `eth_getTransactionByHash` (pending or
+    /// mined). A transport failure counts as known, so that a flaky connection causes no re-send.
     pub async fn is_known(&self, hash: B256) -> bool {
+        let status: std::result::Result<serde_json::Value, _> =
+            self.provider().raw_request("txpool_statusByHash".into(), (hash,)).await;
+        if let Ok(answer) = status {
+            return answer.get("status").and_then(serde_json::Value::as_str) != Some("unknown");
+        }
         match self.provider().get_transaction_by_hash(hash).await {
             Ok(found) => found.is_some(),
             Err(e) => {

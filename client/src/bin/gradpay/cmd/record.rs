@@ -52,12 +52,10 @@ impl RecordArgs {
         // Parse and validate the whole file before touching the network: bad input sends nothing.
         let epochs = read_metrics_file(&self.metrics)?;
         let (_, base_dir) = super::profile(g)?;
-        let (c, primary) = super::connect_with_key(g).await?;
         let password_file = g.password_file.as_deref();
-        let extra = load_extra_keys(&primary, self.keys.into(), &self.extra_keystore, password_file, |k| {
-            std::env::var(k).ok()
-        })?;
-        let c = c.with_extra_senders(extra)?;
+        let extra =
+            load_extra_keys(self.keys.into(), &self.extra_keystore, password_file, |k| std::env::var(k).ok())?;
+        let c = super::connect(g).await?.with_extra_senders(extra)?;
         let scope = c.journal_scope(self.session);
         let path = self
             .journal
