@@ -153,6 +153,40 @@ async fn over_budget_transactions_are_held_until_the_window_allows() {
 }
 
 #[tokio::test]
+async fn each_sender_has_its_own_budget() {
+    let c = chain(|o| MonadRpcOptions { fee_budget_wei: Some(2 * FEE), ..o }).await;
+    let keys = [dev_signer(0).unwrap(), dev_signer(1).unwrap()];
+    let (first, second) =
+        (transfers_from(keys[0].clone(), 3).await, transfers_from(keys[1].clone(), 3).await);
+    // The two keys concurrently, each in nonce order, as a pipeliner with two lanes sends them.
+    let lane = |raws: Vec<Bytes>| {
+        let via = c.via.clone();
+        async move {
+            let mut hashes = Vec::new();
+            for raw in &raws {
+                hashes.push(send_ok(&via, raw).await);
+            }
+            hashes
+        }
+    };
+    let lanes = futures::future::join(lane(first), lane(second)).await;
+    for own in [lanes.0, lanes.1] {
+        let blocks = mined_blocks(&c.direct, &own).await;
+        assert!(blocks[1] < blocks[0] + 3, "{blocks:?}: the second fits beside the first");
+        assert!(blocks[2] >= blocks[0] + 3, "{blocks:?}: the third waits for the window");
+    }
+    let expected = MonadRpcStats {
+        accepted: 6,
+        held: 2,
+        forwarded: 6,
+        max_in_flight_wei: keys.iter().map(|k| (k.address(), 2 * FEE)).collect(),
+        senders: keys.iter().map(|k| (k.address(), 3)).collect(),
+        ..MonadRpcStats::default()
+    };
+    assert_eq!(c.proxy.stats(), expected);
+}
+
+#[tokio::test]
 async fn over_budget_transactions_are_refused_with_the_reserve_balance_error() {
     let c =
         chain(|o| MonadRpcOptions { fee_budget_wei: Some(2 * FEE), over_budget: OverBudget::Refuse, ..o })
@@ -245,12 +279,23 @@ async fn receipts_come_late() {
 
 /// One HTTP/1.1 exchange on an open connection.
 async fn post(stream: &mut tokio::net::TcpStream, body: &Value) -> Value {
+    post_with(stream, "", body).await
+}
+
+/// One exchange with extra `headers` (each ending in CRLF); waits for `100 Continue` if asked.
+async fn post_with(stream: &mut tokio::net::TcpStream, headers: &str, body: &Value) -> Value {
     let body = body.to_string();
-    let request = format!(
-        "POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+    let head = format!(
+        "POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{headers}\r\n",
         body.len()
     );
-    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    if headers.contains("100-continue") {
+        let mut interim = [0; 25];
+        stream.read_exact(&mut interim).await.unwrap();
+        assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    stream.write_all(body.as_bytes()).await.unwrap();
     let mut response = Vec::new();
     loop {
         let mut chunk = [0; 4096];
@@ -283,6 +328,10 @@ async fn batches_kept_alive_connections_and_parallel_requests_are_answered() {
     assert_eq!(answers[2]["error"]["code"], -32601, "{answers}");
     let single = post(&mut stream, &json!({ "jsonrpc": "2.0", "id": 4, "method": "eth_chainId" })).await;
     assert_eq!(single["result"], "0x7a69", "the same connection, kept alive");
+    let request = json!({ "jsonrpc": "2.0", "id": 5, "method": "eth_chainId" });
+    let last = post_with(&mut stream, "expect: 100-continue\r\nconnection: close\r\n", &request).await;
+    assert_eq!(last["result"], "0x7a69");
+    assert_eq!(stream.read(&mut [0; 16]).await.unwrap(), 0, "closed as asked");
     let parallel = futures::future::join_all((0..32).map(|_| c.via.get_chain_id())).await;
     assert!(parallel.into_iter().all(|id| id.unwrap() == 31337));
 }

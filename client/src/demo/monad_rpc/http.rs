@@ -44,7 +44,7 @@ where
     F: Future<Output = Value> + Send + 'static,
 {
     let mut reader = BufReader::new(stream);
-    while let Ok(Some(body)) = read_request(&mut reader).await {
+    while let Ok(Some(Request { body, close })) = read_request(&mut reader).await {
         let answer = match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Array(requests)) => {
                 Value::Array(futures::future::join_all(requests.into_iter().map(handler.as_ref())).await)
@@ -57,15 +57,23 @@ where
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
             answer.len()
         );
-        if reader.get_mut().write_all(response.as_bytes()).await.is_err() {
+        if reader.get_mut().write_all(response.as_bytes()).await.is_err() || close {
             return;
         }
     }
 }
 
-/// The body of the next request (by its `content-length`), `None` at the end of the connection.
-async fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Vec<u8>>> {
-    let mut length = 0;
+/// One HTTP request: its body and whether the client asked to close the connection after it.
+struct Request {
+    body: Vec<u8>,
+    close: bool,
+}
+
+/// The next request, `None` at the end of the connection. The body is read by its
+/// `content-length` (alloy, cast and curl send one; chunked bodies are not supported), after a
+/// `100 Continue` if the client waits for one (curl does for larger bodies).
+async fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
+    let (mut length, mut close, mut expects_continue) = (0, false, false);
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).await? == 0 {
@@ -74,18 +82,24 @@ async fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Opti
         if line == "\r\n" || line == "\n" {
             break;
         }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().map_err(std::io::Error::other)?;
+        let Some((name, value)) = line.split_once(':') else { continue };
+        let (name, value) = (name.trim().to_ascii_lowercase(), value.trim().to_ascii_lowercase());
+        match name.as_str() {
+            "content-length" => length = value.parse().map_err(std::io::Error::other)?,
+            "connection" => close = value == "close",
+            "expect" => expects_continue = value == "100-continue",
+            _ => {}
         }
+    }
+    if expects_continue {
+        reader.get_mut().write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await?;
     }
     if length > MAX_BODY_BYTES {
         return Err(std::io::Error::other("request body too large"));
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).await?;
-    Ok(Some(body))
+    Ok(Some(Request { body, close }))
 }
 
 /// A JSON-RPC success response.
