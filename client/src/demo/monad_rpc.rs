@@ -11,9 +11,15 @@
 //!   ([`DropSends`]). A lost transaction looks unknown (`eth_getTransactionByHash` is null).
 //! - **Late receipts** ([`MonadRpcOptions::receipt_delay`]).
 //!
-//! `txpool_statusByHash` answers `{"status": …}` from the proxy's view: `tracked` (held or
-//! forwarded), `committed` (mined), `unknown` (dropped or never seen). Everything else goes
-//! upstream as is.
+//! `txpool_statusByHash` (Monad's RPC reference: an object with a `status` of `unknown`,
+//! `tracked`, `dropped`, `evicted` or `committed`) answers `{"status": …}` from the proxy's view:
+//! `tracked` (held or forwarded), `committed` (mined), `unknown` (lost, as a node that lost it
+//! would say, or never seen). Everything else goes upstream as is.
+//!
+//! Limits, on purpose: only `eth_sendRawTransaction` is budgeted (an unsigned `eth_sendTransaction`
+//! goes straight to anvil); a held transaction is not upstream yet, so `eth_getTransactionByHash`
+//! is null for it too; a re-send of a mined transaction goes upstream, which answers as a node
+//! does ("nonce too low"); only `eth_getTransactionReceipt` is delayed.
 
 mod http;
 mod pool;
