@@ -54,9 +54,9 @@ cargo-test: build
 	cargo check --locked -p gradpay-client --lib
 	cargo test $(CARGO_FLAGS)
 
-## bench-client: one epoch of 10,000 nodes, pipelined vs send-and-wait (writes client/BENCH.md)
+## bench-client: one epoch of 10,000 nodes, pipelined vs send-and-wait; then 100,000 nodes through the Monad-like fee-budget chain with 1 and 4 keys (writes client/BENCH.md)
 bench-client: build
-	cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md
+	cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench -- --nodes 10000 --keys-nodes 100000 --keys 1,4 --out client/BENCH.md
 
 ## bench-verify: `gradpay verify` on a 10,000-node, 10-epoch session (writes client/VERIFY_BENCH.md; budget 60 s)
 bench-verify: build

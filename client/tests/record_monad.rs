@@ -9,7 +9,11 @@
 mod common;
 mod record_support;
 
-use std::{collections::BTreeSet, path::Path, time::Duration};
+use std::{
+    collections::BTreeSet,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use alloy::{primitives::U256, providers::Provider, signers::local::PrivateKeySigner};
 use gradpay::{
@@ -128,20 +132,33 @@ fn journaled_sends(path: &Path) -> Vec<(u64, String)> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn one_key_keeps_its_fees_in_flight_within_the_budget_and_fills_it() {
+/// What [`record_within_budget`] leaves to look at.
+struct Budgeted {
+    _chain: common::Chain,
+    proxy: MonadRpc,
+    c: Coordinator,
+    budget: u128,
+    summary: RecordSummary,
+    journal: PathBuf,
+}
+
+/// Records [`epoch`] as dev key 0 and [`key`]s `extra`, each within a budget of [`BUDGET_GAS`],
+/// through a proxy that refuses anything over it: a send over the budget would show as an error
+/// and a refusal.
+async fn record_within_budget(extra: &[u32]) -> Budgeted {
     let chain = chain().await;
     let budget = budget(&chain).await;
-    // Refused, a send over the budget would show as an error and a refusal: there must be none.
-    let proxy = proxy(&chain, |o| MonadRpcOptions {
-        fee_budget_wei: Some(budget),
-        over_budget: OverBudget::Refuse,
-        ..o
-    })
-    .await;
-    let c = recorder(&chain, &proxy, monad_like(&chain, Some(budget)), &[]).await;
-    let journal = chain.dir.path().join("one.jsonl");
+    let options = |o| MonadRpcOptions { fee_budget_wei: Some(budget), over_budget: OverBudget::Refuse, ..o };
+    let proxy = proxy(&chain, options).await;
+    let c = recorder(&chain, &proxy, monad_like(&chain, Some(budget)), extra).await;
+    let journal = chain.dir.path().join("budgeted.jsonl");
     let summary = record(&c, &journal).await.unwrap();
+    Budgeted { _chain: chain, proxy, c, budget, summary, journal }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_key_keeps_its_fees_in_flight_within_the_budget_and_fills_it() {
+    let Budgeted { _chain, c, proxy, budget, summary, .. } = record_within_budget(&[]).await;
     let stats = proxy.stats();
     assert_eq!((stats.refused, stats.held, stats.dropped), (0, 0, 0), "{stats:?}");
     let peak = stats.max_in_flight_wei[&c.sender()];
@@ -155,17 +172,7 @@ async fn one_key_keeps_its_fees_in_flight_within_the_budget_and_fills_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn four_keys_share_an_epoch_each_batch_sent_by_one() {
-    let chain = chain().await;
-    let budget = budget(&chain).await;
-    let proxy = proxy(&chain, |o| MonadRpcOptions {
-        fee_budget_wei: Some(budget),
-        over_budget: OverBudget::Refuse,
-        ..o
-    })
-    .await;
-    let c = recorder(&chain, &proxy, monad_like(&chain, Some(budget)), &[1, 2, 3]).await;
-    let journal = chain.dir.path().join("four.jsonl");
-    let summary = record(&c, &journal).await.unwrap();
+    let Budgeted { c, proxy, budget, summary, journal, _chain } = record_within_budget(&[1, 2, 3]).await;
     let stats = proxy.stats();
     assert_eq!((stats.refused, stats.held), (0, 0), "{stats:?}");
     assert_eq!(summary.keys.len(), 4);

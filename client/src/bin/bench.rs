@@ -1,9 +1,12 @@
 //! Benchmark: recording one epoch for many nodes, pipelined (consecutive nonces, receipts awaited
-//! together) against sequential send-and-wait (the seed's way), same batches, same chain, one run.
-//! Writes a markdown table (committed as `client/BENCH.md`). Run by hand, in release:
+//! together) against sequential send-and-wait (the seed's way), same batches, same chain, one run;
+//! then one epoch through the Monad-like fee-budget chain with 1 and with several sender keys
+//! ([`bench_keys`]). Writes markdown tables (committed as `client/BENCH.md`). Run by hand, in release:
 //!
-//! `cargo run -p gradpay-client --features demo --release --bin gradpay-bench -- --nodes 10000 --out client/BENCH.md`
+//! `cargo run -p gradpay-client --features demo --release --bin gradpay-bench -- --out client/BENCH.md`
 
+#[path = "support/bench_keys.rs"]
+mod bench_keys;
 #[path = "support/bench_support.rs"]
 mod bench_support;
 
@@ -12,7 +15,7 @@ use std::{fmt::Write as _, path::PathBuf, time::Instant};
 use alloy::primitives::B256;
 use clap::Parser;
 use gradpay::{
-    EpochEntry, Result,
+    Result,
     demo::anvil::{Anvil, AnvilOptions},
     journal::Journal,
     record::{EpochRecord, RecordSummary, SendMode},
@@ -30,6 +33,15 @@ struct Args {
     /// Markdown file to write.
     #[arg(long, default_value = "client/BENCH.md")]
     out: PathBuf,
+    /// Sender key counts of the fee-budget benchmark (the first is the baseline).
+    #[arg(long, value_delimiter = ',', default_values_t = [1u16, 4])]
+    keys: Vec<u16>,
+    /// Nodes in the fee-budget benchmark's epoch.
+    #[arg(long, default_value_t = 100_000)]
+    keys_nodes: u32,
+    /// Run only the fee-budget benchmark (the pipelining table is left out).
+    #[arg(long)]
+    keys_only: bool,
 }
 
 /// One chain configuration measured.
@@ -45,6 +57,19 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: &Args) -> Result<String> {
+    let mut out =
+        if args.keys_only { String::from("# Recording benchmark\n\n") } else { pipelining(args).await? };
+    eprintln!("fee budget, {} nodes, keys {:?}", args.keys_nodes, args.keys);
+    let dir = std::env::temp_dir().join(format!("gradpay-bench-keys-{}", std::process::id()));
+    let runs = bench_keys::measure(args.keys_nodes, args.batch_size, &args.keys, &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    out.push('\n');
+    out.push_str(&bench_keys::section(&runs?, args.keys_nodes, args.batch_size));
+    Ok(out)
+}
+
+/// The pipelined-vs-sequential table.
+async fn pipelining(args: &Args) -> Result<String> {
     let settings = [
         Setting {
             name: "automine (a block per transaction, instantly)",
@@ -56,7 +81,7 @@ async fn run(args: &Args) -> Result<String> {
         },
     ];
     let mut table = String::new();
-    let _ = writeln!(table, "# Recording benchmark\n");
+    let _ = writeln!(table, "# Recording benchmark\n\n## Pipelined against send-and-wait\n");
     let _ = writeln!(
         table,
         "One epoch of {} nodes in batches of {} ({} transactions), recorded twice on the same anvil in one run:",
@@ -123,19 +148,7 @@ async fn measure(args: &Args, options: &AnvilOptions) -> Result<(RecordSummary, 
             (node, gradpay::nodes::default_node_id(node))
         })
         .collect();
-    let entries: Vec<EpochEntry> = (0..args.nodes)
-        .map(|i| EpochEntry {
-            node_index: i,
-            compute_seconds: 1000 + i % 977,
-            accepted: 40,
-            rejected: i % 7,
-            rounds_ok: 18,
-            rounds_joined: 20,
-            consistency_bps: 9000,
-            network_bps: 8000,
-            uptime_bps: 9500,
-        })
-        .collect();
+    let entries = bench_keys::entries(args.nodes);
     let mut results = Vec::new();
     for (session, mode) in [(1u64, SendMode::Pipelined), (2, SendMode::Sequential)] {
         eprintln!("  registering {} nodes in session {session}", args.nodes);
