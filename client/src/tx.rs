@@ -21,7 +21,7 @@ use crate::{Coordinator, Error, Result, revert::RevertReason};
 
 mod lifecycle;
 
-pub use lifecycle::SignedTx;
+pub use lifecycle::{REBROADCAST_AFTER, SignedTx};
 
 /// Gas of one mined transaction, for the session summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -191,10 +191,18 @@ impl Coordinator {
         self.ensure_funds(value, gas_limit, fees).await?;
         let nonce = self.pending_nonce().await?;
         let tx = fees.apply(tx).with_gas_limit(gas_limit).with_nonce(nonce);
-        let hash = self.send(action, tx.clone()).await?;
-        tracing::debug!(%hash, action, gas_limit, "sent");
         let timeout = self.profile().receipt_timeout_secs;
-        let Some(receipt) = self.wait_receipt(hash, Duration::from_secs(timeout)).await? else {
+        let (hash, receipt) = if self.wallet().is_some() {
+            // Signed here, so that a transaction the node drops is handed over again as itself.
+            let signed = self.sign(action, tx.clone()).await?;
+            let hash = self.broadcast(action, &signed, false).await?;
+            tracing::debug!(%hash, action, gas_limit, "sent");
+            (hash, self.confirm(&signed, Duration::from_secs(timeout)).await?)
+        } else {
+            let hash = self.send(action, tx.clone()).await?;
+            (hash, self.wait_receipt(hash, Duration::from_secs(timeout)).await?)
+        };
+        let Some(receipt) = receipt else {
             return Err(Error::NotMined { hash, seconds: timeout });
         };
         if !receipt.status() {

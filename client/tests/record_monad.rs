@@ -285,3 +285,20 @@ async fn bad_senders_and_budgets_send_nothing() {
     }
     assert_eq!(proxy.stats().accepted, 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_single_transaction_the_node_drops_is_re_sent_as_itself() {
+    let chain = chain().await;
+    let proxy = proxy(&chain, |o| MonadRpcOptions { drop_sends: DropSends::Ordinals([0].into()), ..o }).await;
+    let c = recorder(&chain, &proxy, monad_like(&chain, None), &[]).await;
+    let before = nonce_before(&chain).await;
+    c.create_session(SESSION + 1, alloy::primitives::B256::ZERO, 0).await.unwrap();
+    let stats = proxy.stats();
+    assert_eq!(
+        (stats.accepted, stats.dropped, stats.resent),
+        (1, 1, 1),
+        "one transaction, handed over twice"
+    );
+    assert_eq!(nonce_before(&chain).await, before + 1, "mined once");
+    assert_eq!(c.session_owner(SESSION + 1).await.unwrap(), c.sender(), "created");
+}

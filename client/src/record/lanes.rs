@@ -23,13 +23,14 @@ use alloy::{
 use futures::future::join_all;
 
 use super::{Run, budget::FeeLedger};
-use crate::{Coordinator, Error, Result, journal::JournalEntry, tx::Fees, tx::SignedTx};
+use crate::{
+    Coordinator, Error, Result,
+    journal::JournalEntry,
+    tx::{Fees, REBROADCAST_AFTER, SignedTx},
+};
 
 /// Nonces tried for one batch while other transactions of the sender hold them.
 const NONCE_ATTEMPTS: u64 = 16;
-/// How long a transaction may go without a receipt before the node is asked whether it still
-/// knows it (and it is re-sent if not).
-const REBROADCAST_AFTER: Duration = Duration::from_secs(2);
 
 /// A batch to send: its index in the plan, its call and gas limit.
 #[derive(Debug, Clone)]
@@ -238,15 +239,8 @@ impl Lane {
         }
         for flight in waiting.iter_mut().filter(|f| f.checked_at.elapsed() >= REBROADCAST_AFTER) {
             flight.checked_at = Instant::now();
-            let hash = flight.signed.hash;
-            if self.key.is_known(hash).await {
-                continue;
-            }
-            tracing::warn!(%hash, sender = %self.sender(), "the node no longer knows the transaction; re-sending the same bytes");
-            match self.key.broadcast("re-sending a batch", &flight.signed, true).await {
-                Ok(_) => shared.run().summary.resent += 1,
-                Err(e @ Error::RpcUnreachable { .. }) => return Err(e),
-                Err(e) => tracing::warn!(%hash, error = %e, "re-send refused"),
+            if self.key.rebroadcast_if_forgotten(&flight.signed).await? {
+                shared.run().summary.resent += 1;
             }
         }
         self.flying = waiting;

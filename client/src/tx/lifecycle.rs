@@ -4,14 +4,14 @@
 //! known before it leaves, and the very same bytes are handed over again when the node no longer
 //! knows it: never a second transaction for the same work.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use alloy::eips::eip2718::Encodable2718;
 use alloy::{
     network::{NetworkTransactionBuilder, TransactionBuilder},
     primitives::{B256, Bytes},
     providers::Provider,
-    rpc::types::TransactionRequest,
+    rpc::types::{TransactionReceipt, TransactionRequest},
 };
 
 use crate::{Coordinator, Error, Result};
@@ -20,6 +20,10 @@ use crate::{Coordinator, Error, Result};
 const SEND_ATTEMPTS: u32 = 5;
 /// Wait before the first re-send of a transaction lost in transit; doubles every attempt.
 const FIRST_SEND_BACKOFF: Duration = Duration::from_millis(200);
+
+/// How long a transaction may go without a receipt before the node is asked whether it still
+/// knows it (and it is re-sent if not): a few Monad blocks, one or two of anvil's timed ones.
+pub const REBROADCAST_AFTER: Duration = Duration::from_secs(2);
 
 /// A transaction signed locally: its hash and the bytes to hand to a node (again, if need be).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +95,46 @@ impl Coordinator {
             tokio::time::sleep(backoff).await;
             backoff *= 2;
             attempt += 1;
+        }
+    }
+
+    /// Waits for `signed`'s receipt until `timeout`, handing its bytes over again whenever the node
+    /// no longer knows it ([`Self::rebroadcast_if_forgotten`]); `None` if it never came.
+    pub async fn confirm(&self, signed: &SignedTx, timeout: Duration) -> Result<Option<TransactionReceipt>> {
+        let started = Instant::now();
+        let mut checked = started;
+        let poll = Duration::from_millis(self.profile().poll_interval_ms.max(1));
+        loop {
+            if let Some(receipt) = self.receipt(signed.hash).await {
+                return Ok(Some(receipt));
+            }
+            if started.elapsed() >= timeout {
+                return Ok(None);
+            }
+            if checked.elapsed() >= REBROADCAST_AFTER {
+                checked = Instant::now();
+                self.rebroadcast_if_forgotten(signed).await?;
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+
+    /// Hands `signed` over again, as the same bytes, when the node no longer knows it (dropped: there
+    /// is no global mempool to find it elsewhere). Returns whether it did; only an unreachable node
+    /// is an error (a refusal is logged: the receipt wait goes on and decides).
+    pub async fn rebroadcast_if_forgotten(&self, signed: &SignedTx) -> Result<bool> {
+        let hash = signed.hash;
+        if self.is_known(hash).await {
+            return Ok(false);
+        }
+        tracing::warn!(%hash, sender = %self.sender(), "the node no longer knows the transaction; re-sending the same bytes");
+        match self.broadcast("re-sending a transaction", signed, true).await {
+            Ok(_) => Ok(true),
+            Err(e @ Error::RpcUnreachable { .. }) => Err(e),
+            Err(e) => {
+                tracing::warn!(%hash, error = %e, "re-send refused");
+                Ok(false)
+            }
         }
     }
 
