@@ -53,8 +53,9 @@ impl RecordArgs {
         let epochs = read_metrics_file(&self.metrics)?;
         let (_, base_dir) = super::profile(g)?;
         let password_file = g.password_file.as_deref();
-        let extra =
-            load_extra_keys(self.keys.into(), &self.extra_keystore, password_file, |k| std::env::var(k).ok())?;
+        let extra = load_extra_keys(self.keys.into(), &self.extra_keystore, password_file, |k| {
+            std::env::var(k).ok()
+        })?;
         let c = super::connect(g).await?.with_extra_senders(extra)?;
         let scope = c.journal_scope(self.session);
         let path = self
