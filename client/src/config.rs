@@ -26,6 +26,8 @@ pub const MONAD_CHAIN_ID: u64 = 143;
 
 /// Default gas margin over the estimate, in bps (5 %). Monad charges the whole limit, so keep it small.
 pub const DEFAULT_GAS_MARGIN_BPS: u16 = 500;
+/// Most sender keys one `gradpay record` runs (`sender-keys`, `--keys`).
+pub const MAX_SENDER_KEYS: u16 = 64;
 /// Largest margin accepted: a larger one burns money on Monad for no benefit.
 pub const MAX_GAS_MARGIN_BPS: u16 = 5000;
 
@@ -66,6 +68,7 @@ pub struct ProfileOverrides {
     pub max_fee_gwei: Option<u64>,
     pub fee_budget: Option<AmountText>,
     pub reserve_blocks: Option<u64>,
+    pub sender_keys: Option<u16>,
     pub pool: Option<PoolDefaults>,
 }
 
@@ -113,6 +116,9 @@ pub struct NetworkProfile {
     /// Blocks received MON must age before it is spent, and the window of in-flight fees
     /// (`reserve-blocks`, Monad's k); 0: no wait.
     pub reserve_blocks: u64,
+    /// Sender keys `gradpay record` uses when `--keys` is not given (`sender-keys`, default 1):
+    /// more keys, more fee budgets in flight at once.
+    pub sender_keys: u16,
     /// Pool defaults.
     pub pool: PoolDefaults,
 }
@@ -155,6 +161,7 @@ impl NetworkProfile {
             max_fee_per_gas: None,
             fee_budget_wei,
             reserve_blocks,
+            sender_keys: 1,
             pool: PoolDefaults::default(),
         })
     }
@@ -165,7 +172,7 @@ impl NetworkProfile {
         }
         take!(chain_id, rpc_url, batch_size, gas_margin_bps, max_tx_gas, finalize_chunk);
         take!(receipt_timeout_secs, poll_interval_ms, journal_dir, max_log_range, pool);
-        take!(fee_quote, reserve_blocks);
+        take!(fee_quote, reserve_blocks, sender_keys);
         if let Some(gwei) = o.min_base_fee_gwei {
             self.min_base_fee_wei = u128::from(gwei) * GWEI;
         }
@@ -194,6 +201,9 @@ impl NetworkProfile {
         let bad = |reason: String| Err(Error::Config { origin: origin.to_owned(), reason });
         if self.batch_size == 0 {
             return bad(format!("profile `{}`: batch-size must be at least 1", self.name));
+        }
+        if !(1..=MAX_SENDER_KEYS).contains(&self.sender_keys) {
+            return bad(format!("profile `{}`: sender-keys must be 1 to {MAX_SENDER_KEYS}", self.name));
         }
         if self.finalize_chunk == 0 {
             return bad(format!("profile `{}`: finalize-chunk must be at least 1", self.name));
@@ -392,6 +402,9 @@ fn apply_env(profile: &mut NetworkProfile, env: &impl Fn(&str) -> Option<String>
     }
     if let Some(v) = env("GRADPAY_RESERVE_BLOCKS") {
         profile.reserve_blocks = parse("GRADPAY_RESERVE_BLOCKS", &v)?;
+    }
+    if let Some(v) = env("GRADPAY_KEYS") {
+        profile.sender_keys = parse("GRADPAY_KEYS", &v)?;
     }
     Ok(())
 }

@@ -226,3 +226,17 @@ fn bad_fee_settings_are_rejected_with_their_origin() {
         assert!(err.contains(var), "{var}: {err}");
     }
 }
+
+#[test]
+fn sender_keys_come_from_the_file_or_the_environment_within_bounds() {
+    assert_eq!(resolve_profile(None, Some("monad"), no_env).unwrap().sender_keys, 1);
+    let text = "[networks.local]\nsender-keys = 4\n";
+    assert_eq!(resolve_profile(Some((Path::new("g.toml"), text)), None, no_env).unwrap().sender_keys, 4);
+    let env = |k: &str| (k == "GRADPAY_KEYS").then(|| "2".to_owned());
+    assert_eq!(resolve_profile(Some((Path::new("g.toml"), text)), None, env).unwrap().sender_keys, 2);
+    for bad in ["0", "65"] {
+        let text = format!("[networks.local]\nsender-keys = {bad}\n");
+        let err = resolve_profile(Some((Path::new("g.toml"), &text)), None, no_env).unwrap_err();
+        assert!(err.to_string().contains("sender-keys must be 1 to 64"), "{err}");
+    }
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use gradpay::{
-    Result,
+    Result, config,
     journal::Journal,
     keys::load_extra_keys,
     metrics::read_metrics_file,
@@ -39,8 +39,9 @@ pub(crate) struct RecordArgs {
     /// Sender keys to record through, each with its own nonces and fee budget (the profile's
     /// `fee-budget`): the usual key, then GRADPAY_PRIVATE_KEY_2 … _N or --extra-keystore files.
     /// Every key must own the session or be its delegate (`gradpay session delegate`).
-    #[arg(long, env = "GRADPAY_KEYS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
-    keys: u16,
+    /// [default: the profile's `sender-keys`, 1]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=i64::from(config::MAX_SENDER_KEYS)))]
+    keys: Option<u16>,
     /// A keystore of one more sender key (repeat it: `--keys N` takes N-1); unlocked with
     /// --password-file or a prompt.
     #[arg(long, value_name = "FILE")]
@@ -51,11 +52,11 @@ impl RecordArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
         // Parse and validate the whole file before touching the network: bad input sends nothing.
         let epochs = read_metrics_file(&self.metrics)?;
-        let (_, base_dir) = super::profile(g)?;
+        let (profile, base_dir) = super::profile(g)?;
+        let keys = self.keys.unwrap_or(profile.sender_keys);
         let password_file = g.password_file.as_deref();
-        let extra = load_extra_keys(self.keys.into(), &self.extra_keystore, password_file, |k| {
-            std::env::var(k).ok()
-        })?;
+        let extra =
+            load_extra_keys(keys.into(), &self.extra_keystore, password_file, |k| std::env::var(k).ok())?;
         let c = super::connect(g).await?.with_extra_senders(extra)?;
         let scope = c.journal_scope(self.session);
         let path = self
