@@ -129,14 +129,24 @@ impl Lane {
     /// it fits the budget, then waits for the receipts of what it sent.
     pub(super) async fn drive(&mut self, shared: &Shared<'_, '_>) -> Result<()> {
         let poll = Duration::from_millis(self.key.profile().poll_interval_ms.max(1));
+        let timeout = Duration::from_secs(self.key.profile().receipt_timeout_secs);
+        let mut waiting_since = None;
         loop {
             let next = self.own.front().or(shared.queue().front()).map(|job| job.fee(shared.fees));
             let Some(fee) = next else { break };
             if !self.ledger.fits(fee, self.head) {
+                // The budget frees only as blocks come: a chain that stopped leaves the rest to the
+                // next round instead of waiting here for ever.
+                let since = *waiting_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= timeout {
+                    tracing::warn!(sender = %self.sender(), head = self.head, "fee budget not freed in time; leaving the rest to the next round");
+                    break;
+                }
                 tokio::time::sleep(poll).await;
                 self.poll(shared).await?;
                 continue;
             }
+            waiting_since = None;
             // Taken only now, with no await since the check: no other lane took it meanwhile.
             let job = self.own.pop_front().or_else(|| shared.queue().pop_front());
             let Some(job) = job else { continue };

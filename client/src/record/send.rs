@@ -70,7 +70,7 @@ impl Coordinator {
         for lane in lanes {
             run.summary.keys[lane.index].max_in_flight_wei = lane.ledger.peak();
             run.ledgers[lane.index] = lane.ledger;
-            landed.push((lane.unmined.len() + lane.unsent.len(), lane.landed));
+            landed.push((lane.unmined.len() + lane.unsent.len() + lane.own.len(), lane.landed));
         }
         driven?;
         for (missing, mined) in landed {
