@@ -117,7 +117,11 @@ impl Anvil {
                     self.port
                 )));
             }
-            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+            // A loopback connect to a port nobody listens on yet can connect the socket to itself
+            // (TCP simultaneous open, when the kernel picks that port as the source): not anvil.
+            if let Ok(stream) = TcpStream::connect_timeout(&address, Duration::from_millis(200))
+                && stream.local_addr().ok() != Some(address)
+            {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));
