@@ -2,7 +2,7 @@
 //! `node_modules` on a free local port. Enough to send the throughput scenario; nothing more.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,7 +38,11 @@ impl Anvil {
             .map_err(|e| rpc_error(format!("cannot start anvil: {e}")))?;
         let anvil = Self { child, port };
         let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // A probe that connected to itself (TCP self-connect on a free ephemeral port before anvil
+        // listens) is not anvil answering; client/src/demo/anvil.rs guards its probe the same way.
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let listening = || TcpStream::connect(address).is_ok_and(|s| s.local_addr().ok() != Some(address));
+        while !listening() {
             if Instant::now() > deadline {
                 return Err(rpc_error("anvil did not start within 30 s"));
             }
