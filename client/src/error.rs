@@ -402,6 +402,26 @@ pub enum Error {
     #[error("anvil: {0}")]
     Anvil(String),
 
+    /// The dashboard's SQLite index could not be opened, read or written.
+    #[cfg(feature = "serve")]
+    #[error("dashboard index {path}: {reason}; it is a cache: delete the file and serve again to rebuild it")]
+    Index {
+        /// The index file.
+        path: PathBuf,
+        /// What SQLite said.
+        reason: String,
+    },
+
+    /// `gradpay serve` could not listen on its address.
+    #[cfg(feature = "serve")]
+    #[error("cannot listen on {address}: {reason}; pick a free address with --listen (port 0: any free port)")]
+    Listen {
+        /// The address asked for.
+        address: String,
+        /// Why the OS refused.
+        reason: String,
+    },
+
     /// The session is not in the state the operation needs.
     #[error("session {session_id} is {state}; {hint}")]
     SessionState {

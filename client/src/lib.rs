@@ -56,6 +56,8 @@ pub mod relay;
 pub mod revert;
 pub mod roles;
 pub mod session;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod strategy;
 pub mod tx;
 pub mod verify;

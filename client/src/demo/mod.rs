@@ -61,8 +61,24 @@ pub struct DemoOptions {
 /// Progress callback: (stage, done, total).
 pub type Progress<'a> = &'a (dyn Fn(&str, u32, u32) + Sync);
 
+/// The demo's chain, still running: `gradpay demo --serve` serves the dashboard on it.
+#[derive(Debug)]
+pub struct DemoChain {
+    /// The anvil the session ran on (stopped when dropped).
+    pub anvil: Anvil,
+    /// The coordinator that ran it (dev account 0).
+    pub coordinator: Coordinator,
+}
+
 /// Runs the demo on a fresh anvil (stopped when done) and returns the report.
 pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<Report> {
+    let (report, chain) = run_demo_kept(options, progress).await?;
+    chain.anvil.stop()?;
+    Ok(report)
+}
+
+/// [`run_demo`], leaving the chain running.
+pub async fn run_demo_kept(options: &DemoOptions, progress: Progress<'_>) -> Result<(Report, DemoChain)> {
     if options.nodes == 0 || options.epochs == 0 {
         return Err(Error::Config {
             origin: "demo".into(),
@@ -93,8 +109,7 @@ pub async fn run_demo(options: &DemoOptions, progress: Progress<'_>) -> Result<R
         millis: started.elapsed().as_millis(),
     };
     let report = Report::new(header, node_reports, pools, records, &c.gas_records());
-    anvil.stop()?;
-    Ok(report)
+    Ok((report, DemoChain { anvil, coordinator: c }))
 }
 
 /// GradPay on `anvil`, dev account 0 as admin and coordinator.

@@ -71,6 +71,10 @@ impl Error {
             Self::NothingToClaim { .. } => "nothingToClaim",
             #[cfg(feature = "demo")]
             Self::Anvil(_) => "anvil",
+            #[cfg(feature = "serve")]
+            Self::Index { .. } => "index",
+            #[cfg(feature = "serve")]
+            Self::Listen { .. } => "listen",
             Self::SessionState { .. } => "sessionState",
             Self::NodeAlreadyRecorded { .. } => "nodeAlreadyRecorded",
             Self::UnknownSession { .. } => "unknownSession",

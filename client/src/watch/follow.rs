@@ -57,6 +57,21 @@ impl PubSubConnect for NoSilentReconnect {
     }
 }
 
+impl LogSubscription {
+    /// Waits for the next log (or a gap: the subscription lagged); `false` once the subscription
+    /// has ended (its WebSocket dropped). For a follower that reads the logs themselves by
+    /// `eth_getLogs` and uses the subscription only to learn when there are new ones
+    /// (`gradpay serve`).
+    pub async fn changed(&mut self) -> bool {
+        !matches!(self.subscription.recv().await, Err(RecvError::Closed))
+    }
+
+    /// The WebSocket endpoint.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
 impl Coordinator {
     /// Subscribes to GradPay's logs over the WebSocket at `url` (`eth_subscribe`).
     pub async fn subscribe_logs(&self, url: &str) -> Result<LogSubscription> {

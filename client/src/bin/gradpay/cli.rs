@@ -54,6 +54,8 @@ pub(crate) enum Command {
     Explain(cmd::explain::ExplainArgs),
     /// Re-check a whole session from chain data alone with gradpay-model (an auditor's check).
     Verify(cmd::verify::VerifyArgs),
+    /// Serve the dashboard: sessions, nodes, scores, pools, claims and gas, live (read-only).
+    Serve(cmd::serve::ServeArgs),
     /// Run a whole simulated session on a local anvil and write report.json and report.html.
     Demo(cmd::demo::DemoArgs),
 }
@@ -76,6 +78,7 @@ impl Cli {
             Command::Record(args) => args.run(&g).await,
             Command::Explain(args) => args.run(&g).await,
             Command::Verify(args) => args.run(&g).await,
+            Command::Serve(args) => args.run(&g).await,
             Command::Demo(args) => args.run(&g).await,
         }
     }

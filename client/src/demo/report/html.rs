@@ -1,51 +1,50 @@
-//! `report.html`: the report as one self-contained page (inline CSS, an SVG bar chart of every
-//! node's payout under each ETH pool's strategy, and the tables), to open in a browser.
+//! `report.html`: the report as one self-contained page (the dashboard's templates and style, an
+//! SVG bar chart of every node's payout under each ETH pool's strategy, and the tables), to open
+//! in a browser: the static export of what `gradpay demo --serve` shows live.
 
 use std::fmt::Write as _;
 
-use super::{GAS_COLUMNS, NodeReport, PoolReport, Report, percent, units};
+use minijinja::context;
+
+use super::{GAS_COLUMNS, NodeReport, PoolReport, Report, percent};
+use crate::{Result, serve::Amount};
+
+/// Every amount of the demo is of an 18-decimal coin or token.
+const DECIMALS: u8 = 18;
 
 impl Report {
-    /// The page: a summary, the payout chart and the node, pool and gas tables.
-    pub(super) fn html(&self) -> String {
-        let mut h = String::from(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><title>gradpay demo report</title><style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}caption{text-align:left;font-weight:600;margin-bottom:.4em}</style></head><body>",
-        );
-        let _ = write!(
-            h,
-            "<h1>gradpay demo</h1><p>{} nodes × {} epochs on chain {}, GradPay <code>{}</code>. Gas used {} of limit {} ({:.1} %).</p>",
-            self.node_count,
-            self.epochs,
-            self.chain_id,
-            self.contract,
-            self.gas_used,
-            self.gas_limit,
-            percent(self.gas_used, self.gas_limit)
-        );
-        h += &self.svg();
-        h += "<table><caption>Nodes (scores from the contract; payouts in ETH or GRAD)</caption><tr><th>node</th><th>epochs</th><th>compute s</th><th>accepted</th><th>rejected</th><th>rounds ok</th><th>joined</th><th>Q</th><th>R</th><th>score</th>";
-        for p in &self.pools {
-            let _ = write!(h, "<th>{} {}</th>", p.strategy, p.token);
-        }
-        h += "</tr>";
-        for n in &self.nodes {
-            h += &row(n.cells().into_iter().chain(n.payouts.iter().map(|p| units(p))));
-        }
-        h += "</table><table><caption>Pools</caption><tr><th>pool</th><th>strategy</th><th>token</th><th>amount</th><th>paid</th><th>left (dust)</th></tr>";
-        for p in &self.pools {
-            let (id, strategy, token) = (p.pool_id.to_string(), p.strategy.to_string(), p.token.clone());
-            h += &row([id, strategy, token, units(&p.amount), units(&p.paid), p.left.clone()]);
-        }
-        h += "</table><table><caption>Gas per operation (the seed used a fixed 500,000 limit per transaction, one node per record and one pool per claim)</caption><tr>";
-        for title in GAS_COLUMNS {
-            let _ = write!(h, "<th>{title}</th>");
-        }
-        h += "</tr>";
-        for g in &self.gas {
-            h += &row(g.cells());
-        }
-        h += "</table></body></html>\n";
-        h
+    /// The page, rendered from the dashboard's templates (its style inlined, its `amount` macro):
+    /// a summary, the payout chart and the node, pool and gas tables.
+    pub(super) fn html(&self) -> Result<String> {
+        let amount = |raw: &str, token: &str| Amount::new(raw, Some(DECIMALS), token);
+        let pools: Vec<_> = self
+            .pools
+            .iter()
+            .map(|p| {
+                let (paid, left) = (amount(&p.paid, &p.token), amount(&p.left, &p.token));
+                context! { pool => p, amount => amount(&p.amount, &p.token), paid, left }
+            })
+            .collect();
+        let nodes: Vec<_> = self
+            .nodes
+            .iter()
+            .map(|n| {
+                let payouts: Vec<_> =
+                    n.payouts.iter().zip(&self.pools).map(|(raw, p)| amount(raw, &p.token)).collect();
+                context! { node => n, payouts }
+            })
+            .collect();
+        let gas_rows: Vec<Vec<String>> = self.gas.iter().map(|g| g.cells()).collect();
+        let ctx = context! {
+            report => self,
+            pools,
+            nodes,
+            gas_rows,
+            gas_columns => GAS_COLUMNS,
+            gas_percent => format!("{:.1}", percent(self.gas_used, self.gas_limit)),
+            chart => self.svg(),
+        };
+        crate::serve::render_report(ctx)
     }
 
     /// Grouped bars: per node, its payout under each ETH pool's strategy.
@@ -125,13 +124,4 @@ impl Report {
         }
         s + "</svg>"
     }
-}
-
-/// A table row of `cells`.
-fn row(cells: impl IntoIterator<Item = String>) -> String {
-    let mut tr = String::from("<tr>");
-    for cell in cells {
-        let _ = write!(tr, "<td>{cell}</td>");
-    }
-    tr + "</tr>"
 }

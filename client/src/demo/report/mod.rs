@@ -115,19 +115,6 @@ pub struct PoolReport {
     pub left: String,
 }
 
-impl NodeReport {
-    /// The node's metrics and scores as the HTML table shows them, one cell each.
-    fn cells(&self) -> Vec<String> {
-        let counts = [self.accepted, self.rejected, self.rounds_ok, self.rounds_joined];
-        let mut cells =
-            vec![self.index.to_string(), self.epochs.to_string(), self.compute_seconds.to_string()];
-        cells.extend(counts.map(|n| n.to_string()));
-        cells.extend([self.quality, self.reliability].map(|bps| bps.to_string()));
-        cells.push(self.score.clone());
-        cells
-    }
-}
-
 impl PoolReport {
     /// Pool `pool_id` funded with `amount` of `token` ("ETH" or a symbol), nothing paid yet.
     pub fn funded(pool_id: U256, strategy: Strategy, token: &str, amount: u128) -> Self {
@@ -308,7 +295,7 @@ impl Report {
         let path = dir.join("report.json");
         std::fs::write(&path, json + "\n").map_err(|e| Error::io("writing", &path, e))?;
         let path = dir.join("report.html");
-        std::fs::write(&path, self.html()).map_err(|e| Error::io("writing", &path, e))
+        std::fs::write(&path, self.html()?).map_err(|e| Error::io("writing", &path, e))
     }
 
     /// The text summary printed by `gradpay demo`.

@@ -1,12 +1,14 @@
 //! `gradpay demo`: a whole simulated session on a local anvil, reported in the terminal and in
 //! report.json / report.html.
 
-use std::path::PathBuf;
+use std::{io::Write as _, net::SocketAddr, path::PathBuf};
 
+use alloy::primitives::Address;
 use clap::Args;
 use gradpay::{
-    Result,
-    demo::{DemoOptions, run_demo},
+    Coordinator, Result,
+    demo::{DemoOptions, run_demo_kept},
+    serve::{Dashboard, ServeOptions},
 };
 
 use crate::{
@@ -35,6 +37,12 @@ pub(crate) struct DemoArgs {
     /// Directory for report.json and report.html.
     #[arg(long, default_value = ".")]
     out: PathBuf,
+    /// Keep the demo chain running and serve the dashboard on it until Ctrl-C.
+    #[arg(long)]
+    serve: bool,
+    /// Where the dashboard listens with --serve (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+    listen: SocketAddr,
 }
 
 impl DemoArgs {
@@ -49,21 +57,39 @@ impl DemoArgs {
             journal_dir: journal_dir.clone(),
         };
         let bar = progress(g.json, "demo");
-        let report = run_demo(&options, &|stage, done, total| {
+        let report = run_demo_kept(&options, &|stage, done, total| {
             bar.set_message(stage.to_owned());
             bar.set_length(u64::from(total));
             bar.set_position(u64::from(done));
         })
         .await;
         bar.finish_and_clear();
-        let _ = std::fs::remove_dir_all(&journal_dir);
-        let report = report?;
+        if !self.serve || report.is_err() {
+            let _ = std::fs::remove_dir_all(&journal_dir);
+        }
+        let (report, chain) = report?;
         report.write(&self.out)?;
         let (json, html) = (self.out.join("report.json"), self.out.join("report.html"));
         emit(g.json, &report, || {
             format!("{}\nwrote {} and {}", report.text(), json.display(), html.display())
         });
-        Ok(())
+        if !self.serve {
+            return chain.anvil.stop();
+        }
+        let c = &chain.coordinator;
+        let viewer = Coordinator::connect_read_only(c.profile().clone(), c.address(), Address::ZERO).await?;
+        let options = ServeOptions {
+            listen: self.listen,
+            index_path: journal_dir.join("index.sqlite"),
+            ws_url: None,
+            refresh_ms: 200,
+        };
+        let dashboard = Dashboard::start(viewer, options).await?;
+        println!("serving {} (the demo chain at {}; Ctrl-C stops both)", dashboard.url(), chain.anvil.url());
+        let _ = std::io::stdout().flush();
+        let served = dashboard.run_until_interrupted().await;
+        let _ = std::fs::remove_dir_all(&journal_dir);
+        served.and(chain.anvil.stop())
     }
 }
 

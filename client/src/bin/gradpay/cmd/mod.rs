@@ -14,6 +14,7 @@ pub(crate) mod pending;
 pub(crate) mod pool;
 pub(crate) mod record;
 pub(crate) mod role;
+pub(crate) mod serve;
 pub(crate) mod session;
 pub(crate) mod sessions;
 pub(crate) mod status;
