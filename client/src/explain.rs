@@ -193,11 +193,7 @@ impl Coordinator {
         let eligible_count = ranking.ranked.len() as u32;
         let rank = ranking.ranked.iter().position(|&i| i == index).map(|r| r as u32);
         let tier = rank.map(|r| Tier::of(r, eligible_count));
-        let tier_number = tier.map(|t| match t {
-            Tier::First => 1,
-            Tier::Second => 2,
-            Tier::Third => 3,
-        });
+        let tier_number = tier.map(tier_number);
         let standing = Standing {
             sums: Sums::from(&record),
             scores: Scores::from(&score),
@@ -294,6 +290,15 @@ impl Coordinator {
             agrees: model == contract,
             claimed,
         })
+    }
+}
+
+/// Tier 1, 2 or 3, as pages and `--json` number them.
+pub(crate) const fn tier_number(tier: Tier) -> u8 {
+    match tier {
+        Tier::First => 1,
+        Tier::Second => 2,
+        Tier::Third => 3,
     }
 }
 

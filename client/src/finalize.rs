@@ -172,14 +172,16 @@ fn too_much_work(error: &Error) -> bool {
     }
 }
 
+/// A node's scores with only the fields ranking reads (for tests).
+#[cfg(test)]
+pub(crate) fn ranked_score(index: u32, eligible: bool, score: u64) -> NodeScore {
+    NodeScore { index, eligible, score: U256::from(score), ..Default::default() }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
-    use super::*;
-
-    fn score(index: u32, eligible: bool, score: u64) -> NodeScore {
-        NodeScore { index, eligible, score: U256::from(score), ..Default::default() }
-    }
+    use super::{ranked_score as score, *};
 
     #[test]
     fn ranks_by_score_then_index_and_sums_eligible_only() {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     Coordinator, Result, SessionState, Strategy,
     bindings::{IContributionTracker::NodeRecord, IRewardDistributor::RewardBasis},
-    explain::{Scores, Sums},
+    explain::{Scores, Sums, tier_number},
     finalize::rank,
     verify::concurrently,
 };
@@ -250,11 +250,7 @@ fn standings(
         .zip(records.iter().zip(scores))
         .map(|(index, (record, score))| {
             let position = ranks.get(index as usize).copied().flatten();
-            let tier = position.map(|r| match Tier::of(r, eligible) {
-                Tier::First => 1,
-                Tier::Second => 2,
-                Tier::Third => 3,
-            });
+            let tier = position.map(|r| tier_number(Tier::of(r, eligible)));
             let capped = clip.map_or(score.score, |basis| score.score.min(basis.clipCap));
             let effective = if score.eligible { capped } else { U256::ZERO };
             StandingData {
@@ -274,11 +270,7 @@ fn standings(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::bindings::IContributionTracker::NodeScore;
-
-    fn score(index: u32, eligible: bool, score: u64) -> NodeScore {
-        NodeScore { index, eligible, score: U256::from(score), ..Default::default() }
-    }
+    use crate::finalize::ranked_score as score;
 
     #[test]
     fn ranks_tiers_and_clips_like_finalization() {
