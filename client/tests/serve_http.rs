@@ -3,7 +3,7 @@
 //! says what the contract's views say, pages and their JSON twins agree, sorting and pages hold,
 //! unknown or malformed ids are 404/400 with a message, an RPC that goes down leaves the last
 //! indexed state served with the banner saying so, a corrupt index file is rebuilt, and a reorg
-//! is written over.
+//! is written over. The command itself refuses what it cannot serve, with one line.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -207,4 +207,22 @@ async fn a_claim_undone_by_a_reorg_leaves_the_index() {
     let claimed = |i: usize| page["nodes"][i]["rewards"][1]["claimed"].clone();
     assert_eq!((claimed(2), claimed(3)), (Value::from(false), Value::from(true)));
     dashboard.stop().await;
+}
+
+#[test]
+fn the_command_refuses_what_it_cannot_serve_with_one_line() {
+    let cli = cli_support::Cli::start();
+    let listen = ["serve", "--listen", "127.0.0.1:0"];
+    let dead = [("GRADPAY_CONTRACT", "0x000000000000000000000000000000000000dEaD")];
+    cli_support::fails(
+        cli.path(),
+        &dead,
+        &listen,
+        &["no contract code at 0x000000000000000000000000000000000000dEaD"],
+    );
+    let with_key = ["serve", "--keystore", "key.json"];
+    cli_support::fails(cli.path(), &[], &with_key, &["read-only", "takes no key"]);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    cli_support::fails(cli.path(), &[], &["serve", "--listen", &address], &["cannot listen on", &address]);
 }

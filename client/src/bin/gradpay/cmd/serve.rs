@@ -6,7 +6,7 @@ use std::{io::Write as _, net::SocketAddr, path::PathBuf};
 use alloy::primitives::Address;
 use clap::Args;
 use gradpay::{
-    Result,
+    Error, Result,
     serve::{Dashboard, ServeOptions},
 };
 
@@ -31,7 +31,14 @@ pub(crate) struct ServeArgs {
 
 impl ServeArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
-        // Read-only: the dashboard needs no key and never loads one.
+        // Read-only: the dashboard needs no key, never loads one (GRADPAY_PRIVATE_KEY is not read)
+        // and refuses one given to it.
+        if g.keystore.is_some() {
+            return Err(Error::Config {
+                origin: "--keystore".into(),
+                reason: "gradpay serve is read-only and takes no key; drop --keystore".into(),
+            });
+        }
         let c = connect_node(g, Some(Address::ZERO)).await?;
         let index = self.index.unwrap_or_else(|| {
             let profile = c.profile();
