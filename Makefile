@@ -8,15 +8,16 @@ CARGO_FLAGS    := --workspace --locked
 FORGE_PROFILE  := $(if $(filter true,$(CI)),ci,default)
 AUDIT_VENV     := .venv-audit
 
-.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots cargo-test bench-client bench-verify sim-deep audit clean
+.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots chromium cargo-test bench-client bench-verify bench-serve sim-deep audit clean
 
 ## test: every check CI runs: formatting, build + size limit, forge tests, gas snapshots, cargo tests
 test: deps fmt-check build forge-test gas-check cargo-test
 
-## demo: a local chain, a full session with every strategy, and report.json + report.html
+## demo: a local chain, a full session with every strategy, and report.json + report.html (DEMO_ARGS=--serve: keep the chain, serve the dashboard)
 # Debug build on purpose: it is the one `make test` already built, and a 5-node session needs no more.
 demo: deps build
 	cargo run --locked -p gradpay-client --features demo --bin gradpay -- demo $(DEMO_ARGS)
+	@echo 'the same session live in the dashboard: make demo DEMO_ARGS=--serve  (then open http://127.0.0.1:8080)'
 
 # npm ci only when node_modules is missing or older than the lockfile.
 deps: node_modules/.package-lock.json
@@ -48,9 +49,23 @@ gas-check: deps
 snapshots: deps
 	FORGE_SNAPSHOT_CHECK=false FOUNDRY_PROFILE=gas $(FORGE) test
 
+## chromium: the headless browser of client/tests/serve_browser.rs; installed with apt-get when absent
+# and possible (root or passwordless sudo). Without it the browser tests print a skip line and pass,
+# except under CI=true, where this target fails instead. GRADPAY_CHROMIUM names another binary.
+chromium:
+	@if [ -x "$$GRADPAY_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo=no; fi; \
+	if [ "$$sudo" != no ] && command -v apt-get >/dev/null 2>&1; then \
+		$$sudo apt-get install -y chromium || { $$sudo apt-get update && $$sudo apt-get install -y chromium; }; \
+	fi; \
+	if ! command -v chromium >/dev/null 2>&1; then \
+		echo "chromium: not installed, and installing it failed or needs apt-get with root or passwordless sudo: the browser tests will be SKIPPED"; \
+		if [ "$(CI)" = true ]; then echo "chromium: CI=true requires it"; exit 1; fi; \
+	fi
+
 # The tests get gradpay-client's `demo` feature from its self dev-dependency (client/Cargo.toml);
 # the check before them builds the library as a coordinator links it: default features, no demo.
-cargo-test: build
+cargo-test: build chromium
 	cargo check --locked -p gradpay-client --lib
 	cargo test $(CARGO_FLAGS)
 
@@ -61,6 +76,12 @@ bench-client: build
 ## bench-verify: `gradpay verify` on a 10,000-node, 10-epoch session (writes client/VERIFY_BENCH.md; budget 60 s)
 bench-verify: build
 	cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench-verify -- --nodes 10000 --epochs 10 --out client/VERIFY_BENCH.md
+
+## bench-serve: `gradpay serve` on a 10,000-node, 10-epoch session: index time, page times, memory (writes client/SERVE_BENCH.md)
+# The benchmark starts the release `gradpay` beside it as its own process, so both are built first.
+bench-serve: build
+	cargo build --locked --release -p gradpay-client --features demo --bin gradpay --bin gradpay-bench-serve
+	target/release/gradpay-bench-serve --nodes 10000 --epochs 10 --out client/SERVE_BENCH.md
 
 ## sim-deep: >= 1,000 random sessions, release build (see README)
 sim-deep: build

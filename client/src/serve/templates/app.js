@@ -37,8 +37,13 @@ function scheduleRefresh() {
   if (refreshTimer === null) refreshTimer = setTimeout(refresh, 250);
 }
 
+let source = null;
+
+// One EventSource per page; closed when the page is hidden, since a browser keeps pages of its
+// back/forward cache alive with their connections, and six open to one host block the next load.
 function connect() {
-  const source = new EventSource("/events");
+  if (source !== null) return;
+  source = new EventSource("/events");
   source.addEventListener("open", () => { document.body.dataset.live = "connected"; });
   source.addEventListener("gradpay", (message) => {
     addToFeed(describe(JSON.parse(message.data)));
@@ -83,3 +88,5 @@ startCountdowns();
 setInterval(startCountdowns, 1000);
 setInterval(pollStatus, 3000);
 connect();
+window.addEventListener("pagehide", () => { if (source !== null) { source.close(); source = null; } });
+window.addEventListener("pageshow", (event) => { if (event.persisted) { connect(); refresh(); } });
