@@ -38,18 +38,8 @@ const MEMORY_BUDGET_MB: f64 = 200.0;
 /// serve benchmark.
 #[derive(Debug, Parser)]
 struct Args {
-    /// Nodes in the session.
-    #[arg(long, default_value_t = 10_000)]
-    nodes: u32,
-    /// Epochs recorded.
-    #[arg(long, default_value_t = 10)]
-    epochs: u32,
-    /// Entries per record batch.
-    #[arg(long, default_value_t = 200)]
-    batch_size: usize,
-    /// Nodes that claim from every pool.
-    #[arg(long, default_value_t = 20)]
-    claimers: u32,
+    #[command(flatten)]
+    size: SessionSize,
     /// Requests per measured page.
     #[arg(long, default_value_t = 20)]
     requests: usize,
@@ -75,10 +65,9 @@ struct Timed {
 async fn run(args: &Args) -> Result<String> {
     let anvil = Anvil::spawn(&AnvilOptions { gas_limit: Some(1_000_000_000), ..Default::default() })?;
     let dir = std::env::temp_dir().join(format!("gradpay-bench-serve-{}", std::process::id()));
-    let (_, c) = bench_support::deploy_on(&anvil, args.batch_size, &dir).await?;
+    let (_, c) = bench_support::deploy_on(&anvil, args.size.batch_size, &dir).await?;
     let mut phases = Phases::default();
-    let size = SessionSize { nodes: args.nodes, epochs: args.epochs, claimers: args.claimers };
-    let (claimers, nodes) = build_session(&c, size, &dir, &mut phases).await?;
+    let (claimers, nodes) = build_session(&c, args.size, &dir, &mut phases).await?;
     let latest = c.latest_block().await?;
     let index = dir.join("index.sqlite");
     let started = Instant::now();
@@ -108,7 +97,11 @@ async fn spawn_serve(rpc: &str, contract: &str, index: &Path) -> Result<(Child, 
         .env("GRADPAY_RPC_URL", rpc)
         .env("GRADPAY_CONTRACT", contract)
         .env("GRADPAY_CHAIN_ID", "31337")
+        // No key of any kind: serve is read-only and refuses one (a keystore in the caller's
+        // environment would make it exit).
         .env_remove("GRADPAY_PRIVATE_KEY")
+        .env_remove("GRADPAY_KEYSTORE")
+        .env_remove("GRADPAY_PASSWORD_FILE")
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -229,12 +222,12 @@ fn table(
     let _ = writeln!(
         t,
         "`gradpay serve` (release build, its own process, no key) on a session of {nodes} nodes and {} epochs (batches of up to {}), finalized, one ETH pool per strategy, {claimers} nodes claiming from every pool, on a local anvil (automine, {latest} blocks). The index starts empty; the set-up is timed apart.\n",
-        args.epochs, args.batch_size
+        args.size.epochs, args.size.batch_size
     );
     let _ = writeln!(
         t,
-        "Command: `make bench-serve` (`cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench-serve -- --nodes {} --epochs {}`)\n",
-        args.nodes, args.epochs
+        "Command: `make bench-serve` (builds the release `gradpay` and `gradpay-bench-serve`, then `target/release/gradpay-bench-serve --nodes {} --epochs {}`)\n",
+        args.size.nodes, args.size.epochs
     );
     let _ = writeln!(t, "| phase | wall time |\n|---|---:|");
     for (name, seconds) in &phases.0 {

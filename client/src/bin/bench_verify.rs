@@ -24,18 +24,8 @@ use gradpay::{
 /// verify benchmark.
 #[derive(Debug, Parser)]
 struct Args {
-    /// Nodes in the session.
-    #[arg(long, default_value_t = 10_000)]
-    nodes: u32,
-    /// Epochs recorded.
-    #[arg(long, default_value_t = 10)]
-    epochs: u32,
-    /// Entries per record batch.
-    #[arg(long, default_value_t = 200)]
-    batch_size: usize,
-    /// Nodes that claim from every pool (the first ones: they sign, so they are simulated keys).
-    #[arg(long, default_value_t = 20)]
-    claimers: u32,
+    #[command(flatten)]
+    size: SessionSize,
     /// Markdown file to write.
     #[arg(long, default_value = "client/VERIFY_BENCH.md")]
     out: PathBuf,
@@ -50,10 +40,9 @@ async fn main() -> std::process::ExitCode {
 async fn run(args: &Args) -> Result<String> {
     let anvil = Anvil::spawn(&AnvilOptions { gas_limit: Some(1_000_000_000), ..Default::default() })?;
     let dir = std::env::temp_dir().join(format!("gradpay-bench-verify-{}", std::process::id()));
-    let (profile, c) = bench_support::deploy_on(&anvil, args.batch_size, &dir).await?;
+    let (profile, c) = bench_support::deploy_on(&anvil, args.size.batch_size, &dir).await?;
     let mut phases = Phases::default();
-    let size = SessionSize { nodes: args.nodes, epochs: args.epochs, claimers: args.claimers };
-    let (claimers, registered) = build_session(&c, size, &dir, &mut phases).await?;
+    let (claimers, registered) = build_session(&c, args.size, &dir, &mut phases).await?;
     let auditor = Coordinator::connect_read_only(profile, c.address(), Address::ZERO).await?;
     let started = Instant::now();
     let report = auditor.verify(SESSION).await?;
@@ -74,12 +63,12 @@ async fn run(args: &Args) -> Result<String> {
     let _ = writeln!(
         t,
         "`gradpay verify` (the library's `Coordinator::verify`) on a session of {registered} nodes and {} epochs ({} entries in {} batches of up to {}), finalized, one ETH pool per strategy, {claimers} nodes claiming from every pool, on a local anvil (automine), release build. The set-up is timed apart from the verification.\n",
-        args.epochs, report.entries, report.batches, args.batch_size
+        args.size.epochs, report.entries, report.batches, args.size.batch_size
     );
     let _ = writeln!(
         t,
         "Command: `make bench-verify` (`cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench-verify -- --nodes {} --epochs {}`)\n",
-        args.nodes, args.epochs
+        args.size.nodes, args.size.epochs
     );
     let _ = writeln!(t, "| phase | wall time |\n|---|---:|");
     for (name, seconds) in &phases.0 {

@@ -16,12 +16,20 @@ use gradpay::{
 /// The benchmarks' session id.
 pub(crate) const SESSION: u64 = 1;
 
-/// How large a session to build.
-#[derive(Debug, Clone, Copy)]
+/// How large a session to build (the benchmarks' command-line options).
+#[derive(Debug, Clone, Copy, clap::Args)]
 pub(crate) struct SessionSize {
+    /// Nodes in the session.
+    #[arg(long, default_value_t = 10_000)]
     pub(crate) nodes: u32,
+    /// Epochs recorded.
+    #[arg(long, default_value_t = 10)]
     pub(crate) epochs: u32,
+    /// Entries per record batch.
+    #[arg(long, default_value_t = 200)]
+    pub(crate) batch_size: usize,
     /// Nodes that claim from every pool (the first ones: they sign, so they are simulated keys).
+    #[arg(long, default_value_t = 20)]
     pub(crate) claimers: u32,
 }
 
