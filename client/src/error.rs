@@ -414,7 +414,9 @@ pub enum Error {
 
     /// `gradpay serve` could not listen on its address.
     #[cfg(feature = "serve")]
-    #[error("cannot listen on {address}: {reason}; pick a free address with --listen (port 0: any free port)")]
+    #[error(
+        "cannot listen on {address}: {reason}; pick a free address with --listen (port 0: any free port)"
+    )]
     Listen {
         /// The address asked for.
         address: String,

@@ -55,9 +55,9 @@ pub mod record;
 pub mod relay;
 pub mod revert;
 pub mod roles;
-pub mod session;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod session;
 pub mod strategy;
 pub mod tx;
 pub mod verify;
