@@ -7,11 +7,12 @@ CARGO_FLAGS    := --workspace --locked
 # CI=true raises the fuzz runs (foundry.toml profile `ci`).
 FORGE_PROFILE  := $(if $(filter true,$(CI)),ci,default)
 AUDIT_VENV     := .venv-audit
+PY_VENV        := .venv-python
 
-.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots chromium cargo-test bench-client bench-verify bench-serve sim-deep audit clean
+.PHONY: test demo deps build fmt fmt-check forge-test gas-check snapshots chromium cargo-test python bench-client bench-verify bench-serve sim-deep audit clean
 
-## test: every check CI runs: formatting, build + size limit, forge tests, gas snapshots, cargo tests
-test: deps fmt-check build forge-test gas-check cargo-test
+## test: every check CI runs: formatting, build + size limit, forge tests, gas snapshots, cargo tests, the Python package
+test: deps fmt-check build forge-test gas-check cargo-test python
 
 ## demo: a local chain, a full session with every strategy, and report.json + report.html (DEMO_ARGS=--serve: keep the chain, serve the dashboard)
 # Debug build on purpose: it is the one `make test` already built, and a 5-node session needs no more.
@@ -69,6 +70,18 @@ cargo-test: build chromium
 	cargo check --locked -p gradpay-client --lib
 	cargo test $(CARGO_FLAGS)
 
+## python: build the Python package (python/, PyO3 via maturin, a debug build sharing target/) into
+# .venv-python and run its pytest suite (its own anvil) and the training example's test.
+# maturin, pytest and numpy are pinned in tools/python-requirements.txt.
+python: build $(PY_VENV)/.installed
+	VIRTUAL_ENV="$(CURDIR)/$(PY_VENV)" PATH="$(CURDIR)/$(PY_VENV)/bin:$$PATH" maturin develop --locked -m python/Cargo.toml
+	$(PY_VENV)/bin/python -m pytest python/tests -q
+
+$(PY_VENV)/.installed: tools/python-requirements.txt
+	test -x $(PY_VENV)/bin/python || python3 -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/python-requirements.txt
+	@touch $@
+
 ## bench-client: one epoch of 10,000 nodes, pipelined vs send-and-wait; then 100,000 nodes through the Monad-like fee-budget chain with 1 and 4 keys (writes client/BENCH.md)
 bench-client: build
 	cargo run --locked --release -p gradpay-client --features demo --bin gradpay-bench -- --nodes 10000 --keys-nodes 100000 --keys 1,4 --out client/BENCH.md
@@ -102,4 +115,4 @@ $(AUDIT_VENV)/.installed: tools/audit-requirements.txt
 	@touch $@
 
 clean:
-	rm -rf out cache out-audit cache-audit target broadcast report.json report.html
+	rm -rf out cache out-audit cache-audit target broadcast report.json report.html $(PY_VENV)

@@ -23,3 +23,8 @@ fn every_kind_is_documented_once_in_json_md() {
         assert_eq!(kinds.iter().filter(|k| *k == kind).count(), 1, "kind `{kind}` used twice");
     }
 }
+
+#[test]
+fn kinds_lists_every_kind_in_order() {
+    assert_eq!(gradpay::Error::KINDS, kinds().as_slice(), "Error::KINDS is the arms of Error::kind");
+}
