@@ -28,40 +28,50 @@ where
     Ok(py.detach(|| runtime.block_on(future)))
 }
 
-/// Where to connect and as whom.
+/// Where to connect.
 #[derive(Debug, Clone)]
 pub(crate) struct Connection {
     pub(crate) profile: NetworkProfile,
-    pub(crate) contract: Option<Address>,
+    pub(crate) contract: Address,
+}
+
+/// The `network` profile (from `config`, a gradpay.toml, else the built-in one, with the
+/// `GRADPAY_*` environment overrides the CLI reads), with `rpc_url` and `journal_dir` over it,
+/// and the directory its relative paths resolve against.
+pub(crate) fn profile(
+    network: &str,
+    config: Option<PathBuf>,
+    rpc_url: Option<String>,
+    journal_dir: Option<PathBuf>,
+) -> PyResult<(NetworkProfile, PathBuf)> {
+    let (mut profile, base_dir) = match config {
+        Some(path) => gradpay::config::load(&path, true, Some(network)).py_err()?,
+        None => gradpay::config::load(std::path::Path::new("gradpay.toml"), false, Some(network)).py_err()?,
+    };
+    if let Some(url) = rpc_url {
+        profile.rpc_url = url;
+    }
+    if let Some(dir) = journal_dir {
+        profile.journal_dir = dir;
+    }
+    Ok((profile, base_dir))
 }
 
 impl Connection {
-    /// The built-in profile `network` with `rpc_url` and `journal_dir` over it.
-    pub(crate) fn new(
+    /// [`profile`] and GradPay at `contract`, else the profile's deployments file.
+    pub(crate) fn deployed(
         network: &str,
+        config: Option<PathBuf>,
         rpc_url: Option<String>,
         contract: Option<&str>,
         journal_dir: Option<PathBuf>,
     ) -> PyResult<Self> {
-        let mut profile = NetworkProfile::builtin(network)
-            .ok_or_else(|| Error::UnknownProfile {
-                name: network.to_owned(),
-                known: "local, monad-testnet, monad".into(),
-            })
-            .py_err()?;
-        if let Some(url) = rpc_url {
-            profile.rpc_url = url;
-        }
-        if let Some(dir) = journal_dir {
-            profile.journal_dir = dir;
-        }
-        let contract = contract.map(parse_address).transpose()?;
+        let (profile, base_dir) = profile(network, config, rpc_url, journal_dir)?;
+        let contract = match contract {
+            Some(address) => parse_address(address)?,
+            None => profile.deployment(&base_dir).py_err()?.gradpay,
+        };
         Ok(Self { profile, contract })
-    }
-
-    /// The GradPay address (given at construction).
-    pub(crate) fn contract(&self) -> PyResult<Address> {
-        self.contract.ok_or_else(|| Error::NoAddress { profile: self.profile.name.clone() }).py_err()
     }
 }
 
@@ -83,7 +93,7 @@ pub(crate) fn connect(
     connection: &Connection,
     signer: PrivateKeySigner,
 ) -> PyResult<Coordinator> {
-    let (profile, contract) = (connection.profile.clone(), connection.contract()?);
+    let (profile, contract) = (connection.profile.clone(), connection.contract);
     block_on(py, Coordinator::connect(profile, contract, signer))?.py_err()
 }
 

@@ -16,7 +16,7 @@ use pyo3::{prelude::*, types::PyDict};
 
 use crate::{
     activity::PyEpochActivity,
-    connect::{Connection, block_on, connect, parse_address, signer},
+    connect::{self, Connection, block_on, connect, parse_address, signer},
     convert::{int, serialized},
     errors::IntoPy,
 };
@@ -32,24 +32,27 @@ pub(crate) struct PyCoordinator {
 
 #[pymethods]
 impl PyCoordinator {
-    /// Connects to the GradPay at `contract` through `rpc_url` (the `network` profile's settings
-    /// otherwise) as `private_key` (hex; else `keystore` + `password_file`; else the
-    /// `GRADPAY_PRIVATE_KEY` environment variable).
+    /// Connects to the GradPay at `contract` (else the profile's deployments file) through
+    /// `rpc_url` (else the profile's) as `private_key` (hex; else `keystore` + `password_file`;
+    /// else the `GRADPAY_PRIVATE_KEY` environment variable). The profile is `network` from
+    /// `config` (else ./gradpay.toml if present, else the built-in profiles), with the
+    /// `GRADPAY_*` environment overrides of the `gradpay` command.
     #[new]
     // Python's keyword arguments: each one a connect option a caller may leave at its default.
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (rpc_url, contract, private_key=None, keystore=None, password_file=None, network="local", journal_dir=None))]
+    #[pyo3(signature = (rpc_url=None, contract=None, private_key=None, keystore=None, password_file=None, network="local", journal_dir=None, config=None))]
     fn new(
         py: Python<'_>,
-        rpc_url: String,
-        contract: &str,
+        rpc_url: Option<String>,
+        contract: Option<&str>,
         private_key: Option<&str>,
         keystore: Option<PathBuf>,
         password_file: Option<PathBuf>,
         network: &str,
         journal_dir: Option<PathBuf>,
+        config: Option<PathBuf>,
     ) -> PyResult<Self> {
-        let connection = Connection::new(network, Some(rpc_url), Some(contract), journal_dir)?;
+        let connection = Connection::deployed(network, config, rpc_url, contract, journal_dir)?;
         let key = signer(private_key, keystore, password_file)?;
         Ok(Self { c: connect(py, &connection, key)? })
     }
@@ -57,18 +60,19 @@ impl PyCoordinator {
     /// Deploys GradPay through `rpc_url` with the key (admin and coordinator both) and connects
     /// to it.
     #[staticmethod]
-    #[pyo3(signature = (rpc_url, private_key=None, network="local", journal_dir=None))]
+    #[pyo3(signature = (rpc_url=None, private_key=None, network="local", journal_dir=None, config=None))]
     fn deploy(
         py: Python<'_>,
-        rpc_url: String,
+        rpc_url: Option<String>,
         private_key: Option<&str>,
         network: &str,
         journal_dir: Option<PathBuf>,
+        config: Option<PathBuf>,
     ) -> PyResult<Self> {
-        let connection = Connection::new(network, Some(rpc_url), None, journal_dir)?;
+        let (profile, _) = connect::profile(network, config, rpc_url, journal_dir)?;
         let key = signer(private_key, None, None)?;
         let roles = Roles { admin: key.address(), coordinator: key.address() };
-        let (_, c) = block_on(py, deploy(connection.profile, key, roles))?.py_err()?;
+        let (_, c) = block_on(py, deploy(profile, key, roles))?.py_err()?;
         Ok(Self { c })
     }
 

@@ -23,21 +23,22 @@ pub(crate) struct PyNode {
 #[pymethods]
 impl PyNode {
     /// Connects as the node's key: `private_key` (hex), else `keystore` + `password_file`, else
-    /// `GRADPAY_PRIVATE_KEY`.
+    /// `GRADPAY_PRIVATE_KEY`; the other options as `Coordinator`'s.
     #[new]
     // Python's keyword arguments: each one a connect option a caller may leave at its default.
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (rpc_url, contract, private_key=None, keystore=None, password_file=None, network="local"))]
+    #[pyo3(signature = (rpc_url=None, contract=None, private_key=None, keystore=None, password_file=None, network="local", config=None))]
     fn new(
         py: Python<'_>,
-        rpc_url: String,
-        contract: &str,
+        rpc_url: Option<String>,
+        contract: Option<&str>,
         private_key: Option<&str>,
         keystore: Option<PathBuf>,
         password_file: Option<PathBuf>,
         network: &str,
+        config: Option<PathBuf>,
     ) -> PyResult<Self> {
-        let connection = Connection::new(network, Some(rpc_url), Some(contract), None)?;
+        let connection = Connection::deployed(network, config, rpc_url, contract, None)?;
         let key = signer(private_key, keystore, password_file)?;
         Ok(Self { c: connect(py, &connection, key)? })
     }
@@ -97,16 +98,16 @@ impl PyNode {
 /// Re-checks session `session_id` from chain data alone with gradpay-model (`gradpay verify`);
 /// returns the report, or raises `VerificationFailedError` naming the first difference.
 #[pyfunction]
-#[pyo3(signature = (session_id, rpc_url, contract, network="local"))]
+#[pyo3(signature = (session_id, rpc_url=None, contract=None, network="local", config=None))]
 pub(crate) fn verify<'py>(
     py: Python<'py>,
     session_id: u64,
-    rpc_url: String,
-    contract: &str,
+    rpc_url: Option<String>,
+    contract: Option<&str>,
     network: &str,
+    config: Option<PathBuf>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let connection = Connection::new(network, Some(rpc_url), Some(contract), None)?;
-    let (profile, contract) = (connection.profile.clone(), connection.contract()?);
+    let Connection { profile, contract } = Connection::deployed(network, config, rpc_url, contract, None)?;
     let report = block_on(py, async move {
         let auditor = Coordinator::connect_read_only(profile, contract, Address::ZERO).await?;
         auditor.verify(session_id).await
