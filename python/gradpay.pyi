@@ -144,6 +144,10 @@ class Node:
     @property
     def address(self) -> str:
         """The node's address."""
+    def status(self, session_id: int) -> dict[str, Any]:
+        """The session and the node's place in it: ``state``, counters, ``totals`` and ``node``
+        (``registered``, ``standing``, ``index``, ``record``, ``scores``, ``rewards``), as
+        ``gradpay status --json`` prints it."""
     def pending(self, session_id: int) -> list[dict[str, Any]]:
         """One dict per pool of the session: ``poolId``, ``token``, ``strategy``, ``pending``
         (claimable now), ``entitled`` (its share, claimed or not), ``claimed``."""

@@ -58,6 +58,7 @@ pub mod roles;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod session;
+pub mod status;
 pub mod strategy;
 pub mod tx;
 pub mod verify;

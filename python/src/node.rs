@@ -49,6 +49,13 @@ impl PyNode {
         self.c.sender().to_checksum(None)
     }
 
+    /// The session and the node's place in it: standing, record, scores, rewards (`gradpay
+    /// status --json`).
+    fn status<'py>(&self, py: Python<'py>, session_id: u64) -> PyResult<Bound<'py, PyAny>> {
+        let status = block_on(py, self.c.node_status(session_id, self.c.sender()))?.py_err()?;
+        crate::convert::json(py, &status.value)
+    }
+
     /// Every pool of the session: `poolId`, `token`, `strategy`, `pending` (claimable now),
     /// `entitled` (claimed or not), `claimed`.
     fn pending<'py>(&self, py: Python<'py>, session_id: u64) -> PyResult<Vec<Bound<'py, PyDict>>> {

@@ -1,6 +1,10 @@
 """The gradpay Python API against a local chain: a whole session, its errors, exactly-once records,
 the aggregation of activity into reward-math.md §1 entries, and verify."""
 
+import socket
+import threading
+import time
+
 import pytest
 
 import gradpay
@@ -68,6 +72,49 @@ def test_a_whole_session_pays_each_node_what_was_pending(coordinator, chain, ses
         assert raised.value.kind == "nothingToClaim"
         total += before["pending"]
     assert total <= 10**18
+
+
+def test_status_is_what_gradpay_status_prints(coordinator, chain, session_id):
+    finished_session(coordinator, chain, session_id)
+    status = node(chain, coordinator, 1).status(session_id)
+    assert (status["state"], status["nodes"], status["epochs"]) == ("Finalized", 3, 2)
+    me = status["node"]
+    assert (me["registered"], me["index"], me["standing"]) == (True, 1, "eligible")
+    assert int(me["scores"]["score"]) == coordinator.scores(session_id)[1]["score"]
+    assert me["rewards"][0]["claimed"] is False
+    stranger = gradpay.Node(rpc_url=chain.url, contract=coordinator.address, private_key=chain.node_key(9))
+    assert stranger.status(session_id)["node"]["registered"] is False
+
+
+def test_a_blocking_call_releases_the_gil(coordinator):
+    """While a call waits on the chain, other Python threads run: an RPC that answers nothing for
+    a second stalls the call, and a counting thread keeps counting meanwhile."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    url = "http://127.0.0.1:%d" % silent.getsockname()[1]
+    counted, done = [0], threading.Event()
+
+    def count():
+        while not done.is_set():
+            counted[0] += 1
+            time.sleep(0.001)
+
+    def hang_up_after_a_second():
+        time.sleep(1.0)
+        silent.close()
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    threading.Thread(target=hang_up_after_a_second).start()
+    began = time.monotonic()
+    with pytest.raises(gradpay.GradpayError):
+        gradpay.Coordinator(rpc_url=url, contract=coordinator.address, private_key="0x" + "11" * 32)
+    waited, seen = time.monotonic() - began, counted[0]
+    done.set()
+    counter.join()
+    assert waited >= 0.9, "the call waited for the silent RPC"
+    assert seen >= 100, f"only {seen} counts in {waited:.2f} s: the GIL was held"
 
 
 def test_claim_all_claims_every_pool_with_something_due(coordinator, chain, session_id):

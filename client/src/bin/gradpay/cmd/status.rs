@@ -2,11 +2,11 @@
 
 use alloy::primitives::Address;
 use clap::Args;
-use gradpay::{Result, SessionState, session::NodeStanding};
-use serde_json::{Value, json};
+use gradpay::{Result, session::NodeStanding, status::NodeStatus};
+use serde_json::Value;
 
 use crate::{
-    cmd::{GlobalArgs, NodeInSession},
+    cmd::{GlobalArgs, NodeInSession, connect_node},
     output::emit,
 };
 
@@ -19,34 +19,9 @@ pub(crate) struct StatusArgs {
 
 impl StatusArgs {
     pub(crate) async fn run(self, g: &GlobalArgs) -> Result<()> {
-        let (c, session) = self.at.open(g).await?;
+        let c = connect_node(g, self.at.node).await?;
         let (session_id, me) = (self.at.session, c.sender());
-        let state = SessionState::try_from(session.state)?;
-        let totals = c.session_totals(session_id).await?;
-        let record = c.node_record(session_id, me).await?;
-        let standing = NodeStanding::of(record.as_ref());
-        let mut node = json!({ "address": me, "registered": record.is_some(), "standing": standing });
-        let rewards = if record.is_some() { c.rewards(session_id, me).await? } else { Vec::new() };
-        if let Some(record) = &record {
-            let score = c.score(session_id, me).await?;
-            node["index"] = record.index.into();
-            node["excluded"] = record.excluded.into();
-            node["record"] = json!({ "epochs": record.epochs, "computeSeconds": record.computeSeconds.to_string(),
-                "accepted": record.accepted, "rejected": record.rejected, "roundsOk": record.roundsOk,
-                "roundsJoined": record.roundsJoined });
-            node["scores"] = json!({ "eligible": score.eligible, "quality": score.quality,
-                "reliability": score.reliability, "acceptance": score.acceptance, "consistency": score.consistency,
-                "success": score.success, "participation": score.participation, "network": score.network,
-                "uptime": score.uptime, "score": score.score.to_string() });
-            node["rewards"] = serde_json::to_value(&rewards).unwrap_or_default();
-        }
-        let value = json!({
-            "session": session_id.to_string(), "state": state, "nodes": session.nodeCount,
-            "eligible": session.eligibleCount, "epochs": session.epochCount, "totalRounds": session.totalRounds,
-            "pools": session.poolCount, "node": node,
-            "totals": { "computeSeconds": totals.computeSeconds.to_string(), "accepted": totals.accepted.to_string(),
-                "rejected": totals.rejected.to_string(), "nodeEpochs": totals.nodeEpochs.to_string() },
-        });
+        let NodeStatus { value, session, state, standing, rewards } = c.node_status(session_id, me).await?;
         emit(g.json, &value, || {
             let mut text = format!(
                 "session {}: {state} — {} node(s), {} eligible, {} epoch(s), T = {} rounds, {} pool(s)\n",
