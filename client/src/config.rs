@@ -299,6 +299,12 @@ impl NetworkProfile {
             .unwrap_or_else(|| base_dir.join(format!("deployments/{}.json", self.chain_id)))
     }
 
+    /// Whether the profile's chain is Monad (mainnet 143, testnet 10143): it charges the gas limit,
+    /// not the gas used, and its native coin is MON.
+    pub const fn is_monad_chain(&self) -> bool {
+        matches!(self.chain_id, 143 | 10143)
+    }
+
     /// Gas limit for an operation estimated at `estimate`: the estimate plus the margin, capped
     /// at the per-transaction limit.
     pub fn gas_limit(&self, estimate: u64) -> u64 {

@@ -80,11 +80,7 @@ pub struct EventDecoder {
 impl EventDecoder {
     /// The decoder for the ABI this client was built with.
     pub fn new() -> Result<Self> {
-        let decoding = |reason: String| Error::Decoding { action: "reading GradPay's ABI".into(), reason };
-        let artifact: Value = serde_json::from_str(ARTIFACT).map_err(|e| decoding(e.to_string()))?;
-        let abi: JsonAbi =
-            serde_json::from_value(artifact["abi"].clone()).map_err(|e| decoding(e.to_string()))?;
-        Ok(Self { events: abi.events().cloned().collect() })
+        Ok(Self { events: gradpay_abi()?.events().cloned().collect() })
     }
 
     /// The event `log` is, with its fields by name (`None`: not an event of GradPay's ABI).
@@ -106,6 +102,14 @@ impl EventDecoder {
             fields,
         })
     }
+}
+
+/// GradPay's ABI as this client was built with it (events for decoding logs, functions for naming
+/// what a transaction called).
+pub(crate) fn gradpay_abi() -> Result<JsonAbi> {
+    let decoding = |reason: String| Error::Decoding { action: "reading GradPay's ABI".into(), reason };
+    let artifact: Value = serde_json::from_str(ARTIFACT).map_err(|e| decoding(e.to_string()))?;
+    serde_json::from_value(artifact["abi"].clone()).map_err(|e| decoding(e.to_string()))
 }
 
 /// The session an event is about: its `sessionId`, else its `poolId`'s high bits (`None`: an

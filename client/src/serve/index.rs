@@ -162,21 +162,26 @@ impl Index {
         Ok(Some(Tip { block, anchor }))
     }
 
-    pub(super) fn set_tip(&self, tip: Tip) -> Result<()> {
-        self.set_meta("tip", &tip.block.to_string())?;
-        match tip.anchor {
-            Some((number, hash)) => self.set_meta("anchor", &format!("{number}:{hash}")),
-            None => self
-                .conn
-                .execute("DELETE FROM meta WHERE key = 'anchor'", [])
-                .map(drop)
-                .map_err(|e| self.error(&e)),
-        }
+    #[cfg(test)]
+    fn set_tip(&self, tip: Tip) -> Result<()> {
+        write_tip(&self.conn, tip).map_err(|e| self.error(&e))
     }
 
     fn corrupt(&self, key: &str) -> Error {
         Error::Index { path: self.path.clone(), reason: format!("unreadable `{key}` entry") }
     }
+}
+
+/// Records `tip` through `conn` (inside the pass's transaction, so that the tip moves with what
+/// the pass wrote, or not at all).
+pub(super) fn write_tip(conn: &Connection, tip: Tip) -> rusqlite::Result<()> {
+    let set = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)";
+    conn.execute(set, params!["tip", tip.block.to_string()])?;
+    match tip.anchor {
+        Some((number, hash)) => conn.execute(set, params!["anchor", format!("{number}:{hash}")]),
+        None => conn.execute("DELETE FROM meta WHERE key = 'anchor'", []),
+    }
+    .map(drop)
 }
 
 pub(super) fn sql(path: &Path, e: &rusqlite::Error) -> Error {

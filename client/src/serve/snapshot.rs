@@ -214,7 +214,7 @@ impl Coordinator {
     /// that does not answer is shown by its address in base units.
     async fn token_metadata(&self, token: Address) -> (String, Option<u8>) {
         if token.is_zero() {
-            let native = if matches!(self.profile().chain_id, 143 | 10143) { "MON" } else { "ETH" };
+            let native = if self.profile().is_monad_chain() { "MON" } else { "ETH" };
             return (native.to_owned(), Some(18));
         }
         let erc20 = IERC20Metadata::new(token, self.provider());

@@ -8,7 +8,6 @@
 use std::collections::{BTreeSet, HashMap};
 
 use alloy::{
-    json_abi::JsonAbi,
     primitives::{B256, U256},
     providers::Provider,
     rpc::types::Filter,
@@ -17,14 +16,14 @@ use rusqlite::params;
 use serde_json::Value;
 
 use super::{
-    index::{Index, Tip},
+    index::{Index, Tip, sql, write_tip},
     snapshot::Snapshot,
 };
 use crate::{
-    Coordinator, Error, Result,
+    Coordinator, Result,
     logs::LogRange,
     verify::concurrently,
-    watch::{EventDecoder, SessionEvent, session_of},
+    watch::{EventDecoder, SessionEvent, gradpay_abi, session_of},
 };
 
 /// Blocks read again on every pass: deeper reorgs than this start the index over.
@@ -59,14 +58,7 @@ type EventKey = (u64, u64, Option<B256>, String);
 impl Indexer {
     pub(crate) fn new(c: Coordinator) -> Result<Self> {
         let decoder = EventDecoder::new()?;
-        let abi: JsonAbi =
-            serde_json::from_str::<Value>(include_str!("../../../out/GradPay.sol/GradPay.json"))
-                .ok()
-                .and_then(|artifact| serde_json::from_value(artifact["abi"].clone()).ok())
-                .ok_or_else(|| Error::Decoding {
-                    action: "reading GradPay's ABI".into(),
-                    reason: "no abi".into(),
-                })?;
+        let abi = gradpay_abi()?;
         let functions = abi.functions().map(|f| (f.selector().0, f.name.clone())).collect();
         Ok(Self { c, decoder, functions })
     }
@@ -253,13 +245,14 @@ impl Index {
             "pools",
             "rewards",
         ];
-        let tx = self.conn.transaction().map_err(|e| super::index::sql(&self.path, &e))?;
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| sql(&path, &e);
+        let tx = self.conn.transaction().map_err(err)?;
         for table in tables {
-            tx.execute(&format!("DELETE FROM {table}"), []).map_err(|e| super::index::sql(&self.path, &e))?;
+            tx.execute(&format!("DELETE FROM {table}"), []).map_err(err)?;
         }
-        tx.execute("DELETE FROM meta WHERE key IN ('tip', 'anchor')", [])
-            .map_err(|e| super::index::sql(&self.path, &e))?;
-        tx.commit().map_err(|e| super::index::sql(&self.path, &e))
+        tx.execute("DELETE FROM meta WHERE key IN ('tip', 'anchor')", []).map_err(err)?;
+        tx.commit().map_err(err)
     }
 
     fn event_keys_from(&self, from: u64) -> Result<BTreeSet<EventKey>> {
@@ -357,7 +350,7 @@ impl Index {
         tip: Tip,
     ) -> Result<()> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| super::index::sql(&path, &e);
+        let err = |e: rusqlite::Error| sql(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
         for table in ["events", "members", "exclusions", "claims", "batches"] {
             tx.execute(&format!("DELETE FROM {table} WHERE block >= ?1"), [from as i64]).map_err(err)?;
@@ -402,8 +395,8 @@ impl Index {
         for snapshot in snapshots {
             write_snapshot(&tx, snapshot).map_err(err)?;
         }
-        tx.commit().map_err(err)?;
-        self.set_tip(tip)
+        write_tip(&tx, tip).map_err(err)?;
+        tx.commit().map_err(err)
     }
 }
 
