@@ -116,6 +116,24 @@ async fn the_api_and_pages_show_what_the_contract_views_return() {
     assert_eq!(formulas.len(), 4);
     assert!(formulas.iter().all(|f| f["agrees"] == true), "model and contract agree: {formulas:?}");
 
+    let node0 = audited.nodes[0].address();
+    for path in [
+        "/api/status".to_owned(),
+        "/api/sessions".to_owned(),
+        format!("/api/sessions/{SESSION}"),
+        format!("/api/sessions/{SESSION}/nodes?perPage=1000"),
+        format!("/api/pools/{}", audited.pools[0]),
+        format!("/api/nodes/{node0}"),
+        "/api/cost".to_owned(),
+    ] {
+        let (code, json) = get_json(&url, &path).await;
+        assert_eq!(code, 200, "{path}: {json}");
+        cli_support::assert_conventions(&json, &path);
+    }
+    let (_, summary) = get_json(&url, &format!("/api/sessions/{SESSION}")).await;
+    assert!(summary.get("nodes").is_none() && summary["pools"].as_array().is_some_and(|p| p.len() == 4));
+    assert_eq!(get_json(&url, "/api/cost").await.1["chargesLimit"], false, "anvil is not Monad");
+
     let (code, html) = get(&url, &format!("/sessions/{SESSION}")).await;
     assert_eq!(code, 200, "{html}");
     for signer in &audited.nodes {
@@ -163,6 +181,24 @@ async fn an_rpc_that_goes_down_leaves_the_last_state_and_a_corrupt_index_is_rebu
     let status = wait_json(&url, "/api/status", |s| s["rpc"]["ok"] == false).await;
     assert!(status["rpc"]["error"].as_str().is_some_and(|e| !e.is_empty()), "{status}");
     assert_eq!(get_json(&url, "/api/sessions").await.1, before, "the last indexed state, unchanged");
+    let node0 = audited.nodes[0].address();
+    for path in [
+        "/api/status".to_owned(),
+        "/api/sessions".to_owned(),
+        format!("/api/sessions/{SESSION}"),
+        format!("/api/sessions/{SESSION}/nodes?perPage=1000"),
+        format!("/api/pools/{}", audited.pools[0]),
+        format!("/api/nodes/{node0}"),
+        "/api/cost".to_owned(),
+    ] {
+        let (code, json) = get_json(&url, &path).await;
+        assert_eq!(code, 200, "{path}: {json}");
+        cli_support::assert_conventions(&json, &path);
+    }
+    let (_, summary) = get_json(&url, &format!("/api/sessions/{SESSION}")).await;
+    assert!(summary.get("nodes").is_none() && summary["pools"].as_array().is_some_and(|p| p.len() == 4));
+    assert_eq!(get_json(&url, "/api/cost").await.1["chargesLimit"], false, "anvil is not Monad");
+
     let (code, html) = get(&url, &format!("/sessions/{SESSION}")).await;
     assert_eq!(code, 200, "{html}");
     assert!(html.contains("RPC unreachable") && html.contains("class=\"down\""), "the banner says so");
@@ -225,4 +261,22 @@ fn the_command_refuses_what_it_cannot_serve_with_one_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap().to_string();
     cli_support::fails(cli.path(), &[], &["serve", "--listen", &address], &["cannot listen on", &address]);
+
+    // --json: the one line a caller waits for, as JSON, once it listens.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gradpay"))
+        .current_dir(cli.path())
+        .args(["--json", "serve", "--listen", "127.0.0.1:0", "--index", "index.sqlite"])
+        .env_remove("GRADPAY_PRIVATE_KEY")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line)
+        .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    let said: Value = serde_json::from_str(&line).unwrap();
+    cli_support::assert_conventions(&said, "serve");
+    assert!(said["serving"].as_str().unwrap().starts_with("http://127.0.0.1:"), "{said}");
+    assert_eq!(said["index"], "index.sqlite");
 }

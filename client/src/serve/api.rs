@@ -53,13 +53,7 @@ async fn sessions(State(state): State<Arc<AppState>>, Query(query): Query<Sessio
 }
 
 async fn session(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
-    let query = NodesQuery { per_page: 0, ..NodesQuery::default() };
-    json(pages::session_id(&id).and_then(|id| pages::session_page(&state, id, &query, false)).map(
-        |mut page| {
-            page.nodes.nodes.clear();
-            page
-        },
-    ))
+    json(pages::session_id(&id).and_then(|id| pages::session_page(&state, id, None, false)))
 }
 
 async fn nodes(
@@ -67,11 +61,7 @@ async fn nodes(
     Path(id): Path<String>,
     Query(query): Query<NodesQuery>,
 ) -> Response {
-    json(
-        pages::session_id(&id)
-            .and_then(|id| pages::session_page(&state, id, &query, false))
-            .map(|page| page.nodes),
-    )
+    json(pages::session_id(&id).and_then(|id| pages::nodes_page(&state, id, &query)))
 }
 
 async fn pool(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {

@@ -62,10 +62,9 @@ pub struct Status {
     pub chain_id: u64,
     /// The GradPay contract.
     pub contract: String,
-    /// The last block indexed.
+    /// The last block indexed: each pass reads to the chain's latest block, so this is the
+    /// latest block the indexer has seen.
     pub indexed_block: Option<u64>,
-    /// The chain's latest block as last seen.
-    pub latest_block: Option<u64>,
     /// Whether the last pass reached the RPC and read everything.
     pub rpc: RpcStatus,
     /// Whether the index caught up with the chain at least once since the start.
@@ -120,7 +119,6 @@ impl Dashboard {
             chain_id,
             contract: c.address().to_checksum(None),
             indexed_block,
-            latest_block: None,
             rpc: RpcStatus { ok: true, error: None },
             ready: false,
             live: "polling",
@@ -211,7 +209,6 @@ async fn index_forever(
             match pass {
                 Ok(pass) => {
                     status.indexed_block = Some(pass.tip);
-                    status.latest_block = Some(pass.tip);
                     status.rpc = RpcStatus { ok: true, error: None };
                     status.ready = true;
                     fresh = pass.new_events;

@@ -134,7 +134,8 @@ pub(super) fn sessions_page(state: &AppState, query: SessionsQuery) -> Page<Sess
 pub(super) struct SessionPage {
     pub(super) session: SessionData,
     pub(super) pools: Vec<PoolView>,
-    pub(super) nodes: NodesPage,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) nodes: Option<NodesPage>,
     pub(super) participation: Vec<EpochParticipation>,
     #[serde(skip)]
     charts: Charts,
@@ -147,16 +148,18 @@ struct Charts {
     participation: String,
 }
 
+/// Session `id`'s page: with a page of its nodes when `nodes` asks for one, with its charts
+/// when `with_charts` (the JSON API has neither).
 pub(super) fn session_page(
     state: &AppState,
     id: u64,
-    query: &NodesQuery,
+    nodes: Option<&NodesQuery>,
     with_charts: bool,
 ) -> Page<SessionPage> {
     state.read(|index| {
         let Some(session) = index.session(id)? else { return Ok(Err(unknown_session(id))) };
         let pools = index.pools_of(id)?;
-        let nodes = index.nodes_page(id, query, &pools)?;
+        let nodes = nodes.map(|query| index.nodes_page(id, query, &pools)).transpose()?;
         let participation = index.participation(id)?;
         let charts = if with_charts {
             let cap = session.clip_cap.as_deref().and_then(|c| c.parse::<f64>().ok());
@@ -169,6 +172,17 @@ pub(super) fn session_page(
             Charts::default()
         };
         Ok(Ok(SessionPage { session, pools, nodes, participation, charts }))
+    })?
+}
+
+/// A page of session `id`'s nodes (`/api/sessions/{id}/nodes`).
+pub(super) fn nodes_page(state: &AppState, id: u64, query: &NodesQuery) -> Page<NodesPage> {
+    state.read(|index| {
+        if index.session(id)?.is_none() {
+            return Ok(Err(unknown_session(id)));
+        }
+        let pools = index.pools_of(id)?;
+        Ok(Ok(index.nodes_page(id, query, &pools)?))
     })?
 }
 
@@ -207,7 +221,9 @@ pub(super) struct NodePage {
     pub(super) sessions: Vec<NodeInSession>,
 }
 
+/// One session of a node's page.
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct NodeInSession {
     pub(super) membership: Membership,
     pub(super) pools: Vec<PoolView>,
@@ -250,6 +266,7 @@ pub(super) async fn node_page(state: &AppState, address: &str) -> Page<NodePage>
 
 /// The cost page.
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct CostPage {
     pub(super) operations: Vec<CostRow>,
     /// The chain charges the gas limit (Monad) rather than the gas used.
@@ -258,7 +275,7 @@ pub(super) struct CostPage {
 
 pub(super) fn cost_page(state: &AppState) -> Page<CostPage> {
     let operations = state.read(|index| index.cost())?;
-    let charges_limit = matches!(state.c.profile().chain_id, 143 | 10143);
+    let charges_limit = state.c.profile().is_monad_chain();
     Ok(CostPage { operations, charges_limit })
 }
 
@@ -278,7 +295,7 @@ async fn session_html(
     Query(query): Query<NodesQuery>,
 ) -> Page<Response> {
     let id = session_id(&id)?;
-    let page = session_page(&state, id, &query, true)?;
+    let page = session_page(&state, id, Some(&query), true)?;
     let charts = &page.charts;
     let ctx = context! { page, charts => context! { scores => charts.scores, payouts => charts.payouts, participation => charts.participation } };
     render(&state, &headers, "session.html", &format!("Session {id}"), ctx)

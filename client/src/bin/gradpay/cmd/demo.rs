@@ -85,7 +85,17 @@ impl DemoArgs {
             refresh_ms: 200,
         };
         let dashboard = Dashboard::start(viewer, options).await?;
-        println!("serving {} (the demo chain at {}; Ctrl-C stops both)", dashboard.url(), chain.anvil.url());
+        // With --json stdout holds the one report document; the line goes to stderr then.
+        let line = format!(
+            "serving {} (the demo chain at {}; Ctrl-C stops both)",
+            dashboard.url(),
+            chain.anvil.url()
+        );
+        if g.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
         let _ = std::io::stdout().flush();
         let served = dashboard.run_until_interrupted().await;
         let _ = std::fs::remove_dir_all(&journal_dir);

@@ -46,12 +46,17 @@ impl ServeArgs {
         });
         let options = ServeOptions {
             listen: self.listen,
-            index_path: index,
+            index_path: index.clone(),
             ws_url: self.ws_url.or_else(|| c.profile().ws_url.clone()),
             refresh_ms: c.profile().poll_interval_ms.max(200),
         };
         let dashboard = Dashboard::start(c, options).await?;
-        println!("serving {}", dashboard.url());
+        // Said once it listens (and not before): whoever waits for the line can connect.
+        if g.json {
+            println!("{}", serde_json::json!({ "serving": dashboard.url(), "index": index }));
+        } else {
+            println!("serving {}", dashboard.url());
+        }
         let _ = std::io::stdout().flush();
         dashboard.run_until_interrupted().await
     }
